@@ -1,0 +1,72 @@
+package assets_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"image/png"
+	"testing"
+
+	"occhealth/assets"
+)
+
+// tables returns the table tags of a single-face sfnt file, failing the test
+// if the header is not a TrueType-outline font.
+func tables(t *testing.T, b []byte) map[string]bool {
+	t.Helper()
+	if len(b) < 12 {
+		t.Fatalf("font too short: %d bytes", len(b))
+	}
+	switch tag := string(b[:4]); {
+	case tag == "ttcf":
+		t.Fatalf("font is a TrueType collection (ttcf); Fyne and gopdf reject collections")
+	case tag == "OTTO":
+		t.Fatalf("font has CFF outlines (OTTO); gopdf needs glyf outlines")
+	case binary.BigEndian.Uint32(b[:4]) != 0x00010000:
+		t.Fatalf("sfnt version = %x, want 00010000", b[:4])
+	}
+	n := int(binary.BigEndian.Uint16(b[4:6]))
+	if len(b) < 12+16*n {
+		t.Fatalf("table directory truncated: %d tables", n)
+	}
+	got := make(map[string]bool, n)
+	for i := 0; i < n; i++ {
+		rec := b[12+16*i : 12+16*(i+1)]
+		off := binary.BigEndian.Uint32(rec[8:12])
+		size := binary.BigEndian.Uint32(rec[12:16])
+		if uint64(off)+uint64(size) > uint64(len(b)) {
+			t.Fatalf("table %q runs past the end of the file", rec[:4])
+		}
+		got[string(rec[:4])] = true
+	}
+	return got
+}
+
+func TestFonts_TrueType(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		b    []byte
+	}{
+		{"FontUI", assets.FontUI},
+		{"FontFallback", assets.FontFallback},
+		{"FontSong", assets.FontSong},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tabs := tables(t, tc.b)
+			for _, want := range []string{"glyf", "loca", "cmap", "head", "hmtx", "name"} {
+				if !tabs[want] {
+					t.Errorf("no %q table", want)
+				}
+			}
+		})
+	}
+}
+
+func TestIcon_PNG(t *testing.T) {
+	img, err := png.Decode(bytes.NewReader(assets.Icon))
+	if err != nil {
+		t.Fatalf("decode icon: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 512 || b.Dy() != 512 {
+		t.Errorf("icon is %dx%d, want 512x512", b.Dx(), b.Dy())
+	}
+}
