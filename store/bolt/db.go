@@ -1,0 +1,240 @@
+package bolt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"occhealth/app"
+	"occhealth/store"
+)
+
+// Bucket names.
+var (
+	bucketMeta       = []byte("meta")
+	bucketUsers      = []byte("users")
+	bucketUserPW     = []byte("user_pw")
+	bucketUsername   = []byte("idx_username")
+	bucketEmployers  = []byte("employers")
+	bucketEmpCredit  = []byte("idx_emp_credit")
+	bucketEmpName    = []byte("idx_emp_name")
+	bucketEmpPinyin  = []byte("idx_emp_pinyin")
+	bucketWorkers    = []byte("workers")
+	bucketWIDNumber  = []byte("idx_w_idnumber")
+	bucketWIDSuffix  = []byte("idx_w_idsuffix")
+	bucketWName      = []byte("idx_w_name")
+	bucketWPinyin    = []byte("idx_w_pinyin")
+	bucketWPhone     = []byte("idx_w_phone")
+	bucketWEmployer  = []byte("idx_w_employer")
+	bucketAudit      = []byte("audit")
+	bucketAuditLast  = []byte("audit_latest")
+	bucketCatalogs   = []byte("catalog_overrides")
+	allBuckets       = [][]byte{bucketMeta, bucketUsers, bucketUserPW, bucketUsername, bucketEmployers, bucketEmpCredit, bucketEmpName, bucketEmpPinyin, bucketWorkers, bucketWIDNumber, bucketWIDSuffix, bucketWName, bucketWPinyin, bucketWPhone, bucketWEmployer, bucketAudit, bucketAuditLast, bucketCatalogs}
+	keySchema        = []byte("schema_version")
+	keyInstitution   = []byte("institution")
+	keyBackupSetting = []byte("backup_settings")
+	keyDemoLogin     = []byte("demo_login")
+)
+
+// Options configure Open.
+type Options struct {
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Keys signs the audit chain. Required.
+	Keys *store.KeyRing
+	// Codes checks catalog codes (industry, area, job, hazard); nil skips code checks.
+	Codes app.CodeLookup
+	// Timeout for the file lock; a second program on the same file gets ELOCKED after it.
+	Timeout time.Duration
+	// FastPasswords uses cheap password hashing, for tests and demo fill only.
+	FastPasswords bool
+	// Workstation names this PC in audit entries when the context carries none.
+	Workstation string
+	// BackupDir overrides the default backup folder (beside the archive, "backups").
+	BackupDir string
+}
+
+// DB is an open archive.
+type DB struct {
+	mu   sync.RWMutex // guards bolt during Restore
+	bolt *bbolt.DB
+	path string
+	opts Options
+	now  func() time.Time
+
+	reads *readAuditor
+}
+
+// Open opens or creates the archive at path, after refusing network drives. It runs pending
+// schema migrations, each after an automatic backup. A file locked by another program gives
+// ELOCKED with a message a user understands.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.Keys == nil {
+		return nil, fmt.Errorf("open %s: no audit key ring", path)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = time.Second
+	}
+	if err := store.CheckLocalPath(path); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("create archive folder: %w", err)
+	}
+	db := &DB{path: path, opts: opts, now: opts.Now}
+	if err := db.open(); err != nil {
+		return nil, err
+	}
+	db.reads = newReadAuditor(db)
+	return db, nil
+}
+
+func (db *DB) open() error {
+	b, err := bbolt.Open(db.path, 0o600, &bbolt.Options{Timeout: db.opts.Timeout, FreelistType: bbolt.FreelistMapType})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return app.Errorf(app.ELOCKED, "档案“%s”已被另一个程序打开（程序已在运行？）。请先关闭另一个窗口，或在“联网”模式下共用档案。", db.path)
+	} else if err != nil {
+		return fmt.Errorf("open archive %s: %w", db.path, err)
+	}
+	db.bolt = b
+	if err := db.migrate(); err != nil {
+		b.Close()
+		return err
+	}
+	return nil
+}
+
+// Close flushes pending read-audit entries and closes the file.
+func (db *DB) Close() error {
+	if db.reads != nil {
+		db.reads.close()
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.bolt == nil {
+		return nil
+	}
+	err := db.bolt.Close()
+	db.bolt = nil
+	return err
+}
+
+// Path returns the archive file.
+func (db *DB) Path() string { return db.path }
+
+// Bolt returns the underlying bbolt handle, for consistency checks in tests and maintenance.
+func (db *DB) Bolt() *bbolt.DB { return db.bolt }
+
+// Now returns the DB's clock reading.
+func (db *DB) Now() time.Time { return db.now() }
+
+// view runs fn in a read transaction after authorising action.
+func (db *DB) view(ctx context.Context, action string, fn func(tx *bbolt.Tx, scope app.Scope) error) error {
+	scope, err := app.Authorize(ctx, action)
+	if err != nil {
+		return err
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt.View(func(tx *bbolt.Tx) error { return fn(tx, scope) })
+}
+
+// txn is a write transaction with its audit context.
+type txn struct {
+	tx    *bbolt.Tx
+	db    *DB
+	now   time.Time
+	user  *app.User
+	ws    string
+	scope app.Scope
+}
+
+// update runs fn in a write transaction after authorising action (an empty action skips the
+// check, for set-up and login bookkeeping) and refusing a clock earlier than the newest audit
+// entry.
+func (db *DB) update(ctx context.Context, action string, fn func(t *txn) error) error {
+	var scope app.Scope
+	if action != "" {
+		s, err := app.Authorize(ctx, action)
+		if err != nil {
+			return err
+		}
+		scope = s
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	now := db.now()
+	return db.bolt.Update(func(tx *bbolt.Tx) error {
+		t := &txn{tx: tx, db: db, now: now, user: app.UserFromContext(ctx), ws: app.WorkstationFromContext(ctx), scope: scope}
+		if t.ws == "" {
+			t.ws = db.opts.Workstation
+		}
+		if err := t.checkClock(); err != nil {
+			return err
+		}
+		return fn(t)
+	})
+}
+
+func (t *txn) username() string {
+	if t.user == nil {
+		return ""
+	}
+	return t.user.Username
+}
+
+// checkClock refuses a write when this computer's clock is earlier than the newest audit
+// entry: signatures and deadlines must not be backdated.
+func (t *txn) checkClock() error {
+	last, ok := lastAudit(t.tx)
+	if ok && t.now.Before(last.Time) {
+		return app.Errorf(app.ECLOCK, "本机时间 %s 早于档案中最新一条记录的时间 %s。请校正电脑时间后再操作（不允许倒签）。",
+			t.now.Format("2006-01-02 15:04:05"), last.Time.Local().Format("2006-01-02 15:04:05"))
+	}
+	return nil
+}
+
+// nextID returns the next sequence of bucket b.
+func (t *txn) nextID(b []byte) (uint64, error) {
+	return t.tx.Bucket(b).NextSequence()
+}
+
+// put stores a record and returns its canonical bytes.
+func (t *txn) put(bucket []byte, id uint64, v any) ([]byte, error) {
+	enc, err := encode(v)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.tx.Bucket(bucket).Put(itob(id), enc); err != nil {
+		return nil, fmt.Errorf("put %s/%d: %w", bucket, id, err)
+	}
+	return enc, nil
+}
+
+// get reads a record; ok=false when absent.
+func get(tx *bbolt.Tx, bucket []byte, id uint64, v any) (raw []byte, ok bool, err error) {
+	b := tx.Bucket(bucket).Get(itob(id))
+	if b == nil {
+		return nil, false, nil
+	}
+	raw = append([]byte(nil), b...)
+	return raw, true, decode(b, v)
+}
+
+// conflict returns the ECONFLICT error for a stale version.
+func conflict(what string, by string, at time.Time) error {
+	if by == "" {
+		by = "系统"
+	}
+	return app.Errorf(app.ECONFLICT, "%s已被“%s”于 %s 修改，您看到的是旧版本。请重新打开后再修改（您输入的内容仍在窗口中）。", what, by, at.Local().Format("2006-01-02 15:04:05"))
+}

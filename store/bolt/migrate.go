@@ -1,0 +1,78 @@
+package bolt
+
+import (
+	"fmt"
+
+	"go.etcd.io/bbolt"
+)
+
+// migration is one ordered schema step. Migrations never rewrite audit entries; a step that
+// changes records appends its own audit entries with the system user.
+type migration struct {
+	version int
+	name    string
+	apply   func(tx *bbolt.Tx) error
+}
+
+// migrations are applied in order; schema_version in meta is the last one applied. Add new
+// steps at the end only.
+var migrations = []migration{
+	{1, "create buckets", func(tx *bbolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+}
+
+// SchemaVersion is the schema this program writes.
+func SchemaVersion() int { return migrations[len(migrations)-1].version }
+
+func schemaVersion(tx *bbolt.Tx) int {
+	m := tx.Bucket(bucketMeta)
+	if m == nil {
+		return 0
+	}
+	v := m.Get(keySchema)
+	if len(v) != 8 {
+		return 0
+	}
+	return int(btoi(v))
+}
+
+// migrate brings the file to SchemaVersion. An archive written by a newer program is refused
+// rather than damaged. Before migrating an archive that has data, it writes a pre-migration
+// backup.
+func (db *DB) migrate() error {
+	var cur int
+	if err := db.bolt.View(func(tx *bbolt.Tx) error { cur = schemaVersion(tx); return nil }); err != nil {
+		return err
+	}
+	if cur > SchemaVersion() {
+		return fmt.Errorf("档案由较新版本的程序创建（结构版本 %d，本程序为 %d），请升级程序后再打开", cur, SchemaVersion())
+	}
+	if cur == SchemaVersion() {
+		return nil
+	}
+	if cur > 0 {
+		if _, err := db.writeBackup(backupKindPreMigration); err != nil {
+			return fmt.Errorf("迁移前备份失败，未做任何修改: %w", err)
+		}
+	}
+	return db.bolt.Update(func(tx *bbolt.Tx) error {
+		for _, m := range migrations {
+			if m.version <= cur {
+				continue
+			}
+			if err := m.apply(tx); err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+			}
+			if err := tx.Bucket(bucketMeta).Put(keySchema, itob(uint64(m.version))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
