@@ -1,0 +1,97 @@
+# 职业健康工作站 — build, test and packaging.
+#
+#   make run     install missing system packages, build, open the GUI on the default archive
+#   make test    go vet, the window check under Xvfb, go test -race (what .ci/run calls)
+#   make dist    Linux binary, Windows .exe and NSIS installer in dist/
+#
+# System packages are installed by scripts/deps.sh (Debian/Ubuntu, apt, as root or with sudo);
+# it does nothing when they are all present.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+GO      ?= go
+BIN     := bin/occhealth
+PKG     := .
+TAGS    ?=
+
+# ---- system packages (Debian/Ubuntu names) -------------------------------------------------
+# Building the GUI (cgo GLFW).
+BUILD_PKGS := gcc libc6-dev libgl1-mesa-dev xorg-dev
+# The window check (Xvfb, screenshot, OCR) and PDF checks in tests.
+TEST_PKGS  := xvfb xauth xdotool imagemagick tesseract-ocr tesseract-ocr-chi-sim poppler-utils
+# Services the tests start themselves, added as their tests land, e.g.
+#   postgresql              (store/postgres: initdb/pg_ctl in a temp dir)
+#   cups cups-client printer-driver-cups-pdf   (printing to a virtual PDF printer)
+SERVICE_PKGS :=
+# Windows cross-build and installer.
+DIST_PKGS  := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis imagemagick p7zip-full
+
+# ---- version -------------------------------------------------------------------------------
+# APP_VERSION (x.y.z) comes from FyneApp.toml; VERSION from git describe, for humans;
+# NUMVER (x.y.z.commits) for Windows resources, which want four numbers.
+APP_VERSION := $(shell sed -n 's/^Version *= *"\([0-9.]*\)".*/\1/p' FyneApp.toml)
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo $(APP_VERSION))
+COMMITS     := $(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+NUMVER      := $(APP_VERSION).$(COMMITS)
+LDFLAGS     := -X main.version=$(VERSION)
+
+TEST_ENV := LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+.PHONY: deps deps-build deps-test deps-dist build run test vet test-go window-check bench \
+	dist dist-linux dist-windows check-windows clean
+
+deps: deps-build
+
+deps-build:
+	@scripts/deps.sh $(BUILD_PKGS)
+
+deps-test:
+	@scripts/deps.sh $(BUILD_PKGS) $(TEST_PKGS) $(SERVICE_PKGS)
+
+deps-dist:
+	@scripts/deps.sh $(BUILD_PKGS) $(DIST_PKGS)
+
+build: deps-build
+	CGO_ENABLED=1 $(GO) build $(if $(TAGS),-tags $(TAGS)) -ldflags "$(LDFLAGS)" -o $(BIN) $(PKG)
+
+run: build
+	$(BIN)
+
+# The window check runs before the unit tests so that go test's lines close the output
+# (CI reads them); it fails fast when the program does not start.
+test: deps-test
+	$(TEST_ENV) $(GO) vet ./...
+	$(MAKE) --no-print-directory build
+	scripts/window-check.sh $(BIN)
+	$(TEST_ENV) $(GO) test -race ./...
+
+vet: deps-build
+	$(TEST_ENV) $(GO) vet ./...
+
+test-go: deps-build
+	$(TEST_ENV) $(GO) test -race ./...
+
+window-check: deps-test build
+	scripts/window-check.sh $(BIN)
+
+BENCH ?= .
+bench: deps-build
+	$(TEST_ENV) $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
+
+# ---- packaging -----------------------------------------------------------------------------
+dist: deps-dist
+	rm -rf dist
+	$(MAKE) --no-print-directory dist-linux dist-windows
+
+dist-linux:
+	VERSION=$(VERSION) TAGS=$(TAGS) scripts/dist-linux.sh
+
+dist-windows:
+	VERSION=$(VERSION) NUMVER=$(NUMVER) TAGS=$(TAGS) scripts/dist-windows.sh
+
+check-windows: deps-dist
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) vet ./...
+
+clean:
+	rm -rf bin dist rsrc_windows_amd64.syso
