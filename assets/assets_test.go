@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"image/png"
+	"io/fs"
 	"testing"
 
 	"occhealth/assets"
@@ -68,5 +69,20 @@ func TestIcon_PNG(t *testing.T) {
 	}
 	if b := img.Bounds(); b.Dx() != 512 || b.Dy() != 512 {
 		t.Errorf("icon is %dx%d, want 512x512", b.Dx(), b.Dy())
+	}
+}
+
+func TestCatalogs_Embedded(t *testing.T) {
+	files, err := fs.Glob(assets.Catalogs, "catalog/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 20 {
+		t.Fatalf("%d catalogs embedded, want at least 20: %v", len(files), files)
+	}
+	for _, want := range []string{"catalog/hazards.json", "catalog/diseases_2024.json", "catalog/areas.json"} {
+		if _, err := fs.Stat(assets.Catalogs, want); err != nil {
+			t.Errorf("%s: %v", want, err)
+		}
 	}
 }
