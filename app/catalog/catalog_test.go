@@ -184,10 +184,17 @@ func TestSet_MatchHazard(t *testing.T) {
 			}
 		})
 	}
-	for _, text := range []string{"", "粉尘", "化学有害因素", "不存在的因素", "尘"} {
+	for _, text := range []string{"", "粉尘", "化学有害因素", "不存在的因素", "尘", "铀及其化合物"} {
 		if e, ok := s.MatchHazard(text); ok {
 			t.Errorf("MatchHazard(%q) = %s %s, want no match", text, e.Code, e.Name)
 		}
+	}
+	var codes []string
+	for _, e := range s.MatchHazards("铀及其化合物") {
+		codes = append(codes, e.Code)
+	}
+	if strings.Join(codes, ",") != "2411,5011" {
+		t.Errorf("MatchHazards(铀及其化合物) = %v, want [2411 5011]", codes)
 	}
 }
 

@@ -12,18 +12,33 @@ import (
 // again without bracketed qualifiers ("噪声（85dB以上）" → 噪声). Categories (粉尘, 化学有害因素 …)
 // never match, and neither does a name shared by two factors.
 func (s *Set) MatchHazard(text string) (Entry, bool) {
+	hits := s.MatchHazards(text)
+	if len(hits) != 1 {
+		return Entry{}, false
+	}
+	return hits[0], true
+}
+
+// MatchHazards returns every factor that text names by MatchHazard's rules, in catalog
+// order: none, one, or several where factors share a name (铀及其化合物 is both 2411, a
+// chemical, and 5011, a radioactive factor), so the UI can let the user choose.
+func (s *Set) MatchHazards(text string) []Entry {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	ix, ok := s.catalogs[Hazards]
 	if !ok {
-		return Entry{}, false
+		return nil
 	}
 	for _, key := range []string{NormalizeName(text), NormalizeName(stripBrackets(text))} {
-		if hits := ix.byName[key]; key != "" && len(hits) == 1 {
-			return ix.cat.Entries[hits[0]], true
+		if hits := ix.byName[key]; key != "" && len(hits) > 0 {
+			out := make([]Entry, len(hits))
+			for i, j := range hits {
+				out[i] = ix.cat.Entries[j]
+			}
+			return out
 		}
 	}
-	return Entry{}, false
+	return nil
 }
 
 // NormalizeName folds the spellings of a name into one key: full-width forms to half-width,

@@ -69,7 +69,7 @@ func newIndexed(c Catalog) *indexed {
 			}
 			for k := range keys {
 				if k != "" {
-					ix.byName[k] = append(ix.byName[k], i)
+					ix.byName[k] = append(ix.byName[k], i) // i ascends: catalog order
 				}
 			}
 		}

@@ -169,7 +169,8 @@ func economicCatalog(path string) (catalog.Catalog, error) {
 	c := catalog.Catalog{
 		Name: catalog.EconomicType, Title: "经济类型分类与代码 (GB/T 12402-2000)", Version: "GB/T 12402-2000",
 		Source: "GB/T 12402-2000, named by the exchange spec for ECONOMIC_TYPE_CODE; data/codes/economic-type.csv (compiled from public copies, see its SOURCE.md)",
-		Notes:  "3-digit codes; level by depth. Not the statistical 登记注册类型 lists, which reuse the same codes with other meanings.",
+		Notes: "3-digit codes; level by depth. Not the statistical 登记注册类型 lists, which reuse the same codes with other meanings. " +
+			"Status P: compiled from public copies that agree on the codes (REFERENCE.md §6.5); U for the 2xx names, which differ between copies.",
 	}
 	rows, err := readCSV(path)
 	if err != nil {
@@ -177,7 +178,11 @@ func economicCatalog(path string) (catalog.Catalog, error) {
 	}
 	var es []catalog.Entry
 	for _, r := range rows {
-		es = append(es, catalog.Entry{Code: r["code"], Name: r["name"], Parent: r["parent"], Status: catalog.StatusPartial})
+		st := catalog.StatusPartial
+		if strings.HasPrefix(r["code"], "2") {
+			st = catalog.StatusUnverified
+		}
+		es = append(es, catalog.Entry{Code: r["code"], Name: r["name"], Parent: r["parent"], Status: st})
 	}
 	if err := treeSort(es, nil, true); err != nil {
 		return c, fmt.Errorf("economic type: %w", err)
