@@ -96,7 +96,7 @@ var PermissionTable = []Permission{
 	{"WorkerService.WorkersByIDs", "查看劳动者列表", merge(grant(ScopeAll, archiveReaders...), grant(ScopeOwnCases, RoleDiagnosisPhysician), grant(ScopeAll, RoleAppraisalOffice), grant(ScopeFollowUp, RoleFollowUpNurse))},
 
 	// Catalogs.
-	{"CatalogService.Catalogs", "查看字典", grant(ScopeAll, allRoles...)},
+	{"CatalogService.CatalogOverrides", "查看字典修改", grant(ScopeAll, allRoles...)},
 	{"CatalogService.SaveCatalog", "修改字典", grant(ScopeAll, RoleAdmin)},
 	{"CatalogService.ResetCatalog", "恢复字典出厂值", grant(ScopeAll, RoleAdmin)},
 

@@ -78,3 +78,17 @@ func CheckLocalPath(path string) error {
 	}
 	return nil
 }
+
+// CheckWritableDir creates dir if needed and proves it writable with a probe file.
+func CheckWritableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}

@@ -1,0 +1,49 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"occhealth/app/catalog"
+)
+
+// CatalogService keeps an administrator's edits of the bundled catalogs. The bundled
+// catalogs are read-only data; an edited catalog is stored whole in the archive and replaces
+// the bundled one in the catalog set at start-up and after each save.
+type CatalogService interface {
+	// CatalogOverrides returns the edited catalogs by name.
+	CatalogOverrides(ctx context.Context) (map[string]catalog.Catalog, error)
+	// SaveCatalog stores an edited catalog (validated first) with the reason for the audit log.
+	SaveCatalog(ctx context.Context, c catalog.Catalog, reason string) error
+	// ResetCatalog drops the edits of one catalog, returning to the bundled version.
+	ResetCatalog(ctx context.Context, name string) error
+}
+
+// CatalogExchange converts a catalog to and from an .xlsx workbook an administrator edits in
+// Excel (implemented in reports; the UI and CLI only see this interface).
+type CatalogExchange interface {
+	ExportCatalog(c catalog.Catalog) ([]byte, error)
+	// ImportCatalog reads a workbook written by ExportCatalog (and edited); it returns an
+	// EINVALID error naming the row and column of the first bad cell.
+	ImportCatalog(name string, xlsx []byte) (catalog.Catalog, error)
+}
+
+// Services bundles every service a screen or command may use. In 单机 mode they are the
+// bbolt implementations; in 联网 mode, remote ones.
+type Services struct {
+	Setup       SetupService
+	Auth        AuthService
+	Users       UserService
+	Institution InstitutionService
+	Employers   EmployerService
+	Workers     WorkerService
+	Catalog     CatalogService
+	Audit       AuditService
+	Backup      BackupService
+	// Catalogs is the catalog set in force (bundled catalogs with the overrides applied).
+	Catalogs *catalog.Set
+	// Exchange converts catalogs to and from .xlsx; nil where not wired.
+	Exchange CatalogExchange
+	// Now is the clock.
+	Now func() time.Time
+}

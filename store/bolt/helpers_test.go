@@ -1,0 +1,127 @@
+package bolt_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"occhealth/app"
+	"occhealth/app/catalog"
+	"occhealth/assets"
+	"occhealth/store"
+	"occhealth/store/bolt"
+)
+
+var (
+	catalogsOnce sync.Once
+	catalogs     *catalog.Set
+)
+
+// testCatalogs loads the bundled catalogs once per test binary.
+func testCatalogs(tb testing.TB) *catalog.Set {
+	catalogsOnce.Do(func() {
+		s, err := catalog.Load(assets.Catalogs)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		catalogs = s
+	})
+	return catalogs
+}
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type testDB struct {
+	*bolt.DB
+	svc   app.Services
+	admin context.Context
+	clock *clock
+	keys  *store.KeyRing
+	path  string
+}
+
+const adminPassword = "Admin1234"
+
+// MustOpenDB opens a fresh archive in a temp dir, sets it up with an institution and an
+// administrator, and checks bbolt consistency when the test ends.
+func MustOpenDB(tb testing.TB) *testDB {
+	tb.Helper()
+	dir := tb.TempDir()
+	c := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.Local)}
+	keys := store.NewMemoryKeyRing(c.Now())
+	path := filepath.Join(dir, "archive.db")
+	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: testCatalogs(tb), Now: c.Now, FastPasswords: true, Workstation: "测试机"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc := db.Services(testCatalogs(tb))
+	admin, err := svc.Setup.Initialize(context.Background(), app.SetupInput{
+		Institution: app.Institution{Name: "测试县人民医院", Code: "450102001", Kinds: []app.InstitutionKind{app.KindExam},
+			HazardCategories: []app.HazardCategory{app.HazardDust, app.HazardPhysical}, AreaCode: "450102"},
+		AdminUsername: "admin", AdminName: "管理员", AdminPassword: adminPassword,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	td := &testDB{DB: db, svc: svc, admin: app.NewContextWithUser(context.Background(), admin), clock: c, keys: keys, path: path}
+	tb.Cleanup(func() {
+		if db.Bolt() != nil {
+			checkConsistency(tb, db.Bolt())
+		}
+		db.Close()
+	})
+	return td
+}
+
+func checkConsistency(tb testing.TB, b *bbolt.DB) {
+	tb.Helper()
+	if err := b.View(func(tx *bbolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		return nil
+	}); err != nil {
+		tb.Errorf("bbolt consistency: %v", err)
+	}
+}
+
+// as returns a context for a user with the given roles, created in the archive.
+func (td *testDB) as(tb testing.TB, username string, roles ...app.Role) context.Context {
+	tb.Helper()
+	u := &app.User{Username: username, Name: "测试用户", Roles: roles}
+	if err := td.svc.Users.CreateUser(td.admin, u, "Passw0rd1"); err != nil {
+		tb.Fatal(err)
+	}
+	return app.NewContextWithUser(context.Background(), u)
+}
+
+func idNumber(body17 string) string { return body17 + string(app.IDCheckChar(body17)) }
+
+func (td *testDB) employer(tb testing.TB, name, credit string) *app.Employer {
+	tb.Helper()
+	e := &app.Employer{Name: name, CreditCode: credit, AreaCode: "450102", IndustryCode: "1391", EconomicTypeCode: "173", SizeCode: "03", Address: "南宁市兴宁区", ContactPerson: "李四", ContactPhone: "0771-1234567"}
+	if _, err := td.svc.Employers.CreateEmployer(td.admin, e); err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+func creditCode(body17 string) string {
+	c, _ := app.CreditCodeCheckChar(body17)
+	return body17 + string(c)
+}
