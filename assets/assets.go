@@ -9,7 +9,7 @@ import "embed"
 var FontUI []byte
 
 // FontFallback is Droid Sans Fallback Full, which covers CJK Ext-A characters
-// that FontUI lacks. Use it per rune when FontUI has no glyph.
+// that FontUI lacks. Use it per rune when FontUI has no glyph; it has no ASCII glyphs.
 //
 //go:embed fonts/DroidSansFallbackFull.ttf
 var FontFallback []byte

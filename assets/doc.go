@@ -8,7 +8,7 @@
 //
 //   - FontUI, WenQuanYi Micro Hei: the interface face and PDF headings.
 //   - FontFallback, Droid Sans Fallback Full: rare characters (CJK Ext-A)
-//     missing from Micro Hei.
+//     missing from Micro Hei. It has no ASCII at all: fall back per rune.
 //   - FontSong, AR PL SungtiL GB: the Song (宋体) body face of statutory
 //     documents; GB 2312 coverage only, so fall back for anything else.
 //
