@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"golang.org/x/term"
+
+	"occhealth/app"
+	"occhealth/app/catalog"
+	"occhealth/assets"
+	"occhealth/reports"
+	"occhealth/store"
+	"occhealth/store/bolt"
+)
+
+// globals are the flags every subcommand takes.
+type globals struct {
+	db           string
+	user         string
+	passwordFile string
+	json         bool
+}
+
+func newFlags(name string) (*flag.FlagSet, *globals) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	g := &globals{}
+	fs.StringVar(&g.db, "db", defaultArchive(), "档案文件路径")
+	fs.StringVar(&g.user, "user", "", "以该用户身份执行")
+	fs.StringVar(&g.passwordFile, "password-file", "", "从文件读取密码（第一行）")
+	fs.BoolVar(&g.json, "json", false, "输出 JSON")
+	return fs, g
+}
+
+func defaultArchive() string { return store.DefaultArchivePath() }
+
+var (
+	catalogOnce sync.Once
+	catalogSet  *catalog.Set
+	catalogErr  error
+)
+
+// loadCatalogs parses the bundled catalogs (once per process).
+func loadCatalogs() (*catalog.Set, error) {
+	catalogOnce.Do(func() { catalogSet, catalogErr = catalog.Load(assets.Catalogs) })
+	if catalogErr != nil {
+		return nil, catalogErr
+	}
+	// Each archive applies its own overrides; hand out a fresh copy of the bundled set.
+	return catalog.Load(assets.Catalogs)
+}
+
+func workstation() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "本机"
+	}
+	return h
+}
+
+// archive is an open archive with its services.
+type archive struct {
+	db  *bolt.DB
+	svc app.Services
+}
+
+// openArchive opens the archive at path with its key ring from the configuration directory
+// and the catalogs with the archive's overrides applied.
+func openArchive(path string, fast bool) (*archive, error) {
+	set, err := loadCatalogs()
+	if err != nil {
+		return nil, fmt.Errorf("load catalogs: %w", err)
+	}
+	keys, err := store.LoadKeyRing(store.KeyRingPath(path), nowFunc())
+	if err != nil {
+		return nil, err
+	}
+	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.ApplyOverrides(set); err != nil {
+		db.Close()
+		return nil, err
+	}
+	svc := db.Services(set)
+	svc.Exchange = reports.XLSXCatalogExchange{}
+	return &archive{db: db, svc: svc}, nil
+}
+
+// readPassword reads a password from --password-file or, on a terminal, a prompt without echo.
+func readPassword(g *globals, prompt string) (string, error) {
+	if g.passwordFile != "" {
+		b, err := os.ReadFile(g.passwordFile)
+		if err != nil {
+			return "", fmt.Errorf("读取密码文件: %w", err)
+		}
+		return strings.TrimRight(strings.SplitN(string(b), "\n", 2)[0], "\r"), nil
+	}
+	fmt.Fprint(os.Stderr, prompt)
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Fprintln(os.Stderr)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", app.Errorf(app.EUNAUTHORIZED, "未提供密码（请用 --password-file 或在终端输入）")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// login opens the archive and logs in as --user; the context carries the user.
+func login(g *globals) (*archive, context.Context, error) {
+	if g.user == "" {
+		return nil, nil, app.Errorf(app.EUNAUTHORIZED, "请用 --user 指定执行命令的用户")
+	}
+	a, err := openArchive(g.db, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	pw, err := readPassword(g, "用户 "+g.user+" 的密码：")
+	if err != nil {
+		a.db.Close()
+		return nil, nil, err
+	}
+	ctx := app.NewContextWithWorkstation(context.Background(), workstation()+"（命令行）")
+	u, err := a.svc.Auth.Login(ctx, g.user, pw)
+	if err != nil {
+		a.db.Close()
+		return nil, nil, err
+	}
+	return a, app.NewContextWithUser(ctx, u), nil
+}
+
+func printJSON(v any) {
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// parse parses flags that may come before or after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

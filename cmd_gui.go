@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"occhealth/app"
+	"occhealth/ui"
+)
+
+// cmdGUI opens the window on the archive.
+func cmdGUI(args []string) int {
+	fs, g := newFlags("gui")
+	if _, err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	a, err := openArchive(g.db, false)
+	if err != nil {
+		code := fail(err)
+		if app.ErrorCode(err) == app.ELOCKED {
+			fmt.Fprintln(os.Stderr, "程序已在运行：同一档案只能在一个窗口中打开。")
+		}
+		showFatal(app.ErrorMessage(err))
+		return code
+	}
+	defer a.db.Close()
+	fa := fyneapp.NewWithID("cn.occhealth.workstation")
+	var opened []*archive
+	afterLogin := func(db *archive) func(ctx context.Context) {
+		return func(ctx context.Context) {
+			go func() {
+				if info, made, err := db.db.BackupIfDue(ctx); err != nil {
+					log.Printf("每日自动备份失败: %v", err)
+				} else if made {
+					log.Printf("每日自动备份: %s", info.Path)
+				}
+			}()
+		}
+	}
+	opts := ui.StartOptions{
+		Services:    a.svc,
+		ArchivePath: g.db,
+		Workstation: workstation(),
+		AfterLogin:  afterLogin(a),
+	}
+	opts.CreateDemo = func(progress func(done, total int)) (app.Services, string, error) {
+		path := demoPath(g.db)
+		d, _, err := createDemo(path, 2000, 1, progress)
+		if err != nil {
+			return app.Services{}, "", err
+		}
+		opened = append(opened, d)
+		return d.svc, path, nil
+	}
+	w := ui.Start(fa, opts)
+	w.ShowAndRun()
+	for _, d := range opened {
+		d.db.Close()
+	}
+	return exitOK
+}

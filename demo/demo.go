@@ -1,0 +1,291 @@
+// Package demo fills an archive with realistic synthetic employers and workers through the
+// app services, the same code path the GUI uses: valid identity numbers with real area codes,
+// valid credit codes, surnames by frequency, work histories and exposures typical of
+// Guangxi's industries (manganese, tin/lead-zinc mining, wood panels, sugar mills, welding).
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"occhealth/app"
+	"occhealth/app/catalog"
+)
+
+// Options say how much to make.
+type Options struct {
+	Workers   int
+	Employers int // 0: one employer per 150 workers, at least 5
+	Seed      uint64
+	// Progress is called now and then with the number of workers written.
+	Progress func(done, total int)
+}
+
+// Result counts what was made.
+type Result struct {
+	Employers int
+	Workers   int
+	Users     int
+}
+
+// DemoUsers are the demo archive's accounts (all with DemoPassword): one per role, so a
+// visitor can try each desk.
+var DemoUsers = []struct {
+	Username string
+	Name     string
+	Roles    []app.Role
+}{
+	{"dengji", "周登记", []app.Role{app.RoleRegistrar}},
+	{"tijian", "吴体检", []app.Role{app.RoleExamDoctor}},
+	{"zhujian", "郑主检", []app.Role{app.RoleChiefExaminer, app.RoleExamDoctor}},
+	{"shenhe", "王审核", []app.Role{app.RoleReviewer}},
+	{"zhenduan", "冯诊断", []app.Role{app.RoleDiagnosisPhysician}},
+	{"suifang", "陈随访", []app.Role{app.RoleFollowUpNurse}},
+	{"tongji", "褚统计", []app.Role{app.RoleReportingClerk}},
+}
+
+// DemoPassword is the password of every demo account; it is shown on the login screen of a
+// demo archive (and only there).
+const DemoPassword = "demo1234"
+
+// industry is an employer profile: GB/T 4754 小类, name patterns, jobs and hazards.
+type industry struct {
+	code    string
+	suffix  []string
+	jobs    [][2]string // code, workshop
+	hazards []string
+}
+
+var industries = []industry{
+	{"0919", []string{"锰矿开采有限公司", "锰业有限公司"}, [][2]string{{"00-13", "采矿车间"}, {"00-5", "选矿车间"}, {"00-16", "运输队"}}, []string{"1038", "3008", "2223"}},
+	{"3240", []string{"锰业科技有限公司", "电解锰有限责任公司"}, [][2]string{{"00-29", "电解车间"}, {"09-021", "制粉车间"}}, []string{"2223", "3008", "3007"}},
+	{"0912", []string{"锡业有限公司", "铅锌矿业有限公司"}, [][2]string{{"00-13", "井下采区"}, {"00-5", "选矿厂"}, {"00-3", "井下采区"}}, []string{"1038", "3008", "2237", "2275"}},
+	{"2021", []string{"人造板有限公司", "木业有限公司"}, [][2]string{{"13-001", "热压车间"}, {"09-021", "砂光车间"}}, []string{"1023", "2158", "3008"}},
+	{"1340", []string{"糖业有限公司", "制糖有限责任公司"}, [][2]string{{"00-33", "压榨车间"}, {"00-33", "锅炉房"}}, []string{"3008", "3007"}},
+	{"3311", []string{"钢结构有限公司", "机械制造有限公司"}, [][2]string{{"09-033", "焊接车间"}, {"09-021", "打磨车间"}}, []string{"1006", "3008", "2223"}},
+	{"3130", []string{"钢铁有限公司"}, [][2]string{{"00-29", "炼钢车间"}, {"00-31", "轧钢车间"}}, []string{"3007", "3008", "1006"}},
+}
+
+var places = []string{"南宁", "柳州", "桂林", "梧州", "北海", "百色", "河池", "来宾", "崇左", "贺州", "钦州", "贵港", "玉林", "防城港", "大新", "靖西", "平果", "田东", "南丹", "环江", "武宣", "象州"}
+var brands = []string{"华锡", "鑫源", "桂发", "永盛", "南方", "金桂", "宏达", "荣华", "顺通", "恒昌", "新兴", "广源", "泰和", "瑞丰", "中联", "鸿运"}
+
+// surnames with their approximate frequency (per mille) in Guangxi and China.
+var surnames = []struct {
+	s string
+	w int
+}{
+	{"李", 79}, {"王", 72}, {"张", 70}, {"刘", 54}, {"陈", 53}, {"黄", 40}, {"杨", 38}, {"赵", 22}, {"吴", 21},
+	{"周", 21}, {"韦", 20}, {"梁", 18}, {"覃", 15}, {"蒙", 8}, {"莫", 9}, {"蓝", 6}, {"农", 5}, {"卢", 9}, {"潘", 8},
+	{"林", 12}, {"何", 12}, {"罗", 11}, {"谢", 8}, {"唐", 9}, {"邓", 9}, {"廖", 7}, {"曾", 7}, {"许", 6}, {"冯", 6},
+	{"欧阳", 1}, {"单", 1}, {"区", 1}, {"翟", 1}, {"缪", 1}, {"解", 1}, {"黎", 5}, {"陆", 5}, {"苏", 5}, {"龙", 4},
+}
+
+var givenChars = []rune("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英玉兰华建国建华志强海燕春梅金凤德福荣光辉文斌红梅丽萍小红小兵东宁桂林桂芳柳青韦宁")
+
+var rareChars = []rune("㐀㛃䶮𠀾𡈼堃喆犇淼昇")
+
+// Fill writes opts.Employers employers and opts.Workers workers through svc, acting as ctx's
+// user (who needs the registrar or admin role), and the demo accounts.
+func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
+	var res Result
+	r := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	now := svc.Now()
+	for _, du := range DemoUsers {
+		u := &app.User{Username: du.Username, Name: du.Name, Roles: du.Roles}
+		if du.Username == "zhujian" {
+			u.Qualifications = []app.Qualification{{Kind: "主检医师", Number: "ZJ2024-001", ValidUntil: now.AddDate(3, 0, 0)}}
+		}
+		if du.Username == "zhenduan" {
+			u.Qualifications = []app.Qualification{{Kind: "职业病诊断医师资格", Categories: []string{"职业性尘肺病及其他呼吸系统疾病", "职业性化学中毒"}, ValidUntil: now.AddDate(2, 0, 0)}}
+		}
+		if err := svc.Users.CreateUser(ctx, u, DemoPassword); err != nil {
+			return res, fmt.Errorf("demo user %s: %w", du.Username, err)
+		}
+		res.Users++
+	}
+	counties := countyCodes(svc.Catalogs, "45")
+	allCounties := countyCodes(svc.Catalogs, "")
+	nEmp := opts.Employers
+	if nEmp == 0 {
+		nEmp = max(5, opts.Workers/150)
+	}
+	type emp struct {
+		id  int64
+		ind industry
+	}
+	emps := make([]emp, 0, nEmp)
+	usedCC := map[string]bool{}
+	for i := 0; i < nEmp; i++ {
+		ind := industries[r.IntN(len(industries))]
+		area := counties[r.IntN(len(counties))]
+		cc := creditCode(r, area)
+		for usedCC[cc] {
+			cc = creditCode(r, area)
+		}
+		usedCC[cc] = true
+		e := &app.Employer{
+			Name:             fmt.Sprintf("广西%s%s%s", places[r.IntN(len(places))], brands[r.IntN(len(brands))], ind.suffix[r.IntN(len(ind.suffix))]),
+			CreditCode:       cc,
+			AreaCode:         area,
+			IndustryCode:     ind.code,
+			EconomicTypeCode: []string{"173", "159", "160", "110", "171"}[r.IntN(5)],
+			SizeCode:         []string{"01", "02", "03", "03", "04"}[r.IntN(5)],
+			Address:          fmt.Sprintf("%s工业园区%d号", places[r.IntN(len(places))], 1+r.IntN(300)),
+			ZipCode:          "53" + fmt.Sprintf("%04d", r.IntN(10000)),
+			ContactPerson:    personName(r, false),
+			ContactPhone:     phone(r),
+		}
+		if _, err := svc.Employers.CreateEmployer(ctx, e); err != nil {
+			if app.ErrorCode(err) == app.ECONFLICT { // same name and code drawn twice: try again
+				i--
+				continue
+			}
+			return res, fmt.Errorf("demo employer %s: %w", e.Name, err)
+		}
+		emps = append(emps, emp{e.ID, ind})
+		res.Employers++
+	}
+	usedID := map[string]bool{}
+	for i := 0; i < opts.Workers; i++ {
+		birth := time.Date(1965+r.IntN(40), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
+		female := r.IntN(100) < 28
+		var area string
+		if r.IntN(100) < 85 {
+			area = counties[r.IntN(len(counties))]
+		} else {
+			area = allCounties[r.IntN(len(allCounties))]
+		}
+		seq := 1 + r.IntN(499)*2
+		if female {
+			seq++
+		}
+		body := fmt.Sprintf("%s%s%03d", area, birth.Format("20060102"), seq%1000)
+		id := body + string(app.IDCheckChar(body))
+		if usedID[id] {
+			i--
+			continue
+		}
+		usedID[id] = true
+		e := emps[r.IntN(len(emps))]
+		job := e.ind.jobs[r.IntN(len(e.ind.jobs))]
+		start := birth.AddDate(18+r.IntN(10), r.IntN(12), 0)
+		if start.After(now) {
+			start = now.AddDate(0, -r.IntN(24)-1, 0)
+		}
+		w := &app.Worker{
+			Name:     personName(r, r.IntN(1000) < 3),
+			IDNumber: id,
+			Phone:    phone(r),
+			Address:  fmt.Sprintf("广西%s%s村%d号", places[r.IntN(len(places))], []string{"东", "西", "南", "北", "新"}[r.IntN(5)], 1+r.IntN(200)),
+		}
+		if r.IntN(100) < 20 && len(emps) > 1 { // an earlier job elsewhere
+			prev := emps[r.IntN(len(emps))]
+			pjob := prev.ind.jobs[r.IntN(len(prev.ind.jobs))]
+			pstart := start
+			start = start.AddDate(2+r.IntN(5), 0, 0)
+			if start.After(now) {
+				start = now.AddDate(0, -1, 0)
+			}
+			w.WorkHistory = append(w.WorkHistory, app.WorkPeriod{EmployerID: prev.id, Workshop: pjob[1], JobCode: pjob[0], Start: pstart, End: start.AddDate(0, 0, -1)})
+		}
+		w.WorkHistory = append(w.WorkHistory, app.WorkPeriod{EmployerID: e.id, Workshop: job[1], JobCode: job[0], Start: start})
+		for j, h := range e.ind.hazards {
+			if j == 0 || r.IntN(100) < 60 {
+				w.Exposures = append(w.Exposures, app.Exposure{HazardCode: h, Start: start})
+			}
+		}
+		if err := svc.Workers.CreateWorker(ctx, w); err != nil {
+			if app.ErrorCode(err) == app.ECONFLICT {
+				i--
+				continue
+			}
+			return res, fmt.Errorf("demo worker %d (%s %s): %w", i+1, w.Name, w.IDNumber, err)
+		}
+		res.Workers++
+		if opts.Progress != nil && (res.Workers%500 == 0 || res.Workers == opts.Workers) {
+			opts.Progress(res.Workers, opts.Workers)
+		}
+	}
+	return res, nil
+}
+
+func countyCodes(set *catalog.Set, prefix string) []string {
+	c, ok := set.Catalog(app.CatalogAreas)
+	var out []string
+	if ok {
+		for _, e := range c.Entries {
+			if len(e.Code) == 6 && strings.HasPrefix(e.Code, prefix) && !strings.HasSuffix(e.Code, "00") {
+				out = append(out, e.Code)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"450102"}
+	}
+	return out
+}
+
+func personName(r *rand.Rand, rare bool) string {
+	total := 0
+	for _, s := range surnames {
+		total += s.w
+	}
+	n := r.IntN(total)
+	sur := surnames[0].s
+	for _, s := range surnames {
+		if n < s.w {
+			sur = s.s
+			break
+		}
+		n -= s.w
+	}
+	given := string(givenChars[r.IntN(len(givenChars))])
+	if r.IntN(100) < 70 {
+		given += string(givenChars[r.IntN(len(givenChars))])
+	}
+	if rare {
+		given = string(rareChars[r.IntN(len(rareChars))]) + given[:len(string([]rune(given)[0]))]
+	}
+	return sur + given
+}
+
+func phone(r *rand.Rand) string {
+	return fmt.Sprintf("1%d%d%08d", []int{3, 5, 7, 8, 9}[r.IntN(5)], r.IntN(10), r.IntN(100000000))
+}
+
+const orgAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+// creditCode makes a valid 统一社会信用代码 for a company (9 1) in area, with a valid
+// embedded 组织机构代码.
+func creditCode(r *rand.Rand, area string) string {
+	var org strings.Builder
+	org.WriteString("MA")
+	for i := 0; i < 6; i++ {
+		org.WriteByte(orgAlphabet[r.IntN(len(orgAlphabet))])
+	}
+	body8 := org.String()
+	w := []int{3, 7, 9, 10, 5, 8, 4, 2}
+	s := 0
+	for i := 0; i < 8; i++ {
+		c := body8[i]
+		v := int(c - '0')
+		if c >= 'A' {
+			v = int(c-'A') + 10
+		}
+		s += v * w[i]
+	}
+	c9 := 11 - s%11
+	check := byte('0' + c9)
+	switch c9 {
+	case 10:
+		check = 'X'
+	case 11:
+		check = '0'
+	}
+	body := "91" + area + body8 + string(check)
+	cc, _ := app.CreditCodeCheckChar(body)
+	return body + string(cc)
+}
