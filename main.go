@@ -59,7 +59,7 @@ func run(args []string) int {
 		"gui": cmdGUI, "init": cmdInit, "user": cmdUser, "employer": cmdEmployer, "worker": cmdWorker,
 		"verify": cmdVerify, "backup": cmdBackup, "restore": cmdRestore, "demo": cmdDemo,
 		"permissions": cmdPermissions,
-		"version": func([]string) int { fmt.Println(version); return exitOK },
+		"version":     func([]string) int { fmt.Println(version); return exitOK },
 	}
 	if f, ok := cmds[args[0]]; ok {
 		return f(args[1:])

@@ -185,11 +185,10 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 			prev := emps[r.IntN(len(emps))]
 			pjob := prev.ind.jobs[r.IntN(len(prev.ind.jobs))]
 			pstart := start
-			start = start.AddDate(2+r.IntN(5), 0, 0)
-			if start.After(now) {
-				start = now.AddDate(0, -1, 0)
+			if next := start.AddDate(2+r.IntN(5), 0, 0); next.Before(now.AddDate(0, -1, 0)) {
+				start = next
+				w.WorkHistory = append(w.WorkHistory, app.WorkPeriod{EmployerID: prev.id, Workshop: pjob[1], JobCode: pjob[0], Start: pstart, End: start.AddDate(0, 0, -1)})
 			}
-			w.WorkHistory = append(w.WorkHistory, app.WorkPeriod{EmployerID: prev.id, Workshop: pjob[1], JobCode: pjob[0], Start: pstart, End: start.AddDate(0, 0, -1)})
 		}
 		w.WorkHistory = append(w.WorkHistory, app.WorkPeriod{EmployerID: e.id, Workshop: job[1], JobCode: job[0], Start: start})
 		for j, h := range e.ind.hazards {

@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"occhealth/app"
+)
+
+// Env is what every screen gets: the services, the window for dialogs, the logged-in user
+// and a context that carries them.
+type Env struct {
+	Services    app.Services
+	Window      fyne.Window
+	User        *app.User
+	Institution *app.Institution
+	// Ctx carries the user and the workstation name for every service call.
+	Ctx context.Context
+	// ArchivePath is the archive file (shown on the home screen).
+	ArchivePath string
+	// SetActions binds the 保存 (Ctrl+S) and 新建 (Ctrl+N) commands of the window's menu to
+	// the screen on display; pass nil for a command the screen lacks. The shell clears them
+	// whenever another screen is shown. Nil outside the shell.
+	SetActions func(save, create func())
+}
+
+// setActions calls SetActions when the shell provides it.
+func (e *Env) setActions(save, create func()) {
+	if e.SetActions != nil {
+		e.SetActions(save, create)
+	}
+}
+
+// Now returns the services' clock reading.
+func (e *Env) Now() time.Time {
+	if e.Services.Now != nil {
+		return e.Services.Now()
+	}
+	return time.Now()
+}
+
+// ScreenDef declares one screen of the left navigation. Screens are data, as in fyne_demo's
+// tutorials/data.go: the shell shows a screen when the user holds one of Roles (empty means
+// everyone) and the institution does one of Kinds (empty means any).
+type ScreenDef struct {
+	ID    string // stable identifier, used by tests
+	Group string // navigation group title, e.g. 档案, 系统管理
+	Title string
+	Order int // position inside the group
+	Roles []app.Role
+	Kinds []app.InstitutionKind
+	// Action is the permission-table action the screen needs (its primary list); the shell
+	// hides the screen when the user may not call it.
+	Action string
+	New    func(env *Env) fyne.CanvasObject
+}
+
+var screenRegistry []ScreenDef
+
+// registerScreen adds a screen; each screen file calls it from init.
+func registerScreen(d ScreenDef) { screenRegistry = append(screenRegistry, d) }
+
+// Screens returns the registered screens (for the shell and tests).
+func Screens() []ScreenDef { return append([]ScreenDef(nil), screenRegistry...) }

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// newMsg returns the label that shows a field's validation message under it. It takes no
+// space while empty.
+func newMsg() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	l.Hide()
+	return l
+}
+
+// setMsg shows text in l as an error (or hides l when text is "").
+func setMsg(l *widget.Label, text string) { setMsgAs(l, text, widget.DangerImportance) }
+
+// setNote shows text in l as a neutral remark (derived values, hints).
+func setNote(l *widget.Label, text string) { setMsgAs(l, text, widget.MediumImportance) }
+
+// setWarn shows text in l as a warning that does not stop saving.
+func setWarn(l *widget.Label, text string) { setMsgAs(l, text, widget.WarningImportance) }
+
+func setMsgAs(l *widget.Label, text string, imp widget.Importance) {
+	if text == "" {
+		l.SetText("")
+		l.Hide()
+		return
+	}
+	l.Importance = imp
+	l.SetText(text)
+	l.Show()
+}
+
+// formRow is one label and its field, with the message label under the field.
+type formRow struct {
+	label string
+	field fyne.CanvasObject
+	msg   *widget.Label // may be nil
+}
+
+// formGrid lays rows out as a two-column form: labels right of a fixed column, fields with
+// their messages beside them.
+func formGrid(rows ...formRow) *fyne.Container {
+	objs := make([]fyne.CanvasObject, 0, 2*len(rows))
+	for _, r := range rows {
+		lbl := widget.NewLabelWithStyle(r.label, fyne.TextAlignTrailing, fyne.TextStyle{})
+		var f fyne.CanvasObject = r.field
+		if r.msg != nil {
+			f = container.NewVBox(r.field, r.msg)
+		}
+		objs = append(objs, lbl, f)
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+// heading returns a section heading.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// fixedHeight lays its objects out at the container's full width and a fixed height.
+type fixedHeight float32
+
+func (h fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		if o.Visible() {
+			w = max(w, o.MinSize().Width)
+		}
+	}
+	return fyne.NewSize(w, float32(h))
+}
+
+func (h fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// minWidth lays its objects out with at least a given width, so entries in a row of a table
+// do not shrink to nothing.
+type minWidth float32
+
+func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(float32(m), 0)
+	for _, o := range objs {
+		if o.Visible() {
+			s = s.Max(o.MinSize())
+		}
+	}
+	return s
+}
+
+func (m minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// withWidth wraps o so that it is at least w wide.
+func withWidth(w float32, o fyne.CanvasObject) *fyne.Container {
+	return container.New(minWidth(w), o)
+}
