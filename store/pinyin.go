@@ -49,7 +49,10 @@ func NameInitials(name string) []string {
 		r := rs[i]
 		switch {
 		case r < unicode.MaxASCII && unicode.IsLetter(r):
-			options = append(options, []string{strings.ToLower(string(r))})
+			// A Latin word contributes its first letter (John Li → jl).
+			if i == 0 || !(rs[i-1] < unicode.MaxASCII && unicode.IsLetter(rs[i-1])) {
+				options = append(options, []string{strings.ToLower(string(r))})
+			}
 		case unicode.Is(unicode.Han, r):
 			ps := pinyin.SinglePinyin(r, pinyinArgs)
 			uniq := map[string]bool{}
