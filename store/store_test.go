@@ -31,7 +31,6 @@ nas:/export /srv/nfs nfs4 rw 0 0
 		"/srv/nfs/archive.db":      true,
 		"/srv/nfsother/archive.db": false,
 		"/media/usb/archive.db":    false,
-		"//fileserver/share/x.db":  true,
 	} {
 		err := store.CheckLocalPath(path)
 		if bad && (app.ErrorCode(err) != app.EUNSAFE || !strings.Contains(err.Error(), "联网")) {
