@@ -185,6 +185,7 @@ func newEmployerForm(env *Env, saved func(*app.Employer)) *employerForm {
 	f.industry.OnChanged = func() { f.changed(fEmpIndustry) }
 	f.econ = widget.NewSelect(catalogOptions(f.cats, app.CatalogEconomicType), func(string) { f.changed(fEmpEcon) })
 	f.size = widget.NewSelect(catalogOptions(f.cats, app.CatalogEnterpriseSize), func(string) { f.changed(fEmpSize) })
+	f.econ.PlaceHolder, f.size.PlaceHolder = "请选择", "请选择"
 	for _, k := range []string{fEmpName, fEmpCredit, fEmpIndustry, fEmpEcon, fEmpSize, fEmpAddress, fEmpZip, fEmpContact, fEmpPhone, fEmpNote, ""} {
 		f.msgs[k] = newMsg()
 	}

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app/catalog"
@@ -38,6 +39,22 @@ type picker struct {
 	// OnChanged is called after a pick and after every edit of the text.
 	OnChanged func()
 	quiet     bool
+	height    *varHeight
+}
+
+// pickerRows is how many matches show without scrolling.
+const pickerRows = 6
+
+// varHeight lays its objects out at full width and a height that changes with the matches.
+type varHeight struct{ h float32 }
+
+func (v *varHeight) MinSize(objs []fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, v.h) }
+
+func (v *varHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }
 
 // pickerEntry is the entry of a picker; it hands the navigation keys to the picker.
@@ -103,7 +120,8 @@ func newPicker(placeholder string, search func(q string) []pickItem) *picker {
 			p.pick(p.items[i])
 		}
 	}
-	p.box = container.New(fixedHeight(200), p.list)
+	p.height = &varHeight{}
+	p.box = container.New(p.height, p.list)
 	p.box.Hide()
 	p.entry.OnChanged = func(text string) {
 		if p.quiet {
@@ -133,6 +151,8 @@ func (p *picker) refreshMatches(text string) {
 		}
 	}
 	p.hi = 0
+	row := widget.NewLabel("Ag").MinSize().Height + theme.Padding()
+	p.height.h = row * float32(min(max(len(p.items), 1), pickerRows))
 	p.list.Refresh()
 	p.list.ScrollToTop()
 	if len(p.items) > 0 && p.selected.Key == "" {

@@ -53,6 +53,7 @@ func Start(a fyne.App, opts StartOptions) fyne.Window {
 }
 
 func start(a fyne.App, opts StartOptions) *starter {
+	useChinese()
 	a.Settings().SetTheme(NewTheme())
 	a.SetIcon(appIcon)
 	w := a.NewWindow(AppTitle)

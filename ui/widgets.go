@@ -67,26 +67,6 @@ func heading(text string) *widget.Label {
 	return l
 }
 
-// fixedHeight lays its objects out at the container's full width and a fixed height.
-type fixedHeight float32
-
-func (h fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	w := float32(0)
-	for _, o := range objs {
-		if o.Visible() {
-			w = max(w, o.MinSize().Width)
-		}
-	}
-	return fyne.NewSize(w, float32(h))
-}
-
-func (h fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
 // minWidth lays its objects out with at least a given width, so entries in a row of a table
 // do not shrink to nothing.
 type minWidth float32
