@@ -58,8 +58,14 @@ func lastAudit(tx *bbolt.Tx) (app.AuditEntry, bool) {
 	return e, true
 }
 
+// identifyingFields are the fields a create entry keeps, so that the log says what was
+// created without copying the record (its hash is in RecordHash).
+var identifyingFields = map[string]bool{"Name": true, "Username": true, "IDNumber": true, "DocType": true, "CreditCode": true}
+
 // diffJSON lists the top-level fields that differ between two encoded records as
 // {"field": [old, new]}. Fields that only carry bookkeeping (Version, UpdatedAt) are left out.
+// A create (old == nil) lists only the identifying fields: the audit log keeps what changed
+// and a hash of the record, never a full copy.
 func diffJSON(old, new []byte) string {
 	var a, b map[string]json.RawMessage
 	if len(old) > 1 {
@@ -77,7 +83,10 @@ func diffJSON(old, new []byte) string {
 	}
 	names := make([]string, 0, len(keys))
 	for k := range keys {
-		if k == "Version" || k == "UpdatedAt" || k == "UpdatedBy" || k == "CreatedAt" {
+		if k == "Version" || k == "UpdatedAt" || k == "UpdatedBy" || k == "CreatedAt" || k == "ID" {
+			continue
+		}
+		if old == nil && !identifyingFields[k] {
 			continue
 		}
 		if !bytes.Equal(a[k], b[k]) {
@@ -117,6 +126,7 @@ func writeRaw(sb *strings.Builder, r json.RawMessage) {
 // appendAudit chains one entry onto the log.
 func appendAudit(tx *bbolt.Tx, keys *store.KeyRing, e app.AuditEntry) (app.AuditEntry, error) {
 	b := tx.Bucket(bucketAudit)
+	b.FillPercent = appendFill
 	seq, err := b.NextSequence()
 	if err != nil {
 		return e, err

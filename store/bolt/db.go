@@ -209,13 +209,19 @@ func (t *txn) nextID(b []byte) (uint64, error) {
 	return t.tx.Bucket(b).NextSequence()
 }
 
+// appendFill is the page fill factor of buckets keyed by sequence numbers: new keys always go
+// to the end, so pages can be filled almost fully instead of bbolt's default half.
+const appendFill = 0.9
+
 // put stores a record and returns its canonical bytes.
 func (t *txn) put(bucket []byte, id uint64, v any) ([]byte, error) {
 	enc, err := encode(v)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.tx.Bucket(bucket).Put(itob(id), enc); err != nil {
+	b := t.tx.Bucket(bucket)
+	b.FillPercent = appendFill
+	if err := b.Put(itob(id), enc); err != nil {
 		return nil, fmt.Errorf("put %s/%d: %w", bucket, id, err)
 	}
 	return enc, nil
