@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"occhealth/app"
+)
+
+// adminDialog is a dialog with a form, a message line and 取消 / confirm buttons. Unlike
+// dialog.NewForm it stays open when the confirm callback reports a problem, so that what the
+// administrator typed is not lost; the problem is shown in the message line in Chinese.
+type adminDialog struct {
+	d       *dialog.CustomDialog
+	msg     *widget.Label
+	confirm *widget.Button
+	cancel  *widget.Button
+}
+
+// newAdminDialog builds (but does not show) a form dialog on win. onConfirm returns nil to
+// close the dialog, or an error whose Chinese message is shown while the dialog stays open.
+func newAdminDialog(win fyne.Window, title, confirmText string, content fyne.CanvasObject, onConfirm func() error) *adminDialog {
+	fd := &adminDialog{msg: newMsg()}
+	fd.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(content, fd.msg), win)
+	fd.cancel = widget.NewButton("取消", func() { fd.d.Hide() })
+	fd.confirm = widget.NewButton(confirmText, func() {
+		if err := onConfirm(); err != nil {
+			setMsg(fd.msg, app.ErrorMessage(err))
+			return
+		}
+		fd.d.Hide()
+	})
+	fd.confirm.Importance = widget.HighImportance
+	fd.d.SetButtons([]fyne.CanvasObject{fd.cancel, fd.confirm})
+	return fd
+}
+
+// show shows the dialog at a width that fits a form.
+func (fd *adminDialog) show(width float32) {
+	fd.d.Show()
+	if width > 0 {
+		fd.d.Resize(fyne.NewSize(width, fd.d.MinSize().Height))
+	}
+}
+
+// adminSplitList reads a list typed with commas, 、 or semicolons (full- or half-width), trimming
+// each item and dropping empty ones and repeats.
+func adminSplitList(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case ',', '，', '、', ';', '；', '\n':
+			return true
+		}
+		return false
+	})
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range f {
+		x = strings.TrimSpace(x)
+		if x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// adminJoinAliases writes aliases separated by 、, an alias that itself contains 、 inside 「」, as
+// the catalog workbook does (reports/xlsx_catalog.go), so administrators meet one convention.
+func adminJoinAliases(aliases []string) string {
+	parts := make([]string, len(aliases))
+	for i, a := range aliases {
+		if strings.ContainsAny(a, "、「」") {
+			a = "「" + a + "」"
+		}
+		parts[i] = a
+	}
+	return strings.Join(parts, "、")
+}
+
+// adminSplitAliases reads what adminJoinAliases writes (or an administrator types).
+func adminSplitAliases(s string) ([]string, error) {
+	var out []string
+	var cur strings.Builder
+	quoted := false
+	flush := func() {
+		if a := strings.TrimSpace(cur.String()); a != "" {
+			out = append(out, a)
+		}
+		cur.Reset()
+	}
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		switch {
+		case r == '「' && !quoted:
+			quoted = true
+		case r == '」' && quoted:
+			quoted = false
+		case r == '、' && !quoted:
+			flush()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if quoted {
+		return nil, app.FieldError("别名", "「」未配对")
+	}
+	flush()
+	return out, nil
+}
+
+// adminRoleNames returns the Chinese names of roles joined by 、.
+func adminRoleNames(roles []app.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = r.Name()
+	}
+	return strings.Join(names, "、")
+}
+
+// adminActionTitle returns the permission table's Chinese title of an audit action, or the action
+// itself when the table does not know it (system events, reads).
+func adminActionTitle(action string) string {
+	if p, ok := app.PermissionFor(action); ok {
+		return p.Title
+	}
+	return action
+}
+
+// adminPage frames an administration screen: a heading, an optional toolbar and the body.
+func adminPage(title string, toolbar fyne.CanvasObject, body fyne.CanvasObject) fyne.CanvasObject {
+	top := container.NewVBox(heading(title))
+	if toolbar != nil {
+		top.Add(toolbar)
+	}
+	return container.NewBorder(top, nil, nil, nil, body)
+}
+
+// adminRow lays objects out in a row, left-aligned.
+func adminRow(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.NewHBox(append(objs, layout.NewSpacer())...)
+}
+
+// adminConfirm asks a yes/no question with explicit button texts (取消 and confirmText) and
+// runs fn only on confirmation.
+func adminConfirm(win fyne.Window, title, message, confirmText string, fn func()) {
+	d := dialog.NewConfirm(title, message, func(ok bool) {
+		if ok {
+			fn()
+		}
+	}, win)
+	d.SetConfirmText(confirmText)
+	d.SetDismissText("取消")
+	d.Show()
+}
