@@ -38,7 +38,7 @@ func newFlags(name string) (*flag.FlagSet, *globals) {
 	return fs, g
 }
 
-func defaultArchive() string { return store.DefaultArchivePath() }
+func defaultArchive() string { return store.ArchivePath() }
 
 var (
 	catalogOnce sync.Once

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"occhealth/app"
+	"occhealth/store"
 	"occhealth/store/bolt"
 )
 
@@ -330,5 +331,38 @@ func cmdPermissions(args []string) int {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	return exitOK
+}
+
+// cmdMove moves the archive to another local folder (administrators only): a checked copy,
+// the audit key ring copied to the new path, this PC's settings pointed at the new file, and
+// the old file renamed so that nobody keeps writing to it.
+func cmdMove(args []string) int {
+	fs, g := newFlags("move")
+	to := fs.String("to", "", "新的档案文件路径（本机磁盘，不可为网络驱动器）")
+	if _, err := parse(fs, args); err != nil || *to == "" {
+		fmt.Fprintln(os.Stderr, "用法: occhealth move --to 新路径 --user 管理员")
+		return exitUsage
+	}
+	a, ctx, err := login(g)
+	if err != nil {
+		return fail(err)
+	}
+	if err := a.db.CopyTo(ctx, *to); err != nil {
+		a.db.Close()
+		return fail(err)
+	}
+	a.db.Close()
+	if err := store.CopyKeyRing(g.db, *to); err != nil {
+		return fail(fmt.Errorf("复制审计密钥失败（新档案已写入 %s，原档案未动）: %w", *to, err))
+	}
+	if err := store.SaveWorkstationConfig(store.WorkstationConfig{Archive: *to}); err != nil {
+		return fail(err)
+	}
+	old := g.db + ".moved-" + time.Now().Format("20060102-150405")
+	if err := os.Rename(g.db, old); err != nil {
+		return fail(fmt.Errorf("新档案已启用，但原档案无法改名: %w", err))
+	}
+	fmt.Printf("档案已迁移到 %s；本机今后默认打开它。原文件改名为 %s，确认无误后可删除。\n", *to, old)
 	return exitOK
 }

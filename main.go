@@ -26,6 +26,7 @@ const usage = `职业健康工作站 %s
   occhealth restore   从备份恢复（需管理员并输入机构名称确认）
   occhealth demo      生成演示档案（--workers N --seed S）
   occhealth permissions  打印权限表
+  occhealth move      将档案迁移到本机另一位置（需管理员）
   occhealth version
 
 公共参数（放在子命令之后）:
@@ -58,8 +59,8 @@ func run(args []string) int {
 	cmds := map[string]func([]string) int{
 		"gui": cmdGUI, "init": cmdInit, "user": cmdUser, "employer": cmdEmployer, "worker": cmdWorker,
 		"verify": cmdVerify, "backup": cmdBackup, "restore": cmdRestore, "demo": cmdDemo,
-		"permissions": cmdPermissions,
-		"version":     func([]string) int { fmt.Println(version); return exitOK },
+		"permissions": cmdPermissions, "move": cmdMove,
+		"version": func([]string) int { fmt.Println(version); return exitOK },
 	}
 	if f, ok := cmds[args[0]]; ok {
 		return f(args[1:])

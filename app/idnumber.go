@@ -11,10 +11,10 @@ import (
 type DocType string
 
 const (
-	DocResidentID       DocType = "01" // 居民身份证
-	DocPassport         DocType = "03" // 护照
-	DocHKMacauPass      DocType = "06" // 港澳居民来往内地通行证
-	DocTaiwanPass       DocType = "07" // 台湾居民来往内地通行证
+	DocResidentID       DocType = "01"  // 居民身份证
+	DocPassport         DocType = "03"  // 护照
+	DocHKMacauPass      DocType = "06"  // 港澳居民来往内地通行证
+	DocTaiwanPass       DocType = "07"  // 台湾居民来往内地通行证
 	DocHMTResidence     DocType = "L01" // 港澳台居民居住证 (local)
 	DocForeignPermanent DocType = "L02" // 外国人永久居留身份证 (local)
 	DocOther            DocType = "L99" // 其他 (local)

@@ -105,7 +105,7 @@ var PermissionTable = []Permission{
 	{"AuditService.FindAudit", "查看审计日志", grant(ScopeAll, RoleAdmin)},
 	{"BackupService.Backup", "立即备份", grant(ScopeAll, RoleAdmin)},
 	{"BackupService.ListBackups", "查看备份", grant(ScopeAll, RoleAdmin)},
-	{"BackupService.Restore", "从备份恢复", grant(ScopeAll, RoleAdmin)},
+	{"BackupService.Restore", "从备份恢复或迁移档案", grant(ScopeAll, RoleAdmin)},
 	{"BackupService.BackupSettings", "查看备份设置", grant(ScopeAll, RoleAdmin)},
 	{"BackupService.SaveBackupSettings", "修改备份设置", grant(ScopeAll, RoleAdmin)},
 }

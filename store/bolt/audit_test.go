@@ -20,7 +20,7 @@ func seeded(t *testing.T) *testDB {
 	td := MustOpenDB(t)
 	emp := td.employer(t, "红星锰业", creditCode("91450102MA5K00001"))
 	for i := 0; i < 3; i++ {
-		w := &app.Worker{Name: "工人"+[]string{"甲", "乙", "丙"}[i], IDNumber: idNumber(fmt.Sprintf("4501021980010100%d", i+1)),
+		w := &app.Worker{Name: "工人" + []string{"甲", "乙", "丙"}[i], IDNumber: idNumber(fmt.Sprintf("4501021980010100%d", i+1)),
 			WorkHistory: []app.WorkPeriod{{EmployerID: emp.ID, JobName: "电解工", Start: td.clock.Now().AddDate(-5, 0, 0)}}}
 		if err := td.svc.Workers.CreateWorker(td.admin, w); err != nil {
 			t.Fatal(err)

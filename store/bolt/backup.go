@@ -615,3 +615,38 @@ func RestoreOffline(archive, backup, username, password, confirm string, opts Op
 		return t.auditEvent("BackupService.Restore", "backup", 0, "离线恢复（档案无法打开）自备份 "+filepath.Base(backup))
 	})
 }
+
+// CopyTo writes a consistent copy of the open archive to path (which must not exist),
+// checks it, and audits the copy. Used to move the archive.
+func (db *DB) CopyTo(ctx context.Context, path string) error {
+	if _, err := app.Authorize(ctx, "BackupService.Restore"); err != nil {
+		return err
+	}
+	if err := store.CheckLocalPath(path); err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); err == nil {
+		return app.Errorf(app.ECONFLICT, "目标文件 %s 已存在", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	db.FlushReads()
+	if err := db.update(ctx, "", func(t *txn) error {
+		return t.auditEvent("BackupService.Restore", "archive", 0, "档案迁移到 "+path)
+	}); err != nil {
+		return err
+	}
+	db.mu.RLock()
+	err := db.bolt.View(func(tx *bbolt.Tx) error { return tx.CopyFile(path+".tmp", 0o600) })
+	db.mu.RUnlock()
+	if err != nil {
+		os.Remove(path + ".tmp")
+		return err
+	}
+	if err := checkBackupFile(path + ".tmp"); err != nil {
+		os.Remove(path + ".tmp")
+		return err
+	}
+	return os.Rename(path+".tmp", path)
+}

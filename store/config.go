@@ -1,0 +1,68 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// WorkstationConfig is this PC's own settings, kept in ConfigDir (not in the archive).
+type WorkstationConfig struct {
+	// Archive is the archive file when an administrator moved it from the default location.
+	Archive string `json:"archive,omitempty"`
+}
+
+func workstationConfigPath() string { return filepath.Join(ConfigDir(), "workstation.json") }
+
+// LoadWorkstationConfig reads the settings; a missing file gives the defaults.
+func LoadWorkstationConfig() (WorkstationConfig, error) {
+	var c WorkstationConfig
+	b, err := os.ReadFile(workstationConfigPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	} else if err != nil {
+		return c, err
+	}
+	return c, json.Unmarshal(b, &c)
+}
+
+// SaveWorkstationConfig writes the settings atomically.
+func SaveWorkstationConfig(c WorkstationConfig) error {
+	p := workstationConfigPath()
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(p+".tmp", b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(p+".tmp", p)
+}
+
+// ArchivePath is the archive this PC opens by default: the moved location from the
+// workstation settings, else DefaultArchivePath.
+func ArchivePath() string {
+	if c, err := LoadWorkstationConfig(); err == nil && c.Archive != "" {
+		return c.Archive
+	}
+	return DefaultArchivePath()
+}
+
+// CopyKeyRing copies the audit key ring of one archive path to another's, so that a moved
+// archive keeps verifying with the same keys.
+func CopyKeyRing(from, to string) error {
+	b, err := os.ReadFile(KeyRingPath(from))
+	if err != nil {
+		return err
+	}
+	dst := KeyRingPath(to)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o600)
+}
