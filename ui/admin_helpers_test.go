@@ -1,12 +1,21 @@
 package ui
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"occhealth/app"
+	"occhealth/app/catalog"
+	"occhealth/assets"
+	"occhealth/reports"
+	"occhealth/store"
+	"occhealth/store/bolt"
 )
 
 // adminFind returns the first object under root (content and overlays of a window, or any
@@ -83,4 +92,44 @@ func adminDialogHas(w fyne.Window, s string) bool {
 		return false
 	})
 	return found != nil
+}
+
+// newAdminEnv is newTestEnv with a catalog set of its own, so that a test that saves or
+// resets catalogs does not change the set the other tests share, and with the .xlsx
+// exchange wired as main wires it.
+func newAdminEnv(t *testing.T) *Env {
+	t.Helper()
+	newTestApp(t)
+	set, err := catalog.Load(assets.Catalogs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "archive.db")
+	db, err := bolt.Open(path, bolt.Options{Keys: store.NewMemoryKeyRing(testNow), Codes: set, FastPasswords: true, Now: testClock, BackupDir: filepath.Join(t.TempDir(), "backups")})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	svc := db.Services(set)
+	svc.Exchange = reports.XLSXCatalogExchange{}
+	ctx := app.NewContextWithWorkstation(context.Background(), "测试机")
+	if _, err := svc.Setup.Initialize(ctx, testSetup()); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	u, err := svc.Auth.Login(ctx, testAdmin, testPassword)
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	ctx = app.NewContextWithUser(ctx, u)
+	inst, err := svc.Institution.Institution(ctx)
+	if err != nil {
+		t.Fatalf("institution: %v", err)
+	}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 760))
+	return &Env{Services: svc, Window: w, User: u, Institution: inst, Ctx: ctx, ArchivePath: path}
 }

@@ -32,6 +32,7 @@ type userScreen struct {
 
 func newUserScreen(env *Env) *userScreen {
 	v := &userScreen{env: env, count: widget.NewLabel("")}
+	v.count.Wrapping = fyne.TextWrapWord
 	v.list = widget.NewList(
 		func() int { return len(v.users) },
 		func() fyne.CanvasObject {
@@ -70,7 +71,7 @@ func (v *userScreen) content() fyne.CanvasObject {
 	newBtn := widget.NewButton("新建用户", func() { v.form.confirmDiscard(v.form.clear) })
 	left := container.NewBorder(container.NewVBox(heading("用户管理"), adminRow(newBtn), v.count), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, v.form.content())
-	split.Offset = 0.28
+	split.Offset = 0.3
 	return split
 }
 
@@ -106,7 +107,8 @@ type userForm struct {
 	username, name     *widget.Entry
 	password, confirm  *widget.Entry
 	passwordRows       *fyne.Container
-	roles              *widget.CheckGroup
+	roles              []*widget.Check // one per app.Roles, in that order
+	rolesBox           *fyne.Container
 	quals              []*qualRow
 	qualBox            *fyne.Container
 	addQual            *widget.Button
@@ -142,12 +144,13 @@ func newUserForm(env *Env, changed func()) *userForm {
 	f.password.SetPlaceHolder(fmt.Sprintf("至少 %d 位，含字母和数字", app.MinPasswordLength))
 	f.confirm = widget.NewPasswordEntry()
 	f.confirm.SetPlaceHolder("再输入一次")
-	names := make([]string, len(app.Roles))
-	for i, r := range app.Roles {
-		names[i] = r.Name()
+	// The roles as a check list in a grid: ten in one row do not fit a 1024-pixel screen.
+	f.rolesBox = container.NewGridWithColumns(5)
+	for _, r := range app.Roles {
+		c := widget.NewCheck(r.Name(), func(bool) { f.dirty = true })
+		f.roles = append(f.roles, c)
+		f.rolesBox.Add(c)
 	}
-	f.roles = widget.NewCheckGroup(names, func([]string) { f.dirty = true })
-	f.roles.Horizontal = true
 	for _, e := range []*widget.Entry{f.username, f.name, f.password, f.confirm} {
 		e.OnChanged = func(string) { f.dirty = true }
 	}
@@ -193,7 +196,7 @@ func (f *userForm) content() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, f.state, f.title),
 		formGrid(formRow{label: "用户名", field: f.username}, formRow{label: "姓名", field: f.name}),
 		f.passwordRows,
-		formGrid(formRow{label: "角色", field: f.roles}),
+		formGrid(formRow{label: "角色", field: f.rolesBox}),
 		heading("资格"),
 		head, f.qualBox, adminRow(f.addQual),
 		widget.NewSeparator(),
@@ -214,7 +217,7 @@ func (f *userForm) clear() {
 	f.password.SetText("")
 	f.confirm.SetText("")
 	f.passwordRows.Show()
-	f.roles.SetSelected(nil)
+	f.setRoles(nil)
 	f.setQuals(nil)
 	f.disable.Hide()
 	f.resetPw.Hide()
@@ -239,11 +242,7 @@ func (f *userForm) load(u *app.User) {
 	f.password.SetText("")
 	f.confirm.SetText("")
 	f.passwordRows.Hide()
-	names := make([]string, len(u.Roles))
-	for i, r := range u.Roles {
-		names[i] = r.Name()
-	}
-	f.roles.SetSelected(names)
+	f.setRoles(u.Roles)
 	f.setQuals(u.Qualifications)
 	f.disable.Show()
 	f.resetPw.Show()
@@ -360,14 +359,26 @@ func (f *userForm) qualifications() ([]app.Qualification, error) {
 	return out, nil
 }
 
+// selectedRoles returns the ticked roles in display order, whatever order they were ticked in.
 func (f *userForm) selectedRoles() []app.Role {
 	var out []app.Role
-	for _, r := range app.Roles { // in display order, whatever order they were ticked
-		if adminContains(f.roles.Selected, r.Name()) {
+	for i, r := range app.Roles {
+		if f.roles[i].Checked {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+func (f *userForm) setRoles(roles []app.Role) {
+	for i, r := range app.Roles {
+		f.roles[i].SetChecked(false)
+		for _, x := range roles {
+			if x == r {
+				f.roles[i].SetChecked(true)
+			}
+		}
+	}
 }
 
 // save creates the user or saves the edits with the version read; ECONFLICT and every other

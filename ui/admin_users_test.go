@@ -103,7 +103,7 @@ func TestAdminUsers_CreateEditDisableReset(t *testing.T) {
 	if !adminDialogHas(w, "数据冲突") && !strings.Contains(dialogText(w), "已被") {
 		t.Errorf("conflict dialog = %q", dialogText(w))
 	}
-	if !adminContains(f.roles.Selected, "主检医师") {
+	if !f.roles[2].Checked {
 		t.Error("typed roles lost after the conflict")
 	}
 	closeDialogs(w)
