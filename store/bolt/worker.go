@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"time"
@@ -263,15 +264,29 @@ func (s *WorkerService) SearchWorkers(ctx context.Context, q app.WorkerSearch) (
 		if scope.Restricted() && pq.Kind != app.QueryIDNumber {
 			return app.Errorf(app.EFORBIDDEN, "您的角色只能按完整证件号码查找劳动者（%s）", scope.Name())
 		}
-		seen := map[uint64]bool{}
+		// Only pinyin initials index one worker under several keys (heteronyms); the other
+		// indexes hold each worker once, so they skip the de-duplication map.
+		var seen map[uint64]bool
+		if pq.Kind == app.QueryPinyin {
+			seen = map[uint64]bool{}
+		}
+		var empKey []byte
+		if q.EmployerID != 0 {
+			empKey = append(itob(uint64(q.EmployerID)), make([]byte, 8)...)
+		}
 		add := func(id uint64) bool {
-			if seen[id] {
-				return true
+			if seen != nil {
+				if seen[id] {
+					return true
+				}
+				seen[id] = true
 			}
-			if q.EmployerID != 0 && tx.Bucket(bucketWEmployer).Get(append(itob(uint64(q.EmployerID)), itob(id)...)) == nil {
-				return true
+			if empKey != nil {
+				binary.BigEndian.PutUint64(empKey[8:], id)
+				if tx.Bucket(bucketWEmployer).Get(empKey) == nil {
+					return true
+				}
 			}
-			seen[id] = true
 			ids = append(ids, int64(id))
 			return q.Limit == 0 || len(ids) < q.Limit
 		}
