@@ -133,3 +133,6 @@ func newAdminEnv(t *testing.T) *Env {
 	w.Resize(fyne.NewSize(1280, 760))
 	return &Env{Services: svc, Window: w, User: u, Institution: inst, Ctx: ctx, ArchivePath: path}
 }
+
+// widgetCell returns a table cell id.
+func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
