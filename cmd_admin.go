@@ -366,3 +366,22 @@ func cmdMove(args []string) int {
 	fmt.Printf("档案已迁移到 %s；本机今后默认打开它。原文件改名为 %s，确认无误后可删除。\n", *to, old)
 	return exitOK
 }
+
+// cmdCompact shrinks the archive file (administrators only; a backup is taken first).
+func cmdCompact(args []string) int {
+	fs, g := newFlags("compact")
+	if _, err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	a, ctx, err := login(g)
+	if err != nil {
+		return fail(err)
+	}
+	defer a.db.Close()
+	before, after, err := a.db.Compact(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Printf("档案已整理：%.1f MB → %.1f MB（整理前已自动备份）\n", float64(before)/1e6, float64(after)/1e6)
+	return exitOK
+}

@@ -27,6 +27,7 @@ const usage = `职业健康工作站 %s
   occhealth demo      生成演示档案（--workers N --seed S）
   occhealth permissions  打印权限表
   occhealth move      将档案迁移到本机另一位置（需管理员）
+  occhealth compact   整理档案文件、回收空闲空间（需管理员，先自动备份）
   occhealth version
 
 公共参数（放在子命令之后）:
@@ -59,7 +60,7 @@ func run(args []string) int {
 	cmds := map[string]func([]string) int{
 		"gui": cmdGUI, "init": cmdInit, "user": cmdUser, "employer": cmdEmployer, "worker": cmdWorker,
 		"verify": cmdVerify, "backup": cmdBackup, "restore": cmdRestore, "demo": cmdDemo,
-		"permissions": cmdPermissions, "move": cmdMove,
+		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact,
 		"version": func([]string) int { fmt.Println(version); return exitOK },
 	}
 	if f, ok := cmds[args[0]]; ok {

@@ -242,3 +242,27 @@ func TestBackupRotation(t *testing.T) {
 	}
 	t.Logf("after 40 days: %d backups kept", len(list))
 }
+
+func TestCompact(t *testing.T) {
+	td := seeded(t)
+	for i := 0; i < 50; i++ {
+		td.employer(t, "单位"+string(rune('甲'+i)), creditCode(fmt.Sprintf("91450102MA5K%05d", 100+i)))
+	}
+	nurse := td.as(t, "nurse3", app.RoleFollowUpNurse)
+	if _, _, err := td.Compact(nurse); app.ErrorCode(err) != app.EFORBIDDEN {
+		t.Fatalf("nurse compact: %v", err)
+	}
+	before, after, err := td.Compact(td.admin)
+	if err != nil || after <= 0 || after > before {
+		t.Fatalf("%d → %d: %v", before, after, err)
+	}
+	r, err := td.svc.Audit.VerifyAudit(td.admin)
+	if err != nil || !r.OK {
+		t.Fatalf("after compact: %+v %v", r, err)
+	}
+	_, total, _ := td.svc.Employers.FindEmployers(td.admin, app.EmployerFilter{})
+	if total != 51 {
+		t.Fatalf("employers after compact: %d", total)
+	}
+	t.Logf("compacted %d → %d bytes", before, after)
+}
