@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"occhealth/app"
+)
+
+func init() {
+	registerScreen(ScreenDef{
+		ID: "workers", Group: "档案", Title: "劳动者", Order: 20,
+		Action: "WorkerService.SearchWorkers",
+		New:    func(env *Env) fyne.CanvasObject { return newWorkerScreen(env).content() },
+	})
+}
+
+// workerPage is how many workers the list decodes at once (WorkersByIDs).
+const workerPage = 50
+
+// workerScreen is the one search box of the front desk, the virtual list of hits and the
+// form of one worker. The search returns IDs only; the list decodes a page of rows when it
+// first shows one of them, so tens of thousands of hits for 张 scroll without decoding them all.
+type workerScreen struct {
+	env    *Env
+	search *widget.Entry
+	count  *widget.Label
+	list   *widget.List
+	ids    []int64
+	pages  map[int]map[int64]*app.Worker
+	// decoded counts decoded rows (for tests of the lazy list).
+	decoded int
+
+	form *workerForm
+}
+
+func newWorkerScreen(env *Env) *workerScreen {
+	v := &workerScreen{env: env, pages: map[int]map[int64]*app.Worker{}}
+	v.search = widget.NewEntry()
+	v.search.SetPlaceHolder("身份证号、后 6 位、手机号、姓名或拼音首字母（如 zs）")
+	v.search.OnChanged = func(s string) { v.runSearch(s) }
+	v.search.OnSubmitted = func(s string) { v.runSearch(s) }
+	v.count = widget.NewLabel("")
+	v.count.Wrapping = fyne.TextWrapWord
+	v.list = widget.NewList(
+		func() int { return len(v.ids) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(name, sub)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			name, sub := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label)
+			w := v.at(i)
+			if w == nil {
+				name.SetText("（无法显示）")
+				sub.SetText("")
+				return
+			}
+			name.SetText(w.Name)
+			sub.SetText(workerSummary(w))
+		})
+	v.list.OnSelected = func(i widget.ListItemID) {
+		if w := v.at(i); w != nil {
+			v.form.confirmDiscard(func() { v.form.loadByID(w.ID) })
+		}
+	}
+	v.form = newWorkerForm(env, func(*app.Worker) { v.runSearch(v.search.Text) })
+	v.runSearch("")
+	env.setActions(v.form.save, func() { v.form.confirmDiscard(v.form.clear) })
+	return v
+}
+
+func (v *workerScreen) content() fyne.CanvasObject {
+	left := container.NewBorder(container.NewVBox(heading("劳动者"), v.search, v.count), nil, nil, nil, v.list)
+	split := container.NewHSplit(left, v.form.content())
+	split.Offset = 0.3
+	return split
+}
+
+// queryKinds say how the search text was read.
+var queryKinds = map[app.QueryKind]string{
+	app.QueryIDNumber: "按证件号码", app.QueryIDSuffix: "按证件号码后 6 位", app.QueryPhone: "按电话号码",
+	app.QueryPinyin: "按拼音首字母", app.QueryName: "按姓名",
+}
+
+// runSearch finds the IDs of the matching workers; rows are decoded as the list shows them.
+func (v *workerScreen) runSearch(q string) {
+	q = strings.TrimSpace(q)
+	v.pages = map[int]map[int64]*app.Worker{}
+	v.decoded = 0
+	ids, err := v.env.Services.Workers.SearchWorkers(v.env.Ctx, app.WorkerSearch{Query: q})
+	if err != nil {
+		v.ids = nil
+		v.count.SetText(app.ErrorMessage(err))
+	} else {
+		v.ids = ids
+		how := queryKinds[app.ParseWorkerQuery(q).Kind]
+		if how != "" {
+			how += "查找，"
+		}
+		v.count.SetText(how + "共 " + strconv.Itoa(len(ids)) + " 人")
+	}
+	v.list.UnselectAll()
+	v.list.Refresh() // creates the renderer, which ScrollToTop needs
+	v.list.ScrollToTop()
+}
+
+// at returns the i-th hit, decoding its page of rows on first use.
+func (v *workerScreen) at(i int) *app.Worker {
+	if i < 0 || i >= len(v.ids) {
+		return nil
+	}
+	p := i / workerPage
+	page, ok := v.pages[p]
+	if !ok {
+		ids := v.ids[p*workerPage : min((p+1)*workerPage, len(v.ids))]
+		ws, err := v.env.Services.Workers.WorkersByIDs(v.env.Ctx, ids)
+		if err != nil {
+			return nil
+		}
+		page = make(map[int64]*app.Worker, len(ws))
+		for _, w := range ws {
+			page[w.ID] = w
+		}
+		v.decoded += len(ws)
+		v.pages[p] = page
+	}
+	return page[v.ids[i]]
+}
+
+// workerSummary is the second line of a list row: sex, birth date and age, a masked
+// document number and the phone.
+func workerSummary(w *app.Worker) string {
+	parts := []string{w.Sex.Name()}
+	if !w.BirthDate.IsZero() {
+		parts = append(parts, formatDate(w.BirthDate))
+	}
+	parts = append(parts, maskID(w.IDNumber))
+	if w.Phone != "" {
+		parts = append(parts, w.Phone)
+	}
+	return strings.Join(parts, "　")
+}
+
+// maskID shows the first 6 and the last 4 characters of a document number.
+func maskID(n string) string {
+	if len(n) <= 10 {
+		return n
+	}
+	return n[:6] + strings.Repeat("*", len(n)-10) + n[len(n)-4:]
+}
