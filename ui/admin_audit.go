@@ -47,10 +47,13 @@ type auditScreen struct {
 	filter  app.AuditFilter
 	entries []app.AuditEntry
 	total   int
+
+	// background runs long work off the UI thread (runInBackground; tests run it inline).
+	background func(work func())
 }
 
 func newAuditScreen(env *Env) *auditScreen {
-	v := &auditScreen{env: env}
+	v := &auditScreen{env: env, background: runInBackground}
 	v.verifyBtn = widget.NewButton("校验审计链", v.verify)
 	v.verifyBtn.Importance = widget.HighImportance
 	v.busy = widget.NewActivity()
@@ -124,7 +127,7 @@ func (v *auditScreen) verify() {
 	v.busy.Start()
 	v.result.Importance = widget.MediumImportance
 	v.result.SetText("正在校验…")
-	go func() {
+	v.background(func() {
 		r, err := v.env.Services.Audit.VerifyAudit(v.env.Ctx)
 		fyne.Do(func() {
 			v.busy.Stop()
@@ -133,11 +136,11 @@ func (v *auditScreen) verify() {
 			if err != nil {
 				v.result.Importance = widget.DangerImportance
 				v.result.SetText("无法校验：" + app.ErrorMessage(err))
-				return
+			} else {
+				v.showReport(r)
 			}
-			v.showReport(r)
 		})
-	}()
+	})
 }
 
 func (v *auditScreen) showReport(r app.AuditReport) {

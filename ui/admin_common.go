@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -23,14 +24,24 @@ type adminDialog struct {
 	cancel  *widget.Button
 }
 
+// errKeepOpen, returned by an adminDialog's confirm callback, keeps the dialog open without a
+// message (the callback started work that closes the dialog when it ends).
+var errKeepOpen = errors.New("keep the dialog open")
+
 // newAdminDialog builds (but does not show) a form dialog on win. onConfirm returns nil to
-// close the dialog, or an error whose Chinese message is shown while the dialog stays open.
+// close the dialog, errKeepOpen to leave it open, or an error whose Chinese message is shown
+// while the dialog stays open.
 func newAdminDialog(win fyne.Window, title, confirmText string, content fyne.CanvasObject, onConfirm func() error) *adminDialog {
 	fd := &adminDialog{msg: newMsg()}
 	fd.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(content, fd.msg), win)
 	fd.cancel = widget.NewButton("取消", func() { fd.d.Hide() })
 	fd.confirm = widget.NewButton(confirmText, func() {
-		if err := onConfirm(); err != nil {
+		err := onConfirm()
+		if errors.Is(err, errKeepOpen) {
+			setMsg(fd.msg, "")
+			return
+		}
+		if err != nil {
 			setMsg(fd.msg, app.ErrorMessage(err))
 			return
 		}
@@ -160,3 +171,9 @@ func adminConfirm(win fyne.Window, title, message, confirmText string, fn func()
 	d.SetDismissText("取消")
 	d.Show()
 }
+
+// runInBackground starts work on a goroutine of its own. Screens keep it in a field
+// (background) so that headless tests can run the work synchronously instead: Fyne's test
+// driver runs fyne.Do on the calling goroutine, so real concurrency there races inside
+// Fyne's caches, which the GLFW driver never does (it queues fyne.Do to the UI thread).
+func runInBackground(work func()) { go work() }

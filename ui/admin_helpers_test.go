@@ -136,3 +136,4 @@ func newAdminEnv(t *testing.T) *Env {
 
 // widgetCell returns a table cell id.
 func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
+
