@@ -136,4 +136,3 @@ func newAdminEnv(t *testing.T) *Env {
 
 // widgetCell returns a table cell id.
 func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
-
