@@ -140,6 +140,8 @@ type employerForm struct {
 	status                                     *widget.Label
 	saveBtn                                    *widget.Button
 	canCreate, canUpdate                       bool
+	body                                       *container.Scroll
+	hint                                       *widget.Label
 }
 
 // The field names of app.Employer.Validate, which key the messages.
@@ -251,8 +253,25 @@ func (f *employerForm) content() fyne.CanvasObject {
 		formRow{"备注", f.note, f.msgs[fEmpNote]},
 	)
 	top := container.NewBorder(nil, nil, f.title, container.NewHBox(newBtn, f.saveBtn))
-	return container.NewBorder(top, nil, nil, nil,
-		container.NewVScroll(container.NewPadded(container.NewVBox(form, f.msgs[""], f.status))))
+	f.body = container.NewVScroll(container.NewPadded(container.NewVBox(form, f.msgs[""], f.status)))
+	f.hint = widget.NewLabel("在左侧查找用人单位，再从列表中选择查看。")
+	f.showBody(f.current != nil || f.canCreate)
+	return container.NewBorder(top, nil, nil, nil, container.NewStack(f.body, container.NewCenter(f.hint)))
+}
+
+// showBody shows the form, or the hint for a user who may not create employers and has not
+// chosen one yet.
+func (f *employerForm) showBody(show bool) {
+	if f.body == nil {
+		return
+	}
+	if show {
+		f.body.Show()
+		f.hint.Hide()
+	} else {
+		f.body.Hide()
+		f.hint.Show()
+	}
 }
 
 // clear shows an empty form for a new employer.
@@ -270,9 +289,13 @@ func (f *employerForm) clear() {
 	f.touched = map[string]bool{}
 	f.dirty = false
 	f.title.SetText("新建用人单位")
+	if !f.canCreate {
+		f.title.SetText("用人单位")
+	}
 	setMsg(f.status, "")
 	f.check()
 	f.setEditable(f.canCreate)
+	f.showBody(f.canCreate)
 }
 
 // load shows e.
@@ -302,6 +325,7 @@ func (f *employerForm) load(e *app.Employer) {
 	setMsg(f.status, "")
 	f.check()
 	f.setEditable(f.canUpdate)
+	f.showBody(true)
 }
 
 func (f *employerForm) setEditable(ok bool) {

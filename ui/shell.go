@@ -34,6 +34,9 @@ func groupRank(g string) int {
 // call its Action (empty: no check).
 func visibleScreens(defs []ScreenDef, u *app.User, in *app.Institution) []ScreenDef {
 	var out []ScreenDef
+	if u == nil || u.Disabled {
+		return nil
+	}
 	for _, d := range defs {
 		if len(d.Roles) > 0 {
 			ok := false

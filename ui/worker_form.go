@@ -54,6 +54,8 @@ type workerForm struct {
 	canCreate, canUpdate, canCorrect bool
 	// correction is the open 更正证件号码 dialog, nil when none was opened.
 	correction *correctionDialog
+	body       *container.Scroll
+	hint       *widget.Label
 }
 
 func docTypeNames() []string {
@@ -159,7 +161,25 @@ func (f *workerForm) content() fyne.CanvasObject {
 		f.msgs[""], f.status,
 	)
 	top := container.NewBorder(nil, nil, f.title, container.NewHBox(f.fixBtn, f.newBtn, f.saveBtn))
-	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	f.body = container.NewVScroll(container.NewPadded(body))
+	f.hint = widget.NewLabel("在左侧查找劳动者，再从列表中选择查看。")
+	f.showBody(f.current != nil || f.canCreate)
+	return container.NewBorder(top, nil, nil, nil, container.NewStack(f.body, container.NewCenter(f.hint)))
+}
+
+// showBody shows the form, or the hint for a user who may not create workers and has not
+// chosen one yet.
+func (f *workerForm) showBody(show bool) {
+	if f.body == nil {
+		return
+	}
+	if show {
+		f.body.Show()
+		f.hint.Hide()
+	} else {
+		f.body.Hide()
+		f.hint.Show()
+	}
 }
 
 // clear shows an empty form for a new worker.
@@ -174,7 +194,12 @@ func (f *workerForm) clear() {
 	f.history.set(nil)
 	f.exposures.set(nil)
 	f.loading = false
-	f.afterLoad("新建劳动者档案", f.canCreate)
+	title := "新建劳动者档案"
+	if !f.canCreate {
+		title = "劳动者档案"
+	}
+	f.afterLoad(title, f.canCreate)
+	f.showBody(f.canCreate)
 }
 
 // loadByID reads a worker afresh and shows it.
@@ -216,6 +241,7 @@ func (f *workerForm) load(w *app.Worker) {
 	f.exposures.set(xs)
 	f.loading = false
 	f.afterLoad("劳动者："+w.Name, f.canUpdate)
+	f.showBody(true)
 	if w.Photo != "" {
 		setNote(f.status, "档案中有一张照片（"+app.ShortHash(w.Photo)+"），本版本尚不能显示。")
 	}
