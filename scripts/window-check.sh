@@ -7,7 +7,8 @@
 # window title says 演示数据. While the first instance runs, a second start on the same
 # archive must exit promptly, non-zero, saying 已在运行 or 已打开 on stderr.
 #
-# Builds nothing. Screenshots and logs are kept in $SCREENS_DIR (default bin/screens/).
+# Builds nothing (make test passes a -race build: a data race reported while it runs fails
+# the check). Screenshots and logs are kept in $SCREENS_DIR (default bin/screens/).
 # Needs: xvfb-run xauth xdotool import(ImageMagick) tesseract + chi_sim.
 #
 # Environment:
@@ -111,6 +112,12 @@ if [ "${1:-}" = "--inner" ]; then
 	echo "window-check: [$size] second start refused (exit $rc): $(printf '%s\n' "$second" | grep -E '已在运行|已打开' | head -n 1)"
 
 	kill -0 "$pid" 2>/dev/null || fail_inner "the first instance died during the check"
+	# A -race build (make test uses one) reports races on stderr and carries on.
+	if grep -q 'WARNING: DATA RACE' "$log"; then
+		echo "---- race report ----" >&2
+		sed -n '/WARNING: DATA RACE/,/^==================$/p' "$log" | head -n 60 >&2
+		fail_inner "data race in the running program (full log: $log)"
+	fi
 	if grep -q 'Error in Fyne call thread' "$log"; then
 		echo "window-check: WARNING [$size]: Fyne reports widgets touched off the UI thread (see $log)" >&2
 		[ "${STRICT_THREADS:-0}" = 1 ] && fail_inner "thread errors logged"
