@@ -369,6 +369,10 @@ func (v *backupScreen) showRestore() {
 		v.restoreDone.SetText("正在恢复：先备份当前档案，再替换…")
 		v.background(func() {
 			err := v.env.Services.Backup.Restore(v.env.Ctx, b.Path, typed)
+			var catErr error
+			if err == nil {
+				catErr = applyArchiveCatalogs(v.env)
+			}
 			fyne.Do(func() {
 				progress.Stop()
 				progress.Hide()
@@ -383,9 +387,12 @@ func (v *backupScreen) showRestore() {
 					v.restoreDone.SetText("恢复完成")
 					v.result.Importance = widget.SuccessImportance
 					v.result.SetText("已从 " + filepath.Base(b.Path) + " 恢复档案。请退出登录后重新登录。")
-					dialog.NewInformation("恢复完成",
-						"档案已从备份 "+filepath.Base(b.Path)+" 恢复，恢复前的档案已另行备份。\n"+
-							"请点击右上角“退出登录”，然后重新登录，以使用恢复后的档案。", v.env.Window).Show()
+					msg := "档案已从备份 " + filepath.Base(b.Path) + " 恢复，恢复前的档案已另行备份。\n" +
+						"请点击右上角“退出登录”，然后重新登录，以使用恢复后的档案。"
+					if catErr != nil {
+						msg += "\n\n字典未能按恢复后的档案重新载入（" + app.ErrorMessage(catErr) + "），请重新启动程序。"
+					}
+					dialog.NewInformation("恢复完成", msg, v.env.Window).Show()
 				}
 			})
 		})

@@ -6,10 +6,11 @@ import (
 	"testing"
 
 	"occhealth/app"
+	"occhealth/app/catalog"
 )
 
 func TestAdminBackup_SettingsBackupRestore(t *testing.T) {
-	env := newTestEnv(t)
+	env := newAdminEnv(t) // a catalog set of its own: the restore resets catalogs
 	w := env.Window
 	v := newBackupScreen(env)
 	show(env, v.content())
@@ -58,9 +59,16 @@ func TestAdminBackup_SettingsBackupRestore(t *testing.T) {
 		t.Error("the backup is not shown in the table")
 	}
 
-	// Something written after the backup, which the restore takes away.
+	// Something written after the backup, which the restore takes away: a user and a
+	// catalog edit.
 	u := &app.User{Username: "wangwu", Name: "王五", Roles: []app.Role{app.RoleRegistrar}}
 	if err := env.Services.Users.CreateUser(env.Ctx, u, "abc12345x"); err != nil {
+		t.Fatal(err)
+	}
+	sex, _ := env.Services.Catalogs.Catalog(catalog.Sex)
+	sex = cloneCatalog(sex)
+	sex.Entries[1].Name += "（改）"
+	if err := env.Services.Catalog.SaveCatalog(env.Ctx, sex, "测试"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -85,6 +93,9 @@ func TestAdminBackup_SettingsBackupRestore(t *testing.T) {
 	}
 	if !adminDialogHas(w, "请点击右上角“退出登录”，然后重新登录") {
 		t.Errorf("after restore dialog = %q", dialogText(w))
+	}
+	if e, _ := env.Services.Catalogs.Lookup(catalog.Sex, sex.Entries[1].Code); strings.Contains(e.Name, "（改）") {
+		t.Errorf("the catalog edit made after the backup is still in force: %+v", e)
 	}
 	users, err := env.Services.Users.FindUsers(env.Ctx, app.UserFilter{IncludeDisabled: true})
 	if err != nil || len(users) != 1 {

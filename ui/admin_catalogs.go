@@ -662,6 +662,32 @@ func bundledCatalog(name string) (catalog.Catalog, error) {
 	return c, nil
 }
 
+// applyArchiveCatalogs makes the catalog set match the archive: its edited catalogs where it
+// has them, the bundled ones elsewhere. A restore calls it, since the restored archive's edits
+// may differ from those in force.
+func applyArchiveCatalogs(env *Env) error {
+	set := env.Services.Catalogs
+	if set == nil {
+		return nil
+	}
+	ov, err := env.Services.Catalog.CatalogOverrides(env.Ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range set.Names() {
+		c, ok := ov[name]
+		if !ok {
+			if c, err = bundledCatalog(name); err != nil {
+				continue // not a bundled catalog: nothing to return to
+			}
+		}
+		if err := set.Replace(name, c); err != nil {
+			return app.Errorf(app.EINTERNAL, "字典“%s”：%v", name, err)
+		}
+	}
+	return nil
+}
+
 // exportBytes returns the working copy as a workbook.
 func (v *catalogScreen) exportBytes() ([]byte, error) {
 	if v.env.Services.Exchange == nil {
