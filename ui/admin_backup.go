@@ -136,7 +136,8 @@ func newBackupScreen(env *Env) *backupScreen {
 
 func (v *backupScreen) content() fyne.CanvasObject {
 	settings := container.NewVBox(
-		heading("备份设置"),
+		heading("数据备份"),
+		widget.NewLabel("备份设置"),
 		formGrid(
 			formRow{label: "备份文件夹", field: v.dir},
 			formRow{label: "第二备份位置", field: container.NewBorder(nil, nil, nil, v.pickDir, v.secondDir)},
@@ -148,7 +149,6 @@ func (v *backupScreen) content() fyne.CanvasObject {
 		adminRow(v.saveBtn),
 		v.settingsMsg,
 		widget.NewSeparator(),
-		heading("备份与恢复"),
 		adminRow(v.backupBtn, v.restoreBtn),
 		v.progress,
 		v.result,
