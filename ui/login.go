@@ -35,6 +35,8 @@ func newLoginScreen(s *starter) *loginScreen {
 	l.password = widget.NewPasswordEntry()
 	l.password.SetPlaceHolder("密码")
 	l.password.OnSubmitted = func(string) { l.submit() }
+	// Enter in the username field only moves on (an input method may pass Enter through).
+	l.username.OnSubmitted = func(string) { s.win.Canvas().Focus(l.password) }
 	l.msg = newMsg()
 	l.button = widget.NewButton("登录", l.submit)
 	l.button.Importance = widget.HighImportance
@@ -85,7 +87,8 @@ func (l *loginScreen) submit() {
 	}
 	setMsg(l.msg, "")
 	if u.MustChangePassword {
-		l.s.win.SetContent(newPasswordForm(l.s, u, l.password.Text).forcedContent())
+		l.s.forced = newPasswordForm(l.s, u, l.password.Text)
+		l.s.win.SetContent(l.s.forced.forcedContent())
 		return
 	}
 	l.s.loggedIn(u)
@@ -100,11 +103,13 @@ type passwordForm struct {
 	oldKnown        string
 	old, new1, new2 *widget.Entry
 	oldMsg, n1, n2  *widget.Label
+	okBtn           *widget.Button
 }
 
 func newPasswordForm(s *starter, u *app.User, oldPassword string) *passwordForm {
 	f := &passwordForm{s: s, u: u, oldKnown: oldPassword}
 	f.old = widget.NewPasswordEntry()
+	f.old.OnChanged = func(string) { setMsg(f.oldMsg, "") }
 	f.new1 = widget.NewPasswordEntry()
 	f.new2 = widget.NewPasswordEntry()
 	f.oldMsg, f.n1, f.n2 = newMsg(), newMsg(), newMsg()
@@ -189,15 +194,15 @@ func (f *passwordForm) showDialog() {
 		formRow{"再次输入新密码", f.new2, f.n2},
 	)
 	var d *dialog.CustomDialog
-	ok := widget.NewButton("保存", func() {
+	f.okBtn = widget.NewButton("保存", func() {
 		if f.save() {
 			d.Hide()
 			dialog.ShowInformation("修改密码", "密码已修改。下次登录请使用新密码。", f.s.win)
 		}
 	})
-	ok.Importance = widget.HighImportance
+	f.okBtn.Importance = widget.HighImportance
 	cancel := widget.NewButton("取消", func() { d.Hide() })
-	d = dialog.NewCustomWithoutButtons("修改密码", withWidth(460, container.NewVBox(form, container.NewHBox(ok, cancel))), f.s.win)
+	d = dialog.NewCustomWithoutButtons("修改密码", withWidth(460, container.NewVBox(form, container.NewHBox(f.okBtn, cancel))), f.s.win)
 	d.Show()
 	f.s.win.Canvas().Focus(f.old)
 }

@@ -89,6 +89,8 @@ type shell struct {
 	// the menu items of save and create, disabled while the screen has no such command
 	saveItem, createItem *fyne.MenuItem
 	mainMenu             *fyne.MainMenu
+	// pwForm is the last 修改密码 dialog opened (for tests).
+	pwForm *passwordForm
 }
 
 const groupPrefix = "group:"
@@ -177,9 +179,6 @@ func (sh *shell) open(id string) {
 	sh.current = id
 	sh.body.Objects = []fyne.CanvasObject{d.New(sh.env)}
 	sh.body.Refresh()
-	if sh.nav.IsBranchOpen(groupPrefix+d.Group) || d.Group == "" {
-		sh.nav.Select(id)
-	}
 }
 
 func (sh *shell) topBar() fyne.CanvasObject {
@@ -193,7 +192,7 @@ func (sh *shell) topBar() fyne.CanvasObject {
 		inst = sh.env.Institution.Name
 	}
 	who := widget.NewLabel(u.Name + "（" + strings.Join(roles, "、") + "）")
-	change := widget.NewButton("修改密码", func() { newPasswordForm(sh.s, u, "").showDialog() })
+	change := widget.NewButton("修改密码", func() { sh.changePassword() })
 	logout := widget.NewButton("退出登录", sh.logout)
 	left := widget.NewLabelWithStyle(inst, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	if sh.s.status.Demo {
@@ -218,7 +217,7 @@ func (sh *shell) menu() *fyne.MainMenu {
 	create.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod}
 	sh.saveItem, sh.createItem = save, create
 	save.Disabled, create.Disabled = sh.save == nil, sh.create == nil
-	pw := fyne.NewMenuItem("修改密码", func() { newPasswordForm(sh.s, sh.env.User, "").showDialog() })
+	pw := fyne.NewMenuItem("修改密码", func() { sh.changePassword() })
 	out := fyne.NewMenuItem("退出登录", sh.logout)
 	sh.mainMenu = fyne.NewMainMenu(
 		fyne.NewMenu("操作", create, save),
@@ -234,6 +233,12 @@ func (sh *shell) setActions(save, create func()) {
 		sh.saveItem.Disabled, sh.createItem.Disabled = save == nil, create == nil
 		sh.mainMenu.Refresh()
 	}
+}
+
+// changePassword opens the 修改密码 dialog.
+func (sh *shell) changePassword() {
+	sh.pwForm = newPasswordForm(sh.s, sh.env.User, "")
+	sh.pwForm.showDialog()
 }
 
 func (sh *shell) logout() {

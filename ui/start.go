@@ -41,7 +41,9 @@ type starter struct {
 	// The screen on display (one of them is set), for tests.
 	setup *setupScreen
 	login *loginScreen
-	shell *shell
+	// forced is the password change required after an administrator's reset.
+	forced *passwordForm
+	shell  *shell
 	// bg counts background work (the demo fill), so tests can wait for it.
 	bg sync.WaitGroup
 }

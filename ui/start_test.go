@@ -218,6 +218,40 @@ func TestLogin_MustChangePassword(t *testing.T) {
 	if !markupHas(s.win, "设置新密码并继续") {
 		t.Fatalf("no forced password change:\n%s", test.RenderToMarkup(s.win.Canvas()))
 	}
-	// The registrar sees the archive screens but not 系统管理.
-	_ = path
+	pf := s.forced
+	typeInto(pf.new1, "reset2026")
+	if !strings.Contains(pf.n1.Text, "不能与原密码相同") {
+		t.Errorf("same password: message %q", pf.n1.Text)
+	}
+	pf.new1.SetText("")
+	typeInto(pf.new1, "mine2026x")
+	typeInto(pf.new2, "mine2026x")
+	test.Tap(findButton(t, s.win, "设置新密码并继续"))
+	if s.shell == nil {
+		t.Fatalf("forced change did not continue: %q %q", pf.n1.Text, dialogText(s.win))
+	}
+	if u, err := svc.Auth.Login(ctx, "wang", "mine2026x"); err != nil || u.MustChangePassword {
+		t.Errorf("new password: %v %+v", err, u)
+	}
+}
+
+func TestShell_ChangePasswordDialog(t *testing.T) {
+	s := loginAs(t, app.RoleRegistrar)
+	test.Tap(findButton(t, s.win, "修改密码"))
+	pf := s.shell.pwForm
+	typeInto(pf.old, "wrong2026")
+	typeInto(pf.new1, "next2026a")
+	typeInto(pf.new2, "next2026a")
+	test.Tap(pf.okBtn)
+	if !strings.Contains(pf.oldMsg.Text, "") || pf.oldMsg.Text == "" {
+		t.Fatalf("wrong old password: no message; dialog %q", dialogText(s.win))
+	}
+	pf.old.SetText("clerk2026")
+	test.Tap(pf.okBtn)
+	if !strings.Contains(dialogText(s.win), "密码已修改") {
+		t.Fatalf("no confirmation: %q", dialogText(s.win))
+	}
+	if _, err := s.opts.Services.Auth.Login(context.Background(), "clerk", "next2026a"); err != nil {
+		t.Errorf("login with the new password: %v", err)
+	}
 }
