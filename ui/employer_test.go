@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"occhealth/app"
 )
 
 const validCreditCode = "91350100M000100Y43"
@@ -151,4 +153,47 @@ func findButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 		t.Fatalf("no button %q", text)
 	}
 	return found
+}
+
+func TestEmployer_StaleVersionKeepsTypedValues(t *testing.T) {
+	env := newTestEnv(t)
+	e := addEmployer(t, env, "闽清示例水泥有限公司", validCreditCode)
+	v := newEmployerScreen(env)
+	show(env, v.content())
+	v.list.Select(0)
+	f := v.form
+	// Someone else changes the employer meanwhile.
+	other := *e
+	other.ContactPerson = "林主任"
+	if _, err := env.Services.Employers.UpdateEmployer(env.Ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	typeInto(f.contact, "陈经理")
+	test.Tap(f.saveBtn)
+	if d := dialogText(env.Window); !strings.Contains(d, "请核对后重新保存") {
+		t.Errorf("stale save: dialog %q", d)
+	}
+	if f.contact.Text != "陈经理" || !f.dirty {
+		t.Errorf("typed value lost: %q", f.contact.Text)
+	}
+}
+
+func TestEmployer_ReadOnlyForExamDoctor(t *testing.T) {
+	admin := newTestEnv(t)
+	addEmployer(t, admin, "闽清示例水泥有限公司", validCreditCode)
+	env := envAs(t, admin, app.RoleExamDoctor)
+	v := newEmployerScreen(env)
+	show(env, v.content())
+	f := v.form
+	if f.body.Visible() || !f.hint.Visible() || f.saveBtn.Visible() {
+		t.Fatal("an exam doctor is offered a new-employer form")
+	}
+	v.list.Select(0)
+	if !f.body.Visible() || !f.name.Disabled() || f.saveBtn.Visible() {
+		t.Error("the chosen employer is not shown read-only")
+	}
+	f.save() // Ctrl+S does nothing without the right
+	if f.status.Visible() {
+		t.Errorf("save by an exam doctor: %q", f.status.Text)
+	}
 }

@@ -110,6 +110,23 @@ func newTestEnv(t *testing.T) *Env {
 	return &Env{Services: svc, Window: w, User: u, Institution: inst, Ctx: ctx, ArchivePath: path}
 }
 
+// envAs returns an environment on env's archive for a new user with the given roles.
+func envAs(t *testing.T, env *Env, roles ...app.Role) *Env {
+	t.Helper()
+	u := &app.User{Username: "other", Name: "孙医生", Roles: roles}
+	if err := env.Services.Users.CreateUser(env.Ctx, u, "other2026"); err != nil {
+		t.Fatal(err)
+	}
+	base := app.NewContextWithWorkstation(context.Background(), "测试机")
+	lu, err := env.Services.Auth.Login(base, "other", "other2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := *env
+	e.User, e.Ctx = lu, app.NewContextWithUser(base, lu)
+	return &e
+}
+
 // show puts o into the env's window.
 func show(env *Env, o fyne.CanvasObject) {
 	env.Window.SetContent(o)
