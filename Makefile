@@ -95,7 +95,7 @@ dist-windows:
 	VERSION=$(VERSION) NUMVER=$(NUMVER) TAGS=$(TAGS) scripts/dist-windows.sh
 
 check-windows: deps-dist
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) vet ./...
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) vet $(if $(TAGS),-tags $(TAGS)) ./...
 
 clean:
 	rm -rf bin dist rsrc_windows_amd64.syso

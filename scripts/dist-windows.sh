@@ -8,7 +8,7 @@
 # scripts/check-windows-exe.sh and GOOS=windows go vet.
 #
 # Environment: VERSION (free text, e.g. git describe), NUMVER (a.b.c.d), TAGS (go build tags).
-# Cold build ≈ 4.5 min on 2 cores (cgo GLFW for Windows), then seconds.
+# Cold build ≈ 4.5 min on an idle 2-core machine (cgo GLFW for Windows), then seconds.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -42,9 +42,11 @@ sed -e "s#@ICO@#occhealth.ico#g" \
 x86_64-w64-mingw32-windres -I "$work" -O coff -i "$work/occhealth.rc" -o "$syso"
 
 echo "dist-windows: go build (GOOS=windows, cgo with mingw)"
+# No -trimpath: go vet below (and make check-windows) compile with the default flags, and
+# would otherwise redo the whole cold cgo build for Windows a second time.
 start=$SECONDS
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	"$GO" build -trimpath ${TAGS:+-tags "$TAGS"} \
+	"$GO" build ${TAGS:+-tags "$TAGS"} \
 	-ldflags "-H=windowsgui -s -w -X main.version=$VERSION" -o dist/occhealth.exe .
 echo "dist-windows: built dist/occhealth.exe in $((SECONDS - start)) s ($(du -h dist/occhealth.exe | cut -f1))"
 # The same program linked for the console subsystem, as occhealth.com beside the .exe:
@@ -52,7 +54,7 @@ echo "dist-windows: built dist/occhealth.exe in $((SECONDS - start)) s ($(du -h 
 # code, and `occhealth backup` typed without an extension finds .com first (PATHEXT).
 # Only the link differs, so this takes seconds.
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	"$GO" build -trimpath ${TAGS:+-tags "$TAGS"} \
+	"$GO" build ${TAGS:+-tags "$TAGS"} \
 	-ldflags "-s -w -X main.version=$VERSION" -o dist/occhealth.com .
 rm -f "$syso"
 echo "dist-windows: built dist/occhealth.com (console subsystem) in $((SECONDS - start)) s total"
@@ -74,5 +76,5 @@ if command -v 7z >/dev/null 2>&1; then
 fi
 
 echo "dist-windows: GOOS=windows go vet ./..."
-CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc "$GO" vet ./...
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc "$GO" vet ${TAGS:+-tags "$TAGS"} ./...
 echo "dist-windows: ok"
