@@ -145,15 +145,6 @@ func adminActionTitle(action string) string {
 	return action
 }
 
-// adminPage frames an administration screen: a heading, an optional toolbar and the body.
-func adminPage(title string, toolbar fyne.CanvasObject, body fyne.CanvasObject) fyne.CanvasObject {
-	top := container.NewVBox(heading(title))
-	if toolbar != nil {
-		top.Add(toolbar)
-	}
-	return container.NewBorder(top, nil, nil, nil, body)
-}
-
 // adminRow lays objects out in a row, left-aligned.
 func adminRow(objs ...fyne.CanvasObject) *fyne.Container {
 	return container.NewHBox(append(objs, layout.NewSpacer())...)
