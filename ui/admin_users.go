@@ -411,6 +411,18 @@ func (f *userForm) save() {
 		return
 	}
 	u, err := f.env.Services.Users.UpdateUser(f.env.Ctx, f.current.ID, f.current.Version, app.UserUpdate{Name: &name, Roles: &roles, Qualifications: &quals})
+	if app.ErrorCode(err) == app.ECONFLICT {
+		// Keep what was typed, show what the other change left, and take its version: the
+		// next save, after checking, writes the form over it on purpose.
+		if fresh, ferr := f.env.Services.Users.FindUserByID(f.env.Ctx, f.current.ID); ferr == nil {
+			f.current = fresh
+			f.status.SetText(fmt.Sprintf("另一位管理员已修改该用户，现在是：姓名 %s；角色 %s；资格 %d 项%s。核对后再次保存，将以表单中的内容为准。",
+				fresh.Name, adminRoleNames(fresh.Roles), len(fresh.Qualifications), map[bool]string{true: "；已停用", false: ""}[fresh.Disabled]))
+			f.changed()
+		}
+		showError(f.env.Window, err)
+		return
+	}
 	if err != nil {
 		showError(f.env.Window, err)
 		return

@@ -106,10 +106,11 @@ func TestAdminUsers_CreateEditDisableReset(t *testing.T) {
 	if !f.roles[2].Checked {
 		t.Error("typed roles lost after the conflict")
 	}
+	if !strings.Contains(f.status.Text, "另一位管理员已修改该用户") {
+		t.Errorf("status after the conflict = %q", f.status.Text)
+	}
 	closeDialogs(w)
-	fresh, _ := env.Services.Users.FindUserByID(env.Ctx, u.ID)
-	f.load(fresh)
-	adminTapCheck(t, w, "主检医师")
+	// Saving again after checking writes the form.
 	adminTapButton(t, w, "保存（Ctrl+S）")
 	if f.status.Text != "已保存" || len(f.current.Roles) != 3 {
 		t.Fatalf("edit: status %q roles %v dialog %q", f.status.Text, f.current.Roles, dialogText(w))
