@@ -75,6 +75,7 @@ func newEmployerScreen(env *Env) *employerScreen {
 	v.form = newEmployerForm(env, func(e *app.Employer) { v.runSearch(v.search.Text) })
 	v.runSearch("")
 	env.setActions(v.form.save, func() { v.form.confirmDiscard(v.form.clear) })
+	env.Focus = v.search
 	return v
 }
 

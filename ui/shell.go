@@ -177,8 +177,13 @@ func (sh *shell) open(id string) {
 	}
 	sh.setActions(nil, nil)
 	sh.current = id
+	sh.env.Focus = nil
 	sh.body.Objects = []fyne.CanvasObject{d.New(sh.env)}
 	sh.body.Refresh()
+	if f := sh.env.Focus; f != nil {
+		sh.s.win.Canvas().Focus(f)
+		sh.env.Focus = nil
+	}
 }
 
 func (sh *shell) topBar() fyne.CanvasObject {

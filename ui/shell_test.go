@@ -114,6 +114,9 @@ func TestShell_RegistrarTapsThrough(t *testing.T) {
 	if sh.current != "workers" || !markupHas(s.win, "新建劳动者档案") {
 		t.Fatalf("workers not shown (current %q)", sh.current)
 	}
+	if e, ok := s.win.Canvas().Focused().(*widget.Entry); !ok || !strings.Contains(e.PlaceHolder, "拼音首字母") {
+		t.Errorf("the worker search box does not have the focus (%T)", s.win.Canvas().Focused())
+	}
 	sh.createItem.Action() // Ctrl+N on an untouched form just clears it
 	if !markupHas(s.win, "共 0 人") {
 		t.Error("worker count missing")

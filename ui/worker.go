@@ -41,7 +41,7 @@ type workerScreen struct {
 func newWorkerScreen(env *Env) *workerScreen {
 	v := &workerScreen{env: env, pages: map[int]map[int64]*app.Worker{}}
 	v.search = widget.NewEntry()
-	v.search.SetPlaceHolder("身份证号、后 6 位、手机号、姓名或拼音首字母（如 zs）")
+	v.search.SetPlaceHolder("证件号、后 6 位、电话、姓名、拼音首字母")
 	v.search.OnChanged = func(s string) { v.runSearch(s) }
 	v.search.OnSubmitted = func(s string) { v.runSearch(s) }
 	v.count = widget.NewLabel("")
@@ -75,13 +75,14 @@ func newWorkerScreen(env *Env) *workerScreen {
 	v.form = newWorkerForm(env, func(*app.Worker) { v.runSearch(v.search.Text) })
 	v.runSearch("")
 	env.setActions(v.form.save, func() { v.form.confirmDiscard(v.form.clear) })
+	env.Focus = v.search
 	return v
 }
 
 func (v *workerScreen) content() fyne.CanvasObject {
 	left := container.NewBorder(container.NewVBox(heading("劳动者"), v.search, v.count), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, v.form.content())
-	split.Offset = 0.3
+	split.Offset = 0.34
 	return split
 }
 
