@@ -40,6 +40,10 @@ type Services struct {
 	Catalog     CatalogService
 	Audit       AuditService
 	Backup      BackupService
+	Contracts   ContractService
+	Packages    PackageService
+	Exams       ExamService
+	Intake      IntakeService
 	// Catalogs is the catalog set in force (bundled catalogs with the overrides applied).
 	Catalogs *catalog.Set
 	// Exchange converts catalogs to and from .xlsx; nil where not wired.

@@ -95,6 +95,23 @@ var PermissionTable = []Permission{
 	{"WorkerService.SearchWorkers", "查询劳动者", merge(grant(ScopeAll, archiveReaders...), grant(ScopeOwnCases, RoleDiagnosisPhysician), grant(ScopeAll, RoleAppraisalOffice), grant(ScopeFollowUp, RoleFollowUpNurse))},
 	{"WorkerService.WorkersByIDs", "查看劳动者列表", merge(grant(ScopeAll, archiveReaders...), grant(ScopeOwnCases, RoleDiagnosisPhysician), grant(ScopeAll, RoleAppraisalOffice), grant(ScopeFollowUp, RoleFollowUpNurse))},
 
+	// Intake: contracts, item packages, registration, rosters.
+	{"ContractService.CreateContract", "新建体检任务", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
+	{"ContractService.UpdateContract", "修改体检任务", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
+	{"ContractService.FindContractByID", "查看体检任务", grant(ScopeAll, archiveReaders...)},
+	{"ContractService.FindContracts", "查询体检任务", grant(ScopeAll, archiveReaders...)},
+	{"ContractService.AddAttachment", "上传体检任务附件", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
+	{"ContractService.Attachment", "查看体检任务附件", grant(ScopeAll, archiveReaders...)},
+	{"PackageService.CreatePackage", "新建体检套餐", grant(ScopeAll, RoleAdmin)},
+	{"PackageService.UpdatePackage", "修改体检套餐", grant(ScopeAll, RoleAdmin)},
+	{"PackageService.FindPackages", "查看体检套餐", grant(ScopeAll, archiveReaders...)},
+	{"ExamService.Register", "体检登记", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
+	{"ExamService.FindExamByID", "查看体检", grant(ScopeAll, archiveReaders...)},
+	{"ExamService.FindExamByNumber", "按体检号查找", grant(ScopeAll, archiveReaders...)},
+	{"ExamService.FindExams", "查询体检", grant(ScopeAll, archiveReaders...)},
+	{"ExamService.CancelExam", "取消登记或标记未到检", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
+	{"ExamService.VoidExam", "作废已有结果的体检", grant(ScopeAll, RoleAdmin)},
+
 	// Catalogs.
 	{"CatalogService.CatalogOverrides", "查看字典修改", grant(ScopeAll, allRoles...)},
 	{"CatalogService.SaveCatalog", "修改字典", grant(ScopeAll, RoleAdmin)},

@@ -29,6 +29,9 @@ var entityBuckets = map[string][]byte{
 	"user":     bucketUsers,
 	"employer": bucketEmployers,
 	"worker":   bucketWorkers,
+	"contract": bucketContracts,
+	"package":  bucketPackages,
+	"exam":     bucketExams,
 }
 
 // canonicalEntry is the byte string the MAC covers: the entry's JSON with MAC empty.
@@ -346,6 +349,12 @@ func entityName(e string) string {
 		return "用人单位"
 	case "worker":
 		return "劳动者"
+	case "contract":
+		return "体检任务"
+	case "package":
+		return "套餐"
+	case "exam":
+		return "体检"
 	}
 	return e
 }

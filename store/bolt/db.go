@@ -18,29 +18,39 @@ import (
 
 // Bucket names.
 var (
-	bucketMeta       = []byte("meta")
-	bucketUsers      = []byte("users")
-	bucketUserPW     = []byte("user_pw")
-	bucketUsername   = []byte("idx_username")
-	bucketEmployers  = []byte("employers")
-	bucketEmpCredit  = []byte("idx_emp_credit")
-	bucketEmpName    = []byte("idx_emp_name")
-	bucketEmpPinyin  = []byte("idx_emp_pinyin")
-	bucketWorkers    = []byte("workers")
-	bucketWIDNumber  = []byte("idx_w_idnumber")
-	bucketWIDSuffix  = []byte("idx_w_idsuffix")
-	bucketWName      = []byte("idx_w_name")
-	bucketWPinyin    = []byte("idx_w_pinyin")
-	bucketWPhone     = []byte("idx_w_phone")
-	bucketWEmployer  = []byte("idx_w_employer")
-	bucketAudit      = []byte("audit")
-	bucketAuditLast  = []byte("audit_latest")
-	bucketCatalogs   = []byte("catalog_overrides")
-	allBuckets       = [][]byte{bucketMeta, bucketUsers, bucketUserPW, bucketUsername, bucketEmployers, bucketEmpCredit, bucketEmpName, bucketEmpPinyin, bucketWorkers, bucketWIDNumber, bucketWIDSuffix, bucketWName, bucketWPinyin, bucketWPhone, bucketWEmployer, bucketAudit, bucketAuditLast, bucketCatalogs}
-	keySchema        = []byte("schema_version")
-	keyInstitution   = []byte("institution")
-	keyBackupSetting = []byte("backup_settings")
-	keyDemoLogin     = []byte("demo_login")
+	bucketMeta      = []byte("meta")
+	bucketUsers     = []byte("users")
+	bucketUserPW    = []byte("user_pw")
+	bucketUsername  = []byte("idx_username")
+	bucketEmployers = []byte("employers")
+	bucketEmpCredit = []byte("idx_emp_credit")
+	bucketEmpName   = []byte("idx_emp_name")
+	bucketEmpPinyin = []byte("idx_emp_pinyin")
+	bucketWorkers   = []byte("workers")
+	bucketWIDNumber = []byte("idx_w_idnumber")
+	bucketWIDSuffix = []byte("idx_w_idsuffix")
+	bucketWName     = []byte("idx_w_name")
+	bucketWPinyin   = []byte("idx_w_pinyin")
+	bucketWPhone    = []byte("idx_w_phone")
+	bucketWEmployer = []byte("idx_w_employer")
+	bucketAudit     = []byte("audit")
+	bucketAuditLast = []byte("audit_latest")
+	bucketCatalogs  = []byte("catalog_overrides")
+	// Schema 2: intake.
+	bucketContracts    = []byte("contracts")
+	bucketContractNo   = []byte("idx_contract_number")
+	bucketContractEmp  = []byte("idx_contract_employer")
+	bucketPackages     = []byte("packages")
+	bucketExams        = []byte("exams")
+	bucketExamNumber   = []byte("idx_exam_number")
+	bucketExamWorker   = []byte("idx_exam_worker")
+	bucketExamContract = []byte("idx_exam_contract")
+	intakeBuckets      = [][]byte{bucketContracts, bucketContractNo, bucketContractEmp, bucketPackages, bucketExams, bucketExamNumber, bucketExamWorker, bucketExamContract}
+	allBuckets         = [][]byte{bucketMeta, bucketUsers, bucketUserPW, bucketUsername, bucketEmployers, bucketEmpCredit, bucketEmpName, bucketEmpPinyin, bucketWorkers, bucketWIDNumber, bucketWIDSuffix, bucketWName, bucketWPinyin, bucketWPhone, bucketWEmployer, bucketAudit, bucketAuditLast, bucketCatalogs}
+	keySchema          = []byte("schema_version")
+	keyInstitution     = []byte("institution")
+	keyBackupSetting   = []byte("backup_settings")
+	keyDemoLogin       = []byte("demo_login")
 )
 
 // Options configure Open.
@@ -59,6 +69,9 @@ type Options struct {
 	Workstation string
 	// BackupDir overrides the default backup folder (beside the archive, "backups").
 	BackupDir string
+	// Planner derives exam items from the GBZ 188 rule table; nil registers exams without
+	// rule items (a note says so).
+	Planner app.ItemPlanner
 }
 
 // DB is an open archive.

@@ -25,6 +25,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{2, "intake: contracts, packages, exams", func(tx *bbolt.Tx) error {
+		for _, b := range intakeBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the schema this program writes.

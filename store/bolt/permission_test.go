@@ -29,6 +29,9 @@ func TestPermissionTable(t *testing.T) {
 		if f.Type.Kind() != reflect.Interface || f.Name == "Setup" || f.Name == "Auth" || f.Name == "Exchange" {
 			continue
 		}
+		if sv.Field(i).IsNil() { // not built yet; a table row without a method still fails below
+			continue
+		}
 		iface := f.Type
 		for m := 0; m < iface.NumMethod(); m++ {
 			meth := iface.Method(m)

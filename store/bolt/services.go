@@ -23,6 +23,9 @@ func (db *DB) Services(set *catalog.Set) app.Services {
 		Catalog:     NewCatalogService(db, set),
 		Audit:       NewAuditService(db),
 		Backup:      NewBackupService(db),
+		Contracts:   NewContractService(db),
+		Packages:    NewPackageService(db),
+		Exams:       NewExamService(db),
 		Catalogs:    set,
 		Now:         db.now,
 	}

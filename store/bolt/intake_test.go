@@ -1,0 +1,152 @@
+package bolt_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"occhealth/app"
+)
+
+func (td *testDB) contract(t *testing.T, emp *app.Employer, number string, hazards ...string) *app.Contract {
+	t.Helper()
+	c := &app.Contract{Number: number, EmployerID: emp.ID, Title: "2026年度在岗体检", Start: td.clock.Now(), End: td.clock.Now().AddDate(0, 1, 0),
+		Place: app.PlaceOnSite, PlaceNote: "厂区医务室", Hazards: hazards, ExamTypes: []string{"02"},
+		Monitoring: []app.MonitoringResult{{HazardCode: "3008", Workshop: "破碎车间", Date: td.clock.Now().AddDate(0, -2, 0), Value: "88.5", Unit: "dB(A)", ConcentrationType: "99"}}}
+	if err := td.svc.Contracts.CreateContract(td.admin, c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestContractService(t *testing.T) {
+	td := MustOpenDB(t)
+	emp := td.employer(t, "红星锰业", creditCode("91450102MA5K00001"))
+	c := td.contract(t, emp, "HT2026-001", "1038", "3008")
+	t.Run("number unique", func(t *testing.T) {
+		dup := *c
+		if err := td.svc.Contracts.CreateContract(td.admin, &dup); app.ErrorCode(err) != app.ECONFLICT {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("hazard outside the filed categories", func(t *testing.T) {
+		// The test institution filed 粉尘 and 物理因素 only; 锰 (2223) is a chemical.
+		bad := &app.Contract{Number: "HT2026-002", EmployerID: emp.ID, Start: td.clock.Now(), Place: app.PlaceInHouse, Hazards: []string{"2223"}, ExamTypes: []string{"02"}}
+		err := td.svc.Contracts.CreateContract(td.admin, bad)
+		if err == nil || !strings.Contains(err.Error(), "未备案") || !strings.Contains(err.Error(), "化学") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("on-site needs a place", func(t *testing.T) {
+		bad := &app.Contract{Number: "HT2026-003", EmployerID: emp.ID, Start: td.clock.Now(), Place: app.PlaceOnSite, Hazards: []string{"1038"}, ExamTypes: []string{"02"}}
+		if err := td.svc.Contracts.CreateContract(td.admin, bad); err == nil || !strings.Contains(err.Error(), "外出地址") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("attachment round trip", func(t *testing.T) {
+		att, err := td.svc.Contracts.AddAttachment(td.admin, c.ID, "名单.xlsx", "名单", []byte("roster bytes"))
+		if err != nil || len(att.SHA256) != 64 {
+			t.Fatalf("%+v %v", att, err)
+		}
+		b, err := td.svc.Contracts.Attachment(td.admin, att.SHA256)
+		if err != nil || string(b) != "roster bytes" {
+			t.Fatalf("%q %v", b, err)
+		}
+		got, _ := td.svc.Contracts.FindContractByID(td.admin, c.ID)
+		if len(got.Attachments) != 1 || got.Version != 2 {
+			t.Fatalf("%+v", got)
+		}
+	})
+	t.Run("find by employer name", func(t *testing.T) {
+		got, total, err := td.svc.Contracts.FindContracts(td.admin, app.ContractFilter{Query: "红星"})
+		if err != nil || total != 1 || got[0].ID != c.ID {
+			t.Fatalf("%v %d %v", got, total, err)
+		}
+	})
+}
+
+func TestExamService_Register(t *testing.T) {
+	td := MustOpenDB(t)
+	emp := td.employer(t, "红星锰业", creditCode("91450102MA5K00001"))
+	c := td.contract(t, emp, "HT2026-001", "1038", "3008")
+	w := &app.Worker{Name: "张三", IDNumber: idNumber("45010219800101001")}
+	if err := td.svc.Workers.CreateWorker(td.admin, w); err != nil {
+		t.Fatal(err)
+	}
+	reg := app.Registration{WorkerID: w.ID, EmployerID: emp.ID, ContractID: c.ID, Type: app.ExamPeriodic, Hazards: []string{"1038", "3008"}, Date: td.clock.Now()}
+	e1, err := td.svc.Exams.Register(td.admin, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2, err := td.svc.Exams.Register(td.admin, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^\d+$`).MatchString(e1.Number) || e1.Number != "126000001" || e2.Number != "126000002" {
+		t.Fatalf("numbers %s %s", e1.Number, e2.Number)
+	}
+	if e1.Edition != "2025" || e1.State != app.ExamRegistered {
+		t.Fatalf("%+v", e1)
+	}
+	old := reg
+	old.Date = time.Date(2026, 3, 1, 0, 0, 0, 0, time.Local)
+	if e, err := td.svc.Exams.Register(td.admin, old); err != nil || e.Edition != "2014" {
+		t.Fatalf("2014 edition: %+v %v", e, err)
+	}
+	t.Run("find by number and contract", func(t *testing.T) {
+		got, err := td.svc.Exams.FindExamByNumber(td.admin, e2.Number)
+		if err != nil || got.ID != e2.ID {
+			t.Fatalf("%v %v", got, err)
+		}
+		list, total, err := td.svc.Exams.FindExams(td.admin, app.ExamFilter{ContractID: c.ID})
+		if err != nil || total != 3 || list[0].ID < list[1].ID {
+			t.Fatalf("%d %v", total, err)
+		}
+	})
+	t.Run("recheck must name an exam of the same worker", func(t *testing.T) {
+		r := reg
+		r.Recheck = true
+		if _, err := td.svc.Exams.Register(td.admin, r); err == nil {
+			t.Fatal("recheck without previous exam accepted")
+		}
+		r.PreviousExamID = e1.ID
+		e, err := td.svc.Exams.Register(td.admin, r)
+		if err != nil || !e.Recheck || e.PreviousExamID != e1.ID {
+			t.Fatalf("%+v %v", e, err)
+		}
+	})
+	t.Run("cancel, no-show, void", func(t *testing.T) {
+		desk := td.as(t, "desk", app.RoleRegistrar)
+		if _, err := td.svc.Exams.CancelExam(desk, e1.ID, e1.Version, false, ""); err == nil {
+			t.Fatal("cancel without reason accepted")
+		}
+		got, err := td.svc.Exams.CancelExam(desk, e1.ID, e1.Version, true, "")
+		if err != nil || got.State != app.ExamNoShow {
+			t.Fatalf("%+v %v", got, err)
+		}
+		if _, err := td.svc.Exams.CancelExam(desk, got.ID, got.Version, false, "重复登记"); err == nil {
+			t.Fatal("second cancel accepted")
+		}
+		if _, err := td.svc.Exams.VoidExam(desk, e2.ID, e2.Version, "录错"); app.ErrorCode(err) != app.EFORBIDDEN {
+			t.Fatalf("registrar void: %v", err)
+		}
+		v, err := td.svc.Exams.VoidExam(td.admin, e2.ID, e2.Version, "录错")
+		if err != nil || v.State != app.ExamVoided || v.StateNote != "录错" {
+			t.Fatalf("%+v %v", v, err)
+		}
+	})
+	t.Run("closed contract refuses registration", func(t *testing.T) {
+		cur, _ := td.svc.Contracts.FindContractByID(td.admin, c.ID)
+		cur.State = app.ContractClosed
+		if err := td.svc.Contracts.UpdateContract(td.admin, cur); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := td.svc.Exams.Register(td.admin, reg); err == nil || !strings.Contains(err.Error(), "已结束") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	if r, err := td.svc.Audit.VerifyAudit(td.admin); err != nil || !r.OK {
+		t.Fatalf("audit %+v %v", r, err)
+	}
+}
