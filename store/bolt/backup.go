@@ -158,6 +158,12 @@ func (db *DB) writeBackup(kind string) (app.BackupInfo, error) {
 	if rep.Copied != "" && !strings.HasPrefix(rep.Copied, "复制失败") {
 		_ = writeJSON(rep.Copied+".json", rep)
 	}
+	if err := syncAttachments(db.AttachmentDir(), filepath.Join(dir, "attachments")); err != nil {
+		return app.BackupInfo{}, fmt.Errorf("备份附件失败: %w", err)
+	}
+	if settings.SecondDir != "" {
+		_ = syncAttachments(db.AttachmentDir(), filepath.Join(settings.SecondDir, "attachments"))
+	}
 	if kind == app.BackupDaily || kind == app.BackupManual {
 		db.rotate(settings)
 	}
@@ -649,4 +655,38 @@ func (db *DB) CopyTo(ctx context.Context, path string) error {
 		return err
 	}
 	return os.Rename(path+".tmp", path)
+}
+
+// syncAttachments copies the content-addressed attachment files that dst lacks. Files are
+// named by their hash, so an existing file is never rewritten and the copy is incremental.
+func syncAttachments(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if d.IsDir() || strings.HasSuffix(p, ".tmp") {
+			return nil
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if _, err := os.Stat(target); err == nil {
+			return nil
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target+".tmp", b, 0o600); err != nil {
+			return err
+		}
+		return os.Rename(target+".tmp", target)
+	})
 }

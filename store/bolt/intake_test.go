@@ -1,6 +1,8 @@
 package bolt_test
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -56,6 +58,14 @@ func TestContractService(t *testing.T) {
 		got, _ := td.svc.Contracts.FindContractByID(td.admin, c.ID)
 		if len(got.Attachments) != 1 || got.Version != 2 {
 			t.Fatalf("%+v", got)
+		}
+		info, err := td.svc.Backup.Backup(td.admin, app.BackupManual)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copied := filepath.Join(filepath.Dir(info.Path), "attachments", att.SHA256[:2], att.SHA256)
+		if b, err := os.ReadFile(copied); err != nil || string(b) != "roster bytes" {
+			t.Fatalf("attachment not in the backup: %v", err)
 		}
 	})
 	t.Run("find by employer name", func(t *testing.T) {
