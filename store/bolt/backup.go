@@ -493,6 +493,8 @@ func (s *BackupService) Restore(ctx context.Context, path, confirm string) error
 	if openErr != nil {
 		return fmt.Errorf("恢复后无法打开档案（恢复前备份：%s）: %w", pre.Path, openErr)
 	}
+	// Attachments the restored records refer to come back from the backup folder.
+	_ = syncAttachments(filepath.Join(filepath.Dir(path), "attachments"), db.AttachmentDir())
 	markers := []restoreMarker{}
 	mp := filepath.Join(db.BackupDir(), "restores.json")
 	if b, err := os.ReadFile(mp); err == nil {
@@ -607,6 +609,7 @@ func RestoreOffline(archive, backup, username, password, confirm string, opts Op
 	if r, err := readReport(backup); err == nil {
 		fromSeq = r.AuditSeq
 	}
+	_ = syncAttachments(filepath.Join(filepath.Dir(backup), "attachments"), db.AttachmentDir())
 	mp := filepath.Join(db.BackupDir(), "restores.json")
 	markers := []restoreMarker{}
 	if b, err := os.ReadFile(mp); err == nil {
