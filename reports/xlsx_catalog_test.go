@@ -232,3 +232,41 @@ func FuzzXLSXCatalogExchange_Import(f *testing.F) {
 		}
 	})
 }
+
+// FuzzXLSXCatalogExchange_ImportCells puts arbitrary text into the cells of one row of a
+// valid workbook, so that the fuzzer reaches the cell checks rather than the zip reader.
+func FuzzXLSXCatalogExchange_ImportCells(f *testing.F) {
+	base, err := reports.XLSXCatalogExchange{}.ExportCatalog(smallCatalog())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("L9", "名称", "01", "2", "类别", "甲、「乙、丙」", "是", "U", "v")
+	f.Add("", " ", "99", "x", "", "「", "也许", "Q", "")
+	f.Fuzz(func(t *testing.T, code, name, parent, level, category, aliases, local, status, extra string) {
+		wb, err := excelize.OpenReader(bytes.NewReader(base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := []any{code, name, parent, level, category, aliases, local, status, extra}
+		if err := wb.SetSheetRow("条目", "A5", &row); err != nil {
+			return // excelize refuses the text (e.g. over 32767 characters)
+		}
+		buf, err := wb.WriteToBuffer()
+		if err != nil {
+			return
+		}
+		c, err := reports.XLSXCatalogExchange{}.ImportCatalog("demo", buf.Bytes())
+		if err != nil {
+			if app.ErrorCode(err) != app.EINVALID {
+				t.Fatalf("non-EINVALID error %v", err)
+			}
+			if !strings.Contains(app.ErrorMessage(err), "第 ") && !strings.Contains(app.ErrorMessage(err), "工作表") {
+				t.Fatalf("error without a position: %v", err)
+			}
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("imported catalog does not validate: %v", err)
+		}
+	})
+}
