@@ -100,8 +100,8 @@ func cmdDemo(args []string) int {
 	a.db.Close()
 	st, _ := os.Stat(path)
 	fmt.Fprintln(os.Stderr)
-	fmt.Printf("演示档案 %s：%d 家用人单位，%d 名劳动者，%d 个演示账号；用时 %.1f 秒，文件 %.1f MB\n",
-		path, res.Employers, res.Workers, res.Users+1, time.Since(start).Seconds(), float64(st.Size())/1e6)
+	fmt.Printf("演示档案 %s：%d 家用人单位，%d 名劳动者，%d 个体检任务，%d 人次体检登记，%d 个演示账号；用时 %.1f 秒，文件 %.1f MB\n",
+		path, res.Employers, res.Workers, res.Contracts, res.Exams, res.Users+1, time.Since(start).Seconds(), float64(st.Size())/1e6)
 	fmt.Printf("登录：demo / %s（所有角色），或 dengji、tijian、zhujian、shenhe、zhenduan、suifang、tongji，密码相同\n", demo.DemoPassword)
 	return exitOK
 }

@@ -20,6 +20,8 @@ type Options struct {
 	Workers   int
 	Employers int // 0: one employer per 150 workers, at least 5
 	Seed      uint64
+	// NoExams skips contracts and registrations (archive-only benchmarks).
+	NoExams bool
 	// Progress is called now and then with the number of workers written.
 	Progress func(done, total int)
 }
@@ -29,6 +31,8 @@ type Result struct {
 	Employers int
 	Workers   int
 	Users     int
+	Contracts int
+	Exams     int
 }
 
 // DemoUsers are the demo archive's accounts (all with DemoPassword): one per role, so a
@@ -113,8 +117,10 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 		nEmp = max(5, opts.Workers/150)
 	}
 	type emp struct {
-		id  int64
-		ind industry
+		id      int64
+		ind     industry
+		workers []int64
+		jobs    map[int64][2]string
 	}
 	emps := make([]emp, 0, nEmp)
 	usedCC := map[string]bool{}
@@ -145,7 +151,7 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 			}
 			return res, fmt.Errorf("demo employer %s: %w", e.Name, err)
 		}
-		emps = append(emps, emp{e.ID, ind})
+		emps = append(emps, emp{id: e.ID, ind: ind, jobs: map[int64][2]string{}})
 		res.Employers++
 	}
 	usedID := map[string]bool{}
@@ -169,7 +175,8 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 			continue
 		}
 		usedID[id] = true
-		e := emps[r.IntN(len(emps))]
+		ei := r.IntN(len(emps))
+		e := emps[ei]
 		job := e.ind.jobs[r.IntN(len(e.ind.jobs))]
 		start := birth.AddDate(18+r.IntN(10), r.IntN(12), 0)
 		if start.After(now) {
@@ -204,11 +211,80 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 			return res, fmt.Errorf("demo worker %d (%s %s): %w", i+1, w.Name, w.IDNumber, err)
 		}
 		res.Workers++
+		emps[ei].workers = append(emps[ei].workers, w.ID)
+		emps[ei].jobs[w.ID] = job
 		if opts.Progress != nil && (res.Workers%500 == 0 || res.Workers == opts.Workers) {
 			opts.Progress(res.Workers, opts.Workers)
 		}
 	}
+	if !opts.NoExams {
+		inst, err := svc.Institution.Institution(ctx)
+		if err != nil {
+			return res, err
+		}
+		for i, e := range emps {
+			var hazards []string
+			for _, h := range e.ind.hazards {
+				if c, ok := app.HazardCategoryOf(h); !ok || inst.HasHazardCategory(c) {
+					hazards = append(hazards, h)
+				}
+			}
+			if len(hazards) == 0 || len(e.workers) == 0 {
+				continue
+			}
+			start := now.AddDate(0, 0, -r.IntN(40))
+			c := &app.Contract{
+				Number: fmt.Sprintf("HT%d-%04d", now.Year(), i+1), EmployerID: e.id,
+				Title: fmt.Sprintf("%d年度在岗期间职业健康检查", now.Year()), Start: start, End: start.AddDate(0, 1, 0),
+				Place: []app.Place{app.PlaceInHouse, app.PlaceOnSite}[r.IntN(2)], Hazards: hazards, ExamTypes: []string{"02"},
+			}
+			if c.Place == app.PlaceOnSite {
+				c.PlaceNote = "企业厂区医务室"
+			}
+			for _, h := range hazards {
+				c.Monitoring = append(c.Monitoring, monitoring(r, h, start))
+			}
+			if err := svc.Contracts.CreateContract(ctx, c); err != nil {
+				return res, fmt.Errorf("demo contract %s: %w", c.Number, err)
+			}
+			res.Contracts++
+			for _, wid := range e.workers {
+				if r.IntN(100) >= 85 { // not every worker of the roster comes
+					continue
+				}
+				job := e.jobs[wid]
+				ex, err := svc.Exams.Register(ctx, app.Registration{
+					WorkerID: wid, EmployerID: e.id, ContractID: c.ID, Type: app.ExamPeriodic,
+					Hazards: hazards, Date: start.AddDate(0, 0, r.IntN(10)), Workshop: job[1], JobCode: job[0],
+				})
+				if err != nil {
+					return res, fmt.Errorf("demo exam of worker %d: %w", wid, err)
+				}
+				res.Exams++
+				if r.IntN(100) < 3 {
+					if _, err := svc.Exams.CancelExam(ctx, ex.ID, ex.Version, true, ""); err != nil {
+						return res, err
+					}
+				}
+			}
+		}
+	}
 	return res, nil
+}
+
+// monitoring makes a plausible workplace monitoring result for a hazard.
+func monitoring(r *rand.Rand, hazard string, before time.Time) app.MonitoringResult {
+	m := app.MonitoringResult{HazardCode: hazard, Date: before.AddDate(0, -1-r.IntN(5), 0), ConcentrationType: "01"}
+	switch hazard {
+	case "3008":
+		m.Value, m.Unit, m.ConcentrationType = fmt.Sprintf("%.1f", 78+r.Float64()*16), "dB(A)", "99"
+	case "3007":
+		m.Value, m.Unit, m.ConcentrationType = fmt.Sprintf("%.1f", 26+r.Float64()*8), "°C（WBGT）", "99"
+	default:
+		m.Value, m.Unit = fmt.Sprintf("%.2f", 0.05+r.Float64()*1.5), "mg/m³"
+	}
+	m.Grade = []string{"Ⅰ级", "Ⅱ级", ""}[r.IntN(3)]
+	return m
 }
 
 func countyCodes(set *catalog.Set, prefix string) []string {

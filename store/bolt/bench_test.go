@@ -28,7 +28,7 @@ func benchArchive(b *testing.B) *testDB {
 	}
 	td := MustOpenDB(b)
 	td.Bolt().NoSync = true
-	if _, err := demo.Fill(td.admin, td.svc, demo.Options{Workers: benchWorkers(), Seed: 42}); err != nil {
+	if _, err := demo.Fill(td.admin, td.svc, demo.Options{Workers: benchWorkers(), Seed: 42, NoExams: true}); err != nil {
 		b.Fatal(err)
 	}
 	td.Bolt().NoSync = false
