@@ -172,6 +172,10 @@ func (p *picker) highlight(i int) {
 func (p *picker) pick(it pickItem) {
 	p.setSelected(it)
 	p.box.Hide()
+	// A click in the list moved the focus there; give it back so that Tab goes on.
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p.entry); c != nil && c.Focused() != p.entry {
+		c.Focus(p.entry)
+	}
 	if p.OnChanged != nil {
 		p.OnChanged()
 	}
