@@ -29,6 +29,11 @@ func TestAdminBackup_SettingsBackupRestore(t *testing.T) {
 		t.Fatalf("bad count dialog = %q", dialogText(w))
 	}
 	closeDialogs(w)
+	adminTapButton(t, w, "选择文件夹…")
+	if w.Canvas().Overlays().Top() == nil {
+		t.Error("选择文件夹… opened no dialog")
+	}
+	closeDialogs(w)
 	second := filepath.Join(t.TempDir(), "U盘备份")
 	v.keepDaily.SetText("")
 	typeInto(v.keepDaily, "10")

@@ -275,7 +275,11 @@ func (v *catalogScreen) refreshState() {
 	if v.work.EffectiveFrom != "" || v.work.EffectiveTo != "" {
 		period = "，适用 " + orDash(v.work.EffectiveFrom) + " 至 " + orDash(v.work.EffectiveTo)
 	}
-	v.origin.SetText(fmt.Sprintf("版本 %s%s；%s。来源：%s", v.work.Version, period, src, v.work.Source))
+	exchange := ""
+	if v.env.Services.Exchange == nil {
+		exchange = "（本程序未接入 .xlsx 转换，导出导入不可用）"
+	}
+	v.origin.SetText(fmt.Sprintf("版本 %s%s；%s%s。来源：%s", v.work.Version, period, src, exchange, v.work.Source))
 	v.origin.Wrapping = fyne.TextWrapWord
 	if v.changes > 0 {
 		v.saveBtn.Enable()

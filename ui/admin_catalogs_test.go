@@ -164,6 +164,14 @@ func TestAdminCatalogs_ExportImport(t *testing.T) {
 	if v.exportBtn.Disabled() || v.importBtn.Disabled() {
 		t.Fatal("export/import disabled although the exchange is wired")
 	}
+	// The buttons open the file dialogs (the tests then call what the dialogs call back).
+	for _, btn := range []string{"导出 .xlsx", "导入 .xlsx"} {
+		adminTapButton(t, w, btn)
+		if w.Canvas().Overlays().Top() == nil {
+			t.Errorf("%s opened no dialog", btn)
+		}
+		closeDialogs(w)
+	}
 	b, err := v.exportBytes()
 	if err != nil {
 		t.Fatal(err)
