@@ -228,15 +228,3 @@ func closeDialogs(w fyne.Window) {
 
 // idNumber returns a valid 18-digit resident ID number for a 17-digit body.
 func idNumber(body string) string { return body + string(app.IDCheckChar(body)) }
-
-// waitFor polls cond (for work done in goroutines) for up to 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}

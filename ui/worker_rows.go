@@ -32,7 +32,6 @@ type rowList[R formListRow] struct {
 	newRow   func() R
 	changed  func()
 	editable bool
-	win      fyne.Window
 }
 
 func newRowList[R formListRow](title, addLabel string, newRow func() R) *rowList[R] {

@@ -225,3 +225,40 @@ func TestWorker_LazyList(t *testing.T) {
 }
 
 func two(i int) string { return string(rune('0'+i/10)) + string(rune('0'+i%10)) }
+
+func TestWorker_DuplicateNumberAndRowRemoval(t *testing.T) {
+	env := newTestEnv(t)
+	id := idNumber("35012419850101002")
+	if err := env.Services.Workers.CreateWorker(env.Ctx, &app.Worker{Name: "赵一", DocType: app.DocResidentID, IDNumber: id}); err != nil {
+		t.Fatal(err)
+	}
+	v := newWorkerScreen(env)
+	show(env, v.content())
+	f := v.form
+	typeInto(f.name, "赵壹")
+	typeInto(f.number, id)
+	test.Tap(f.history.add)
+	test.Tap(f.history.add)
+	test.Tap(f.exposures.add)
+	if len(f.history.rows) != 2 {
+		t.Fatalf("rows = %d", len(f.history.rows))
+	}
+	// 删除 the first row: the second stays.
+	typeInto(f.history.rows[1].workshop, "二车间")
+	test.Tap(f.history.rows[0].del)
+	if len(f.history.rows) != 1 || f.history.rows[0].workshop.Text != "二车间" {
+		t.Fatalf("after 删除: %d rows", len(f.history.rows))
+	}
+	test.Tap(f.history.rows[0].del)
+	test.Tap(f.exposures.rows[0].del)
+	if len(f.history.rows)+len(f.exposures.rows) != 0 {
+		t.Fatal("rows left after 删除")
+	}
+	test.Tap(f.saveBtn)
+	if d := dialogText(env.Window); !strings.Contains(d, "数据冲突") || !strings.Contains(d, "赵一") {
+		t.Errorf("duplicate number: dialog %q", d)
+	}
+	if f.current != nil || f.name.Text != "赵壹" || f.number.Text != id {
+		t.Errorf("typed values lost after the conflict: %q %q", f.name.Text, f.number.Text)
+	}
+}
