@@ -46,6 +46,9 @@ func TestAdminAudit_VerifyAndPage(t *testing.T) {
 	if !strings.HasPrefix(v.pageInfo.Text, "第 2 / 2 页") || !v.nextBtn.Disabled() {
 		t.Errorf("second page: %q", v.pageInfo.Text)
 	}
+	if adminActionTitle("AuthService.Login") != "登录" || adminActionTitle("SetupService.Initialize") != "首次设置" {
+		t.Error("actions outside the permission table are not named in Chinese")
+	}
 	// The oldest entries are the set-up's, written by the system or the first administrator.
 	if last := v.entries[len(v.entries)-1]; last.Seq != 1 {
 		t.Errorf("oldest entry seq %d", last.Seq)

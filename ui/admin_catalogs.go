@@ -192,6 +192,7 @@ func newCatalogScreen(env *Env) *catalogScreen {
 		labels[i] = o.label
 	}
 	v.edStatus = widget.NewSelect(labels, nil)
+	v.edStatus.PlaceHolder = "选择核实状态"
 	v.edApply = widget.NewButton("修改此条目", v.applyEdit)
 	v.edMsg = newMsg()
 

@@ -136,11 +136,21 @@ func adminRoleNames(roles []app.Role) string {
 	return strings.Join(names, "、")
 }
 
-// adminActionTitle returns the permission table's Chinese title of an audit action, or the action
-// itself when the table does not know it (system events, reads).
+// auditOnlyActions names the audit actions that need no permission and so have no row in
+// the permission table.
+var auditOnlyActions = map[string]string{
+	"AuthService.Login":       "登录",
+	"SetupService.Initialize": "首次设置",
+}
+
+// adminActionTitle returns the permission table's Chinese title of an audit action, or the
+// action itself when neither the table nor auditOnlyActions knows it.
 func adminActionTitle(action string) string {
 	if p, ok := app.PermissionFor(action); ok {
 		return p.Title
+	}
+	if t, ok := auditOnlyActions[action]; ok {
+		return t
 	}
 	return action
 }
