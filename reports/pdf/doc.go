@@ -1,0 +1,20 @@
+// Package pdf is the layout module of the printed documents: a small model of positioned text
+// runs, rules, rectangles and images over github.com/signintech/gopdf.
+//
+// What it adds to gopdf:
+//
+//   - fonts parsed once per process and shared by every document (a 4–5 MB TrueType face takes
+//     tens of milliseconds to parse);
+//   - per-rune font fallback (Micro Hei or Song first, then Droid Sans Fallback for CJK Ext-A),
+//     checked against each face's cmap, so that a rune no bundled font has is reported by
+//     Document.Missing and printed as 〓, never silently as a blank;
+//   - flowing text with Chinese line breaking (no line starts with ，。、；：？！）》」』’”… and
+//     none ends with （《「『‘“);
+//   - tables whose rows split across pages with the header row repeated;
+//   - page numbers "第 N 页 共 M 页", counted per section, so a batch of documents in one PDF
+//     numbers each document on its own;
+//   - a layout model (Layout) that tests compare as JSON goldens, and output that is the same
+//     bytes for the same input: no clock is read, the creation date is an option.
+//
+// Coordinates are PostScript points from the top-left corner of the page; MM converts.
+package pdf

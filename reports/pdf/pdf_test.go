@@ -1,0 +1,290 @@
+package pdf_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"occhealth/reports/pdf"
+	"occhealth/reports/pdf/pdftest"
+)
+
+var update = flag.Bool("update", false, "rewrite the layout goldens in testdata/")
+
+// golden compares got with testdata/name, rewriting it with -update. On a mismatch it writes
+// got to testdata/failed/name for a diff.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		failed := filepath.Join("testdata", "failed", name)
+		_ = os.MkdirAll(filepath.Dir(failed), 0o755)
+		_ = os.WriteFile(failed, got, 0o644)
+		t.Errorf("layout differs from %s: see %s (go test -update accepts it)", path, failed)
+	}
+}
+
+func newDoc(t testing.TB, o pdf.Options) *pdf.Document {
+	t.Helper()
+	d, err := pdf.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+const (
+	noStart = "，。、；：？！）》」』’”…"
+	noEnd   = "（《「『‘“"
+)
+
+func checkLines(t *testing.T, lines []string) {
+	t.Helper()
+	for i, l := range lines {
+		rs := []rune(l)
+		if len(rs) == 0 {
+			continue
+		}
+		if i > 0 && strings.ContainsRune(noStart, rs[0]) {
+			t.Errorf("line %d starts with %q: %q", i+1, rs[0], l)
+		}
+		if i < len(lines)-1 && strings.ContainsRune(noEnd, rs[len(rs)-1]) {
+			t.Errorf("line %d ends with %q: %q", i+1, rs[len(rs)-1], l)
+		}
+	}
+}
+
+// TestDocument_Wrap checks the line-breaking rules on lines exactly ten ideographs wide, where
+// a greedy break would put the punctuation in the wrong place.
+func TestDocument_Wrap(t *testing.T) {
+	d := newDoc(t, pdf.Options{})
+	st := pdf.Style{Face: pdf.Song, Size: 10}
+	const w = 100 // ten ideographs of 10 pt
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"fits", "一二三四五六七八九十", []string{"一二三四五六七八九十"}},
+		{"comma would start a line", "一二三四五六七八九十，一二三", []string{"一二三四五六七八九", "十，一二三"}},
+		{"two closers", "一二三四五六七八九十）。一二", []string{"一二三四五六七八九", "十）。一二"}},
+		{"ellipsis", "一二三四五六七八九十……", []string{"一二三四五六七八九", "十……"}},
+		{"opener would end a line", "一二三四五六七八九（一）二三", []string{"一二三四五六七八九", "（一）二三"}},
+		{"closing quote", "一二三四五六七八九“十”一二", []string{"一二三四五六七八九", "“十”一二"}},
+		{"words stay whole", "依据职业健康监护技术规范GBZ 188-2014和2025-08-01起的新版执行", nil},
+		{"hard break", "第一行\n第二行", []string{"第一行", "第二行"}},
+		{"long word splits", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", nil},
+		{"all punctuation", "，，，，，，，，，，，，", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := d.Wrap(tt.text, w, st)
+			for _, l := range got {
+				if lw := d.Measure(l, st); lw > w+1e-6 {
+					t.Errorf("line %q is %.2f pt wide, more than %d", l, lw, w)
+				}
+			}
+			squash := strings.NewReplacer("\n", "", " ", "")
+			if squash.Replace(strings.Join(got, "")) != squash.Replace(tt.text) {
+				t.Errorf("text lost: %q from %q", got, tt.text)
+			}
+			if tt.want != nil && strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			for _, word := range []string{"GBZ", "188-2014", "2025-08-01"} {
+				if strings.Contains(tt.text, word) && !strings.Contains(strings.Join(got, "\n"), word) {
+					t.Errorf("%q broken: %q", word, got)
+				}
+			}
+			if tt.name != "all punctuation" {
+				checkLines(t, got)
+			}
+		})
+	}
+}
+
+// TestDocument_Paragraph is the layout golden of a paragraph whose greedy breaks would start
+// lines with ， and 。 and end one with （.
+func TestDocument_Paragraph(t *testing.T) {
+	d := newDoc(t, pdf.Options{Page: pdf.Size{W: 200, H: 300}, Margin: pdf.Margins{Top: 20, Right: 20, Bottom: 20, Left: 20}})
+	d.AddPage()
+	st := pdf.Style{Face: pdf.Song, Size: 10, Leading: 1.6}
+	text := "劳动者应按导检单所列项目检查完毕，" + // 16 ideographs fill a line: the 17th (，) would start line 2
+		"交回前台后方可离开本院检查区域（不含外出体检），" +
+		"检查结果将于三十个工作日内送达用人单位。"
+	d.Paragraph(text, st)
+	l := d.Layout()
+	lines := l.Texts(0)
+	checkLines(t, lines)
+	if lines[0] != "劳动者应按导检单所列项目检查完" {
+		t.Errorf("first line %q: the break should move 毕 down with the comma", lines[0])
+	}
+	golden(t, "paragraph.json", l.JSON())
+}
+
+// TestDocument_Table is the layout golden of a table that spills over three pages: rows move
+// whole to the next page under a repeated header, and a row taller than a page splits.
+func TestDocument_Table(t *testing.T) {
+	d := newDoc(t, pdf.Options{Page: pdf.Size{W: 300, H: 220}, Margin: pdf.Margins{Top: 20, Right: 20, Bottom: 30, Left: 20}, PageNumbers: true})
+	d.AddPage()
+	d.Text(20, 20, 260, "表头重复测试", pdf.Style{Face: pdf.Hei, Size: 12, Align: pdf.Center})
+	d.SetY(40)
+	rows := [][]string{
+		{"1", "内科", "血压、心率"},
+		{"2", "外科", "皮肤、淋巴结、甲状腺、脊柱四肢"},
+		{"3", "检验科", "血常规"},
+		{"4", "检验科", "尿常规"},
+		{"5", "检验科", "肝功能（ALT）"},
+		{"6", "心电图室", "心电图"},
+		{"7", "放射科", strings.Repeat("高千伏胸部后前位X射线摄影或数字化摄影（DR），", 12)},
+		{"8", "耳鼻喉科", "纯音听阈测试"},
+	}
+	d.Table(pdf.Table{
+		Columns: []pdf.Column{{Title: "序号", Width: 30, Align: pdf.Center}, {Title: "科室", Width: 60}, {Title: "检查项目"}},
+		Rows:    rows,
+		Body:    pdf.Style{Face: pdf.Song, Size: 9},
+		Header:  pdf.Style{Face: pdf.Hei, Size: 9},
+	})
+	l := d.Layout()
+	if len(l.Pages) < 3 {
+		t.Fatalf("%d pages, want the table over at least 3", len(l.Pages))
+	}
+	for i := range l.Pages {
+		texts := l.Texts(i)
+		if !contains(texts, "检查项目") {
+			t.Errorf("page %d has no header row: %q", i+1, texts)
+		}
+		if !contains(texts, "第 "+itoa(i+1)+" 页 共 "+itoa(len(l.Pages))+" 页") {
+			t.Errorf("page %d: no page number in %q", i+1, texts)
+		}
+		for _, b := range l.Pages[i].Boxes {
+			if float64(b.Y+b.H) > 220-30+0.01 && !strings.HasPrefix(b.Text, "第 ") {
+				t.Errorf("page %d: %s box %q ends at %.2f, below the bottom margin", i+1, b.Kind, b.Text, b.Y+b.H)
+			}
+		}
+	}
+	golden(t, "table_split.json", l.JSON())
+	b, err := d.PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump(t, "table_split.pdf", b)
+}
+
+// dump writes a PDF into $OCCHEALTH_PDF_OUT, when set, to be looked at.
+func dump(t *testing.T, name string, b []byte) {
+	if dir := os.Getenv("OCCHEALTH_PDF_OUT"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestDocument_RareCharacters prints a name with a CJK Ext-A character (㐀, only in Droid Sans
+// Fallback) and an Ext-B one (𠀀, in no bundled font), in both primary faces. Every printed
+// rune must reach the PDF as a non-zero glyph with an outline in the embedded subset, and the
+// Ext-B rune must be reported, not printed as a blank.
+func TestDocument_RareCharacters(t *testing.T) {
+	d := newDoc(t, pdf.Options{})
+	d.AddPage()
+	name := "张㐀𠀀明"
+	d.Text(50, 50, 0, "姓名："+name, pdf.Style{Face: pdf.Hei, Size: 14})
+	d.Text(50, 80, 0, "姓名："+name+" ABC 123", pdf.Style{Face: pdf.Song, Size: 14})
+	b, err := d.PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	miss := d.Missing()
+	if len(miss) != 1 || miss[0].Rune != 0x20000 || miss[0].Count != 2 {
+		t.Fatalf("missing = %v, want 𠀀 twice", miss)
+	}
+	var me *pdf.MissingGlyphsError
+	if err := d.MissingErr(); err == nil || !strings.Contains(err.Error(), "U+20000") {
+		t.Errorf("MissingErr = %v", err)
+	} else if e, ok := err.(*pdf.MissingGlyphsError); !ok {
+		t.Errorf("MissingErr is %T", err)
+	} else {
+		me = e
+	}
+	_ = me
+	gs, err := pdftest.Glyphs(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "姓名：张㐀〓明" + "姓名：张㐀〓明 ABC 123"
+	if got := pdftest.Text(gs); got != want {
+		t.Errorf("PDF shows %q, want %q", got, want)
+	}
+	for _, g := range gs {
+		if g.GID == 0 || (!g.Outline && g.Rune != ' ') {
+			t.Errorf("%q: glyph %d in %s, outline %v", g.Rune, g.GID, g.Font, g.Outline)
+		}
+		if g.Rune == '㐀' && g.Font != "DroidSansFallback" {
+			t.Errorf("㐀 from %s, want DroidSansFallback", g.Font)
+		}
+	}
+	for _, r := range "𠀀" {
+		if ok, _ := pdf.Has(pdf.Hei, r); ok {
+			t.Errorf("a bundled font now has %q: pick another rune for this test", r)
+		}
+	}
+}
+
+// TestDocument_PDF checks that the same input gives the same bytes, that the injected
+// creation date and title are written, and that a filled rectangle does not colour the text
+// after it.
+func TestDocument_PDF(t *testing.T) {
+	build := func() []byte {
+		d := newDoc(t, pdf.Options{Info: pdf.Info{Title: "测试", Creator: "职业健康工作站",
+			Created: time.Date(2026, 3, 1, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))}, PageNumbers: true})
+		d.AddPage()
+		d.Rect(50, 50, 100, 20, 0, &pdf.RGB{R: 200})
+		d.Text(50, 80, 0, "填充之后的文字", pdf.Style{})
+		if _, err := d.Code128(50, 120, pdf.Dots(4, 300), 30, "2526000001"); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.QR(300, 120, 60, "2526000001"); err != nil {
+			t.Fatal(err)
+		}
+		b, err := d.PDF()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a, b := build(), build()
+	if !bytes.Equal(a, b) {
+		t.Fatal("two renders of the same document differ")
+	}
+	if !bytes.Contains(a, []byte("/CreationDate(D:20260301093000+08'00')")) {
+		t.Error("creation date not written as injected")
+	}
+	if bytes.Contains(a, []byte(time.Now().Format("20060102"))) {
+		t.Error("today's date found in the PDF")
+	}
+}
