@@ -98,11 +98,11 @@ func (m itemMapper) resolve(text string) (codes []string, note string, asText st
 }
 
 // physicalGroups returns the groups named by a physical-exam text, by physicalKeywords, skipping
-// clauses that apply only on a condition.
+// clauses that apply only on a condition (conditionalClauses returns those).
 func physicalGroups(text string) []string {
 	var out []string
-	for _, clause := range strings.FieldsFunc(text, func(r rune) bool { return r == '；' || r == ';' }) {
-		if strings.Contains(clause, "有病史或临床表现者") {
+	for _, clause := range clauses(text) {
+		if isConditionalClause(clause) {
 			continue
 		}
 		for _, k := range physicalKeywords {
@@ -113,6 +113,24 @@ func physicalGroups(text string) []string {
 	}
 	return out
 }
+
+// conditionalClauses returns the clauses of a physical-exam text that apply only on a
+// condition, as "体格检查：…" texts for Rule.Conditional.
+func conditionalClauses(text string) []string {
+	var out []string
+	for _, clause := range clauses(text) {
+		if isConditionalClause(clause) {
+			out = append(out, "体格检查："+clause)
+		}
+	}
+	return out
+}
+
+func clauses(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return r == '；' || r == ';' })
+}
+
+func isConditionalClause(clause string) bool { return strings.Contains(clause, "有病史或临床表现者") }
 
 func appendNew(list []string, codes ...string) []string {
 	for _, c := range codes {
@@ -206,6 +224,7 @@ func build(cats *catalog.Set, rows []row) (*rules.Table, error) {
 			}
 		}
 		base.Required = appendNew(base.Required, physicalGroups(r.PhysicalExam)...)
+		base.Conditional = append(base.Conditional, conditionalClauses(r.PhysicalExam)...)
 		// A group both required (e.g. by the physical exam) and optional is required.
 		base.Optional = slices.DeleteFunc(base.Optional, func(c string) bool { return slices.Contains(base.Required, c) })
 		var sameAs app.ExamType
