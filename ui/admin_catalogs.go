@@ -64,7 +64,7 @@ func catalogStatusCode(label string) string {
 var catalogTableColumns = []struct {
 	title string
 	width float32
-}{{"代码", 90}, {"名称", 360}, {"上级代码", 90}, {"类别", 200}, {"核实状态", 90}, {"本地", 60}}
+}{{"代码", 80}, {"名称", 280}, {"上级代码", 80}, {"类别", 130}, {"核实状态", 80}, {"本地", 50}}
 
 // catalogMaxImport bounds the size of a workbook read for import.
 const catalogMaxImport = 64 << 20
