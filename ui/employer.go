@@ -29,8 +29,8 @@ type employerScreen struct {
 	env  *Env
 	cats *catalog.Set
 
-	search *widget.Entry
-	list   *widget.List
+	search *searchEntry
+	list   *keyList
 	count  *widget.Label
 	query  string
 	total  int
@@ -41,12 +41,11 @@ type employerScreen struct {
 
 func newEmployerScreen(env *Env) *employerScreen {
 	v := &employerScreen{env: env, cats: catalogsOf(env.Services), pages: map[int][]*app.Employer{}}
-	v.search = widget.NewEntry()
-	v.search.SetPlaceHolder("单位名称、统一社会信用代码或拼音首字母")
+	v.search = newSearchEntry("单位名称、统一社会信用代码或拼音首字母")
 	v.search.OnChanged = func(s string) { v.runSearch(s) }
 	v.search.OnSubmitted = func(s string) { v.runSearch(s) }
 	v.count = widget.NewLabel("")
-	v.list = widget.NewList(
+	v.list = newKeyList(
 		func() int { return v.total },
 		func() fyne.CanvasObject {
 			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -75,6 +74,11 @@ func newEmployerScreen(env *Env) *employerScreen {
 	v.form = newEmployerForm(env, func(e *app.Employer) { v.runSearch(v.search.Text) })
 	v.runSearch("")
 	env.setActions(v.form.save, func() { v.form.confirmDiscard(v.form.clear) })
+	v.search.onDown = func() {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(v.list); c != nil && v.list.Length() > 0 {
+			c.Focus(v.list)
+		}
+	}
 	env.Focus = v.search
 	return v
 }

@@ -91,6 +91,9 @@ type shell struct {
 	mainMenu             *fyne.MainMenu
 	// pwForm is the last 修改密码 dialog opened (for tests).
 	pwForm *passwordForm
+	// search is the screen's search box, focused by 查找 (Ctrl+F).
+	search   fyne.Focusable
+	findItem *fyne.MenuItem
 }
 
 const groupPrefix = "group:"
@@ -180,9 +183,14 @@ func (sh *shell) open(id string) {
 	sh.env.Focus = nil
 	sh.body.Objects = []fyne.CanvasObject{d.New(sh.env)}
 	sh.body.Refresh()
+	sh.search = sh.env.Focus
 	if f := sh.env.Focus; f != nil {
 		sh.s.win.Canvas().Focus(f)
 		sh.env.Focus = nil
+	}
+	if sh.findItem != nil {
+		sh.findItem.Disabled = sh.search == nil
+		sh.mainMenu.Refresh()
 	}
 }
 
@@ -221,11 +229,18 @@ func (sh *shell) menu() *fyne.MainMenu {
 	})
 	create.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod}
 	sh.saveItem, sh.createItem = save, create
+	sh.findItem = fyne.NewMenuItem("查找", func() {
+		if sh.search != nil {
+			sh.s.win.Canvas().Focus(sh.search)
+		}
+	})
+	sh.findItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: mod}
+	sh.findItem.Disabled = sh.search == nil
 	save.Disabled, create.Disabled = sh.save == nil, sh.create == nil
 	pw := fyne.NewMenuItem("修改密码", func() { sh.changePassword() })
 	out := fyne.NewMenuItem("退出登录", sh.logout)
 	sh.mainMenu = fyne.NewMainMenu(
-		fyne.NewMenu("操作", create, save),
+		fyne.NewMenu("操作", create, save, sh.findItem),
 		fyne.NewMenu("用户", pw, out),
 	)
 	return sh.mainMenu

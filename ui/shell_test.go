@@ -110,16 +110,35 @@ func TestShell_RegistrarTapsThrough(t *testing.T) {
 		t.Errorf("Tab from 单位名称 went to %T", s.win.Canvas().Focused())
 	}
 
+	if err := sh.env.Services.Workers.CreateWorker(sh.env.Ctx, &app.Worker{Name: "周五", DocType: app.DocResidentID, IDNumber: idNumber("35012419800101002")}); err != nil {
+		t.Fatal(err)
+	}
 	sh.nav.Select("workers")
 	if sh.current != "workers" || !markupHas(s.win, "新建劳动者档案") {
 		t.Fatalf("workers not shown (current %q)", sh.current)
 	}
-	if e, ok := s.win.Canvas().Focused().(*widget.Entry); !ok || !strings.Contains(e.PlaceHolder, "拼音首字母") {
+	if e, ok := s.win.Canvas().Focused().(*searchEntry); !ok || !strings.Contains(e.PlaceHolder, "拼音首字母") {
 		t.Errorf("the worker search box does not have the focus (%T)", s.win.Canvas().Focused())
 	}
-	sh.createItem.Action() // Ctrl+N on an untouched form just clears it
-	if !markupHas(s.win, "共 0 人") {
-		t.Error("worker count missing")
+	// Keyboard only: Ctrl+F to the search box, ↓ into the list, Enter opens the row.
+	s.win.Canvas().Focus(nil)
+	sh.findItem.Action()
+	search, ok := s.win.Canvas().Focused().(*searchEntry)
+	if !ok {
+		t.Fatalf("Ctrl+F focused %T", s.win.Canvas().Focused())
+	}
+	search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	list, ok := s.win.Canvas().Focused().(*keyList)
+	if !ok {
+		t.Fatalf("↓ in the search box focused %T", s.win.Canvas().Focused())
+	}
+	list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !markupHas(s.win, "劳动者：周五") {
+		t.Error("Enter in the list did not open the worker")
+	}
+	sh.createItem.Action() // Ctrl+N on an untouched form clears it
+	if !markupHas(s.win, "新建劳动者档案") {
+		t.Error("Ctrl+N did not show a new form")
 	}
 }
 

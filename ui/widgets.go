@@ -92,3 +92,44 @@ func (m minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func withWidth(w float32, o fyne.CanvasObject) *fyne.Container {
 	return container.New(minWidth(w), o)
 }
+
+// searchEntry is a search box: ↓ hands the keyboard to the result list.
+type searchEntry struct {
+	widget.Entry
+	onDown func()
+}
+
+func newSearchEntry(placeholder string) *searchEntry {
+	e := &searchEntry{}
+	e.ExtendBaseWidget(e)
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyDown && e.onDown != nil {
+		e.onDown()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// keyList is a virtual list that also opens the row under the keyboard cursor with Enter
+// (widget.List does it with Space only). A list takes no text, so Enter is safe here.
+type keyList struct {
+	widget.List
+}
+
+func newKeyList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *keyList {
+	l := &keyList{}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *keyList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+	}
+	l.List.TypedKey(k)
+}

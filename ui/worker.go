@@ -27,9 +27,9 @@ const workerPage = 50
 // first shows one of them, so tens of thousands of hits for 张 scroll without decoding them all.
 type workerScreen struct {
 	env    *Env
-	search *widget.Entry
+	search *searchEntry
 	count  *widget.Label
-	list   *widget.List
+	list   *keyList
 	ids    []int64
 	pages  map[int]map[int64]*app.Worker
 	// decoded counts decoded rows (for tests of the lazy list).
@@ -40,13 +40,12 @@ type workerScreen struct {
 
 func newWorkerScreen(env *Env) *workerScreen {
 	v := &workerScreen{env: env, pages: map[int]map[int64]*app.Worker{}}
-	v.search = widget.NewEntry()
-	v.search.SetPlaceHolder("证件号、后 6 位、电话、姓名、拼音首字母")
+	v.search = newSearchEntry("证件号、后 6 位、电话、姓名、拼音首字母")
 	v.search.OnChanged = func(s string) { v.runSearch(s) }
 	v.search.OnSubmitted = func(s string) { v.runSearch(s) }
 	v.count = widget.NewLabel("")
 	v.count.Wrapping = fyne.TextWrapWord
-	v.list = widget.NewList(
+	v.list = newKeyList(
 		func() int { return len(v.ids) },
 		func() fyne.CanvasObject {
 			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -75,6 +74,11 @@ func newWorkerScreen(env *Env) *workerScreen {
 	v.form = newWorkerForm(env, func(*app.Worker) { v.runSearch(v.search.Text) })
 	v.runSearch("")
 	env.setActions(v.form.save, func() { v.form.confirmDiscard(v.form.clear) })
+	v.search.onDown = func() {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(v.list); c != nil && v.list.Length() > 0 {
+			c.Focus(v.list)
+		}
+	}
 	env.Focus = v.search
 	return v
 }
