@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"occhealth/app"
@@ -280,5 +281,30 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := rules.Load(os.DirFS(t.TempDir())); err == nil {
 		t.Error("Load of an empty folder succeeded")
+	}
+	groups, _ := os.ReadFile("../../assets/rules/item_groups.json")
+	rulesJSON, _ := os.ReadFile("../../assets/rules/gbz188.json")
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		ok   bool
+	}{
+		{"other data beside the rules is skipped", fstest.MapFS{
+			"rules/item_groups.json": {Data: groups}, "rules/gbz188.json": {Data: rulesJSON},
+			"rules/intake_warnings.json": {Data: []byte(`{"name": "intake_warnings"}`)},
+		}, true},
+		{"no rules file", fstest.MapFS{"item_groups.json": {Data: groups}}, false},
+		{"two group files", fstest.MapFS{"a.json": {Data: groups}, "b.json": {Data: groups}, "gbz188.json": {Data: rulesJSON}}, false},
+		{"unknown kind", fstest.MapFS{"item_groups.json": {Data: groups}, "gbz188.json": {Data: rulesJSON},
+			"x.json": {Data: []byte(`{"kind": "rulez"}`)}}, false},
+		{"unknown field", fstest.MapFS{"item_groups.json": {Data: groups},
+			"gbz188.json": {Data: bytes.Replace(rulesJSON, []byte(`"interval"`), []byte(`"intervall"`), 1)}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := rules.Load(tt.fsys); (err == nil) != tt.ok {
+				t.Errorf("err = %v, want ok %v", err, tt.ok)
+			}
+		})
 	}
 }
