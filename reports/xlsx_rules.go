@@ -85,6 +85,8 @@ var ruleInstructions = []string{
 // administrator edits in Excel.
 type XLSXRuleExchange struct{}
 
+var _ rules.Exchange = XLSXRuleExchange{}
+
 // ExportRules writes t as a workbook: sheet 规则 (one row per rule, item groups as "code name"
 // separated by 、, text lists one per line), sheet 项目组合 (the groups with department, tube
 // and 健康指标 codes) and sheet 填写说明.

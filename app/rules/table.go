@@ -229,3 +229,13 @@ func cloneData(d Data) Data {
 	}
 	return d
 }
+
+// Exchange converts a table to and from an .xlsx workbook an administrator edits in Excel
+// (implemented in package reports; the UI and CLI see only this interface).
+type Exchange interface {
+	ExportRules(t *Table) ([]byte, error)
+	// ImportRules reads a workbook written by ExportRules (and edited), taking what the
+	// workbook does not hold (departments' order, aliases, file information) from current.
+	// It returns an EINVALID *app.Error naming the sheet, row and column of the first bad cell.
+	ImportRules(xlsx []byte, current *Table) (*Table, error)
+}
