@@ -130,7 +130,9 @@ func clauses(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return r == '；' || r == ';' })
 }
 
-func isConditionalClause(clause string) bool { return strings.Contains(clause, "有病史或临床表现者") }
+func isConditionalClause(clause string) bool {
+	return strings.Contains(clause, "有病史或临床表现者")
+}
 
 func appendNew(list []string, codes ...string) []string {
 	for _, c := range codes {

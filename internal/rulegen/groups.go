@@ -30,6 +30,9 @@ const (
 	u = rules.StatusUnverified
 )
 
+// supplementNote marks groups that only the 2025 补充 texts name.
+const supplementNote = "GBZ 188—2025 补充检查项目：规则中为条件文字，符合条件时由医生加选"
+
 // groups are the item groups (项目组合). Items are national 健康指标 codes (catalog items);
 // the generator checks that each exists. ItemsStatus U: GBZ 188 names the check but not its
 // indicators, so the composition is the usual laboratory panel, to be checked by the hospital.
@@ -97,6 +100,17 @@ var groups = []rules.Group{
 		Items: []string{"4370100"}},
 	{Code: "G0126", Name: "痰细胞学检查", Department: "检验科", Tube: tubeSputum, TubeStatus: p, Status: p, ItemsStatus: u,
 		Notes: "健康指标代码表无对应代码（待核实）"},
+	// Checks the 2025 补充 texts name: groups for a doctor's manual addition; rules keep the texts.
+	{Code: "G0127", Name: "糖化血红蛋白", Department: "检验科", Tube: tubeEDTA, TubeStatus: p, Status: p, ItemsStatus: v,
+		Items: []string{"4070900"}, Notes: supplementNote},
+	{Code: "G0128", Name: "血细胞形态及分类", Department: "检验科", Tube: tubeEDTA, TubeStatus: p, Status: p, ItemsStatus: p,
+		Items: []string{"4471100"}, Notes: supplementNote},
+	{Code: "G0129", Name: "红细胞游离原卟啉（FEP）", Department: "检验科", Tube: tubeEDTA, TubeStatus: u, Status: p, ItemsStatus: v,
+		Items: []string{"4070700"}, Notes: supplementNote},
+	{Code: "G0130", Name: "尿2,5-己二酮", Department: "检验科", Tube: tubeUrine, TubeStatus: u, Status: p, ItemsStatus: v,
+		Items: []string{"4081300"}, Notes: supplementNote + "；班末尿（待核实）"},
+	{Code: "G0131", Name: "血清总IgE", Department: "检验科", Tube: tubeSerum, TubeStatus: p, Status: p, ItemsStatus: v,
+		Items: []string{"4382200"}, Notes: supplementNote},
 	// 内科
 	{Code: "G0201", Name: "内科常规检查", Department: "内科", Status: p, ItemsStatus: u,
 		Items: []string{"2010200", "2010300", "2010500", "2030100", "2030700", "2030200", "2030300", "2030400", "2030500"},
@@ -114,6 +128,8 @@ var groups = []rules.Group{
 	{Code: "G0302", Name: "手部骨科检查（振动觉、温度觉、压指试验）", Department: "外科", Status: p, ItemsStatus: p,
 		Items: []string{"2041503", "2039913", "2030600", "3160100", "3160200"},
 		Notes: "GBZ 188—2025 手传振动：手指、掌有无肿胀、变白，指关节变形，指端振动觉、温度觉、痛触觉，压指试验"},
+	{Code: "G0303", Name: "白指诱发试验及冷水复温试验", Department: "外科", Status: p, ItemsStatus: v,
+		Items: []string{"3160300", "3160400"}, Notes: supplementNote + "；执行科室各院不同（待核实）"},
 	// 神经科
 	{Code: "G0401", Name: "神经系统常规检查", Department: "神经科", Status: p, ItemsStatus: u,
 		Items: []string{"2050200", "2050300", "2050400", "2050500", "2050600", "2050700", "2050800", "2051300", "2051400"},
@@ -157,10 +173,13 @@ var groups = []rules.Group{
 		Notes: "粉尘作业须为后前位X射线高千伏胸片或数字化摄影胸片（DR），按 GBZ 70 质量要求拍摄和读片"},
 	{Code: "G1102", Name: "头颅CT或MRI", Department: "放射科", Status: v, ItemsStatus: v, Items: []string{"3070200", "3120000"}},
 	{Code: "G1103", Name: "骨和关节X射线摄片", Department: "放射科", Status: p, ItemsStatus: p, Items: []string{"3080900"}},
+	{Code: "G1104", Name: "胸部CT", Department: "放射科", Status: p, ItemsStatus: v, Items: []string{"3070400"}, Notes: supplementNote},
 	// 肺功能室
 	{Code: "G1201", Name: "肺功能", Department: "肺功能室", Status: v, ItemsStatus: p,
 		Items: []string{"3020100", "3020200", "3020300", "3021700"}, Notes: "个案卡关键字段 FVC/FEV1/FEV1%"},
 	{Code: "G1202", Name: "肺弥散功能", Department: "肺功能室", Status: p, ItemsStatus: v, Items: []string{"3030100", "3030200"}},
+	{Code: "G1203", Name: "支气管激发试验", Department: "肺功能室", Status: p, ItemsStatus: u, Items: []string{"3180200"},
+		Notes: supplementNote + "；标准为非特异性支气管激发试验，代码表仅有“变应原支气管激发试验”（待核实）"},
 	// 听力室
 	{Code: "G1301", Name: "纯音听阈测试", Department: "听力室", Status: v, ItemsStatus: p,
 		Items: []string{"3040100", "3040200", "3040300", "3040400", "3040500", "3040600",
@@ -168,6 +187,10 @@ var groups = []rules.Group{
 			"3050100", "3050200", "3050300", "3050400", "3050500", "3050600",
 			"3050800", "3050900", "3051000", "3051100", "3051200", "3051300"},
 		Notes: "气导及骨导 500–6000 Hz；噪声作业者脱离噪声环境至少 14 h 后测试（GBZ 188—2025）"},
+	{Code: "G1302", Name: "声导抗（鼓室导抗图及镫骨肌反射阈）", Department: "听力室", Status: p, ItemsStatus: v,
+		Items: []string{"3202000", "3203000"}, Notes: supplementNote},
+	{Code: "G1303", Name: "耳声发射", Department: "听力室", Status: p, ItemsStatus: v, Items: []string{"3204000", "3205000"}, Notes: supplementNote},
+	{Code: "G1304", Name: "听觉脑干诱发电位", Department: "听力室", Status: p, ItemsStatus: v, Items: []string{"3209000"}, Notes: supplementNote},
 	// 电生理室
 	{Code: "G1401", Name: "脑电图", Department: "电生理室", Status: v, ItemsStatus: v, Items: []string{"3060300"}},
 	{Code: "G1402", Name: "神经-肌电图", Department: "电生理室", Status: p, ItemsStatus: v, Items: []string{"3060400"}},
