@@ -153,18 +153,20 @@ func (d *Document) Text(x, y, w float64, s string, st Style) float64 {
 	return tw
 }
 
-// FitText draws one line like Text, first shrinking the size (not below min) until the text
-// fits in w. It returns the size used and whether the text fits.
+// FitText draws one line like Text, first shrinking the size (in steps of 0.25 pt, not below
+// min) until the text fits in w. The shrunk text stays centred in the line box of st, so
+// the rows of a form keep their places. It returns the size used and whether the text fits.
 func (d *Document) FitText(x, y, w float64, s string, st Style, min float64) (float64, bool) {
+	full := st.lineHeight()
 	size := st.size()
-	for size > min && d.Measure(s, Style{Face: st.Face, Size: size}) > w {
+	for size > min && d.Measure(s, Style{Face: st.Face, Size: size}) > w+1e-6 {
 		size -= 0.25
 	}
 	if size < min {
 		size = min
 	}
 	st.Size = size
-	d.Text(x, y, w, s, st)
+	d.Text(x, y+(full-st.lineHeight())/2, w, s, st)
 	return size, d.Measure(s, st) <= w+1e-6
 }
 
