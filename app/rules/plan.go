@@ -35,14 +35,14 @@ func (t *Table) PlanItems(hazards []string, typ app.ExamType, edition string) ([
 		}
 		switch {
 		case r.Status == StatusUnverified:
-			notes = append(notes, fmt.Sprintf("危害因素 %s 的 %s %s规则未找到可靠来源，请核对项目（待核实）",
+			notes = append(notes, fmt.Sprintf("危害因素 %s的 %s %s规则未找到可靠来源，请核对项目（待核实）",
 				t.hazardLabel(h), editionName(edition), typ.Name()))
 		case r.CodeInferred:
 			notes = append(notes, fmt.Sprintf("危害因素 %s 归入 %s 第 %s 节“%s”系推断，请核对项目（待核实）",
 				t.hazardLabel(h), editionName(edition), r.Section, r.Factor))
 		}
 		if len(r.Required) == 0 {
-			notes = append(notes, fmt.Sprintf("危害因素 %s 的 %s %s规则未列必检项目，请手工添加项目（待核实）",
+			notes = append(notes, fmt.Sprintf("危害因素 %s的 %s %s规则未列必检项目，请手工添加项目（待核实）",
 				t.hazardLabel(h), editionName(edition), typ.Name()))
 		}
 		for _, code := range r.Required {
