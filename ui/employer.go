@@ -74,6 +74,10 @@ func newEmployerScreen(env *Env) *employerScreen {
 	v.form = newEmployerForm(env, func(e *app.Employer) { v.runSearch(v.search.Text) })
 	v.runSearch("")
 	env.setActions(v.form.save, func() { v.form.confirmDiscard(v.form.clear) })
+	v.form.cleared = func() {
+		v.list.UnselectAll()
+		focusIfShown(v.form.name)
+	}
 	v.search.onDown = func() {
 		if c := fyne.CurrentApp().Driver().CanvasForObject(v.list); c != nil && v.list.Length() > 0 {
 			c.Focus(v.list)
@@ -146,6 +150,7 @@ type employerForm struct {
 	saveBtn                                    *widget.Button
 	canCreate, canUpdate                       bool
 	body                                       *container.Scroll
+	cleared                                    func() // after clear: the screen unselects its list
 	hint                                       *widget.Label
 }
 
@@ -301,6 +306,9 @@ func (f *employerForm) clear() {
 	f.check()
 	f.setEditable(f.canCreate)
 	f.showBody(f.canCreate)
+	if f.cleared != nil {
+		f.cleared()
+	}
 }
 
 // load shows e.

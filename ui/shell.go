@@ -81,7 +81,7 @@ type shell struct {
 	defs    []ScreenDef
 	byID    map[string]ScreenDef
 	groups  []string
-	nav     *widget.Tree
+	nav     *navTree
 	body    *fyne.Container
 	current string
 	save    func()
@@ -98,6 +98,30 @@ type shell struct {
 
 const groupPrefix = "group:"
 
+// navTree is the navigation. A click on an item selects it and then focuses the tree; when
+// the screen opened wants the focus in its search box, the tree hands it over once.
+type navTree struct {
+	widget.Tree
+	redirect fyne.Focusable
+	inKey    bool // a key event is being handled (Space selects without a later focus)
+}
+
+func (t *navTree) TypedKey(k *fyne.KeyEvent) {
+	t.inKey = true
+	defer func() { t.inKey = false }()
+	t.Tree.TypedKey(k)
+}
+
+func (t *navTree) FocusGained() {
+	t.Tree.FocusGained()
+	if r := t.redirect; r != nil {
+		t.redirect = nil
+		if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil {
+			c.Focus(r)
+		}
+	}
+}
+
 func newShell(s *starter, env *Env) *shell {
 	sh := &shell{s: s, env: env, byID: map[string]ScreenDef{}}
 	env.SetActions = sh.setActions
@@ -108,18 +132,21 @@ func newShell(s *starter, env *Env) *shell {
 			sh.groups = append(sh.groups, d.Group)
 		}
 	}
-	sh.nav = widget.NewTree(sh.childIDs, func(id string) bool { return id == "" || strings.HasPrefix(id, groupPrefix) },
-		func(branch bool) fyne.CanvasObject { return widget.NewLabel("") },
-		func(id string, branch bool, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			if branch {
-				l.TextStyle.Bold = true
-				l.SetText(strings.TrimPrefix(id, groupPrefix))
-			} else {
-				l.TextStyle.Bold = false
-				l.SetText(sh.byID[id].Title)
-			}
-		})
+	sh.nav = &navTree{}
+	sh.nav.ChildUIDs = sh.childIDs
+	sh.nav.IsBranch = func(id string) bool { return id == "" || strings.HasPrefix(id, groupPrefix) }
+	sh.nav.CreateNode = func(branch bool) fyne.CanvasObject { return widget.NewLabel("") }
+	sh.nav.UpdateNode = func(id string, branch bool, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if branch {
+			l.TextStyle.Bold = true
+			l.SetText(strings.TrimPrefix(id, groupPrefix))
+		} else {
+			l.TextStyle.Bold = false
+			l.SetText(sh.byID[id].Title)
+		}
+	}
+	sh.nav.ExtendBaseWidget(sh.nav)
 	sh.nav.OnSelected = func(id string) {
 		if strings.HasPrefix(id, groupPrefix) {
 			sh.nav.ToggleBranch(id)
@@ -186,6 +213,10 @@ func (sh *shell) open(id string) {
 	sh.search = sh.env.Focus
 	if f := sh.env.Focus; f != nil {
 		sh.s.win.Canvas().Focus(f)
+		if !sh.nav.inKey {
+			// A click in the tree selects first and focuses the tree afterwards.
+			sh.nav.redirect = f
+		}
 		sh.env.Focus = nil
 	}
 	if sh.findItem != nil {

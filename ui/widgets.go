@@ -133,3 +133,10 @@ func (l *keyList) TypedKey(k *fyne.KeyEvent) {
 	}
 	l.List.TypedKey(k)
 }
+
+// focusIfShown focuses f when it is on a canvas (not while a screen is being built).
+func focusIfShown(f fyne.Focusable) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f.(fyne.CanvasObject)); c != nil {
+		c.Focus(f)
+	}
+}

@@ -74,6 +74,10 @@ func newWorkerScreen(env *Env) *workerScreen {
 	v.form = newWorkerForm(env, func(*app.Worker) { v.runSearch(v.search.Text) })
 	v.runSearch("")
 	env.setActions(v.form.save, func() { v.form.confirmDiscard(v.form.clear) })
+	v.form.cleared = func() {
+		v.list.UnselectAll()
+		focusIfShown(v.form.name)
+	}
 	v.search.onDown = func() {
 		if c := fyne.CurrentApp().Driver().CanvasForObject(v.list); c != nil && v.list.Length() > 0 {
 			c.Focus(v.list)

@@ -56,6 +56,7 @@ type workerForm struct {
 	correction *correctionDialog
 	body       *container.Scroll
 	hint       *widget.Label
+	cleared    func() // after clear: the screen unselects its list
 }
 
 func docTypeNames() []string {
@@ -200,6 +201,9 @@ func (f *workerForm) clear() {
 	}
 	f.afterLoad(title, f.canCreate)
 	f.showBody(f.canCreate)
+	if f.cleared != nil {
+		f.cleared()
+	}
 }
 
 // loadByID reads a worker afresh and shows it.
