@@ -59,7 +59,7 @@ func newAuditScreen(env *Env) *auditScreen {
 	v.busy = widget.NewActivity()
 	v.busy.Hide()
 	v.result = widget.NewLabel("校验会重新计算整条审计链，核对每条现存记录与其最新审计记录，并核对备份报告等档案外的锚点。")
-	v.result.Wrapping = fyne.TextWrapWord
+	v.result.Wrapping = fyne.TextWrapBreak
 
 	v.user = widget.NewEntry()
 	v.user.SetPlaceHolder("用户名")
@@ -75,7 +75,7 @@ func newAuditScreen(env *Env) *auditScreen {
 	v.nextBtn = widget.NewButton("下一页", func() { v.page(1) })
 	v.pageInfo = widget.NewLabel("")
 	v.detail = widget.NewLabel("")
-	v.detail.Wrapping = fyne.TextWrapWord
+	v.detail.Wrapping = fyne.TextWrapBreak
 
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.entries), len(auditColumns) },

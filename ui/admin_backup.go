@@ -75,7 +75,7 @@ type backupScreen struct {
 func newBackupScreen(env *Env) *backupScreen {
 	v := &backupScreen{env: env, selected: -1, background: runInBackground}
 	v.dir = widget.NewLabel("")
-	v.dir.Wrapping = fyne.TextWrapWord
+	v.dir.Wrapping = fyne.TextWrapBreak
 	v.secondDir = widget.NewEntry()
 	v.secondDir.SetPlaceHolder("可空：U 盘或共享文件夹，如 E:\\职业健康备份")
 	v.pickDir = widget.NewButton("选择文件夹…", v.chooseFolder)
@@ -83,7 +83,7 @@ func newBackupScreen(env *Env) *backupScreen {
 	v.daily = widget.NewCheck("登录后自动做每日备份（在后台进行，不影响使用）", nil)
 	v.saveBtn = widget.NewButton("保存设置", v.saveSettings)
 	v.settingsMsg = widget.NewLabel("")
-	v.settingsMsg.Wrapping = fyne.TextWrapWord
+	v.settingsMsg.Wrapping = fyne.TextWrapBreak
 
 	v.backupBtn = widget.NewButton("立即备份", v.backupNow)
 	v.backupBtn.Importance = widget.HighImportance
@@ -91,7 +91,7 @@ func newBackupScreen(env *Env) *backupScreen {
 	v.progress.Hide()
 	v.progress.Stop()
 	v.result = widget.NewLabel("")
-	v.result.Wrapping = fyne.TextWrapWord
+	v.result.Wrapping = fyne.TextWrapBreak
 
 	v.listMsg = widget.NewLabel("")
 	v.table = widget.NewTableWithHeaders(
@@ -336,12 +336,12 @@ func (v *backupScreen) showRestore() {
 		instName = v.env.Institution.Name
 	}
 	warn := widget.NewLabel(fmt.Sprintf(
-		"将用 %s 的%s备份（%s）替换当前档案。\n\n"+
-			"· 恢复前会先自动备份当前档案（“恢复前”备份），恢复后仍可从它找回今天的数据；\n"+
-			"· 该备份之后录入的内容将不在恢复后的档案中；\n"+
-			"· 恢复完成后所有用户须重新登录。",
+		"将用%s的%s备份（%s）替换当前档案。\n\n"+
+			"·恢复前会先自动备份当前档案（“恢复前”备份），恢复后仍可从它找回今天的数据；\n"+
+			"·该备份之后录入的内容将不在恢复后的档案中；\n"+
+			"·恢复完成后所有用户须重新登录。",
 		b.Time.Local().Format("2006-01-02 15:04"), backupKindName(b.Kind), filepath.Base(b.Path)))
-	warn.Wrapping = fyne.TextWrapWord
+	warn.Wrapping = fyne.TextWrapBreak
 	warn.Importance = widget.WarningImportance
 	v.restoreConfirm = widget.NewEntry()
 	v.restoreConfirm.SetPlaceHolder(instName)
@@ -349,7 +349,7 @@ func (v *backupScreen) showRestore() {
 	progress.Stop()
 	progress.Hide()
 	v.restoreDone = widget.NewLabel("")
-	v.restoreDone.Wrapping = fyne.TextWrapWord
+	v.restoreDone.Wrapping = fyne.TextWrapBreak
 	body := container.NewVBox(warn,
 		widget.NewLabel("请输入本机构名称“"+instName+"”以确认："), v.restoreConfirm, progress, v.restoreDone)
 	running := false
@@ -387,12 +387,13 @@ func (v *backupScreen) showRestore() {
 					v.restoreDone.SetText("恢复完成")
 					v.result.Importance = widget.SuccessImportance
 					v.result.SetText("已从 " + filepath.Base(b.Path) + " 恢复档案。请退出登录后重新登录。")
-					msg := "档案已从备份 " + filepath.Base(b.Path) + " 恢复，恢复前的档案已另行备份。\n" +
+					msg := "档案已从备份 " + filepath.Base(b.Path) + " 恢复。\n" +
+						"恢复前的档案已另行备份（列表中的“恢复前”备份）。\n\n" +
 						"请点击右上角“退出登录”，然后重新登录，以使用恢复后的档案。"
 					if catErr != nil {
-						msg += "\n\n字典未能按恢复后的档案重新载入（" + app.ErrorMessage(catErr) + "），请重新启动程序。"
+						msg += "\n\n字典未能按恢复后的档案重新载入：\n" + app.ErrorMessage(catErr) + "\n请重新启动程序。"
 					}
-					dialog.NewInformation("恢复完成", msg, v.env.Window).Show()
+					adminInfo(v.env.Window, "恢复完成", msg)
 				}
 			})
 		})

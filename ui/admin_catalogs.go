@@ -143,7 +143,7 @@ func newCatalogScreen(env *Env) *catalogScreen {
 	v.count = widget.NewLabel("")
 	v.origin = widget.NewLabel("")
 	v.status = widget.NewLabel("")
-	v.status.Wrapping = fyne.TextWrapWord
+	v.status.Wrapping = fyne.TextWrapBreak
 
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.shown), len(catalogTableColumns) },
@@ -183,7 +183,7 @@ func newCatalogScreen(env *Env) *catalogScreen {
 
 	v.edCode = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.edInfo = widget.NewLabel("")
-	v.edInfo.Wrapping = fyne.TextWrapWord
+	v.edInfo.Wrapping = fyne.TextWrapBreak
 	v.edName = widget.NewEntry()
 	v.edAliases = widget.NewEntry()
 	v.edAliases.SetPlaceHolder("用、分隔；含、的别名用「」括起")
@@ -281,7 +281,7 @@ func (v *catalogScreen) refreshState() {
 		exchange = "（本程序未接入 .xlsx 转换，导出导入不可用）"
 	}
 	v.origin.SetText(fmt.Sprintf("版本 %s%s；%s%s。来源：%s", v.work.Version, period, src, exchange, v.work.Source))
-	v.origin.Wrapping = fyne.TextWrapWord
+	v.origin.Wrapping = fyne.TextWrapBreak
 	if v.changes > 0 {
 		v.saveBtn.Enable()
 		v.discardBtn.Enable()

@@ -178,3 +178,9 @@ func adminConfirm(win fyne.Window, title, message, confirmText string, fn func()
 // driver runs fyne.Do on the calling goroutine, so real concurrency there races inside
 // Fyne's caches, which the GLFW driver never does (it queues fyne.Do to the UI thread).
 func runInBackground(work func()) { go work() }
+
+// adminInfo shows a message with an 确定 button. The message is not wrapped (a wrapped label
+// makes a dialog as tall as its narrowest layout): break its lines with \n.
+func adminInfo(win fyne.Window, title, message string) {
+	dialog.NewCustom(title, "确定", widget.NewLabel(message), win).Show()
+}

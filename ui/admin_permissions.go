@@ -62,7 +62,7 @@ func newPermissionScreen(env *Env) *permissionScreen {
 func (v *permissionScreen) content() fyne.CanvasObject {
 	note := widget.NewLabel("每一行是一项操作，每一列是一个角色；格中写明该角色可操作的范围，空白表示无权操作。" +
 		"此表就是程序检查权限所依据的数据，图形界面和命令行按同一张表执行。一个用户有多个角色时取其中最宽的范围。")
-	note.Wrapping = fyne.TextWrapWord
+	note.Wrapping = fyne.TextWrapBreak
 	top := container.NewVBox(heading("权限表"), note, adminRow(v.copyBt, v.status))
 	return container.NewBorder(top, nil, nil, nil, v.table)
 }

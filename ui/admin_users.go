@@ -32,7 +32,7 @@ type userScreen struct {
 
 func newUserScreen(env *Env) *userScreen {
 	v := &userScreen{env: env, count: widget.NewLabel("")}
-	v.count.Wrapping = fyne.TextWrapWord
+	v.count.Wrapping = fyne.TextWrapBreak
 	v.list = widget.NewList(
 		func() int { return len(v.users) },
 		func() fyne.CanvasObject {
