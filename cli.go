@@ -14,6 +14,7 @@ import (
 
 	"occhealth/app"
 	"occhealth/app/catalog"
+	"occhealth/app/rules"
 	"occhealth/assets"
 	"occhealth/reports"
 	"occhealth/store"
@@ -56,6 +57,10 @@ func loadCatalogs() (*catalog.Set, error) {
 	return catalog.Load(assets.Catalogs)
 }
 
+// loadRules parses the bundled GBZ 188 rule table; an archive's edited table replaces it
+// when the archive opens.
+func loadRules() (*rules.Table, error) { return rules.Load(assets.Rules) }
+
 func workstation() string {
 	h, err := os.Hostname()
 	if err != nil {
@@ -81,7 +86,11 @@ func openArchive(path string, fast bool) (*archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc})
+	table, err := loadRules()
+	if err != nil {
+		return nil, fmt.Errorf("load GBZ 188 rules: %w", err)
+	}
+	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table})
 	if err != nil {
 		return nil, err
 	}

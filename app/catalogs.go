@@ -28,6 +28,19 @@ type CatalogExchange interface {
 	ImportCatalog(name string, xlsx []byte) (catalog.Catalog, error)
 }
 
+// RuleService keeps an administrator's edits of the GBZ 188 rule table and item groups,
+// stored whole (the app/rules encoding) and replacing the bundled table.
+type RuleService interface {
+	// RuleTableOverride returns the edited table's encoding, or nil when the bundled table is
+	// in force.
+	RuleTableOverride(ctx context.Context) ([]byte, error)
+	// SaveRuleTable validates and stores an edited table with the reason, and puts it in
+	// force at once.
+	SaveRuleTable(ctx context.Context, data []byte, reason string) error
+	// ResetRuleTable returns to the bundled table.
+	ResetRuleTable(ctx context.Context) error
+}
+
 // Services bundles every service a screen or command may use. In 单机 mode they are the
 // bbolt implementations; in 联网 mode, remote ones.
 type Services struct {
@@ -44,6 +57,9 @@ type Services struct {
 	Packages    PackageService
 	Exams       ExamService
 	Intake      IntakeService
+	Rules       RuleService
+	// Planner is the rule table in force (for screens that show rules and item groups).
+	Planner ItemPlanner
 	// Catalogs is the catalog set in force (bundled catalogs with the overrides applied).
 	Catalogs *catalog.Set
 	// Exchange converts catalogs to and from .xlsx; nil where not wired.

@@ -102,6 +102,8 @@ type ExamItem struct {
 	Hazards    []string
 	// Tube is the specimen container the group needs ("" when none), for labels.
 	Tube string
+	// Note qualifies the item as the standard words it (e.g. 含血嗜酸粒细胞计数).
+	Note string
 }
 
 // Exam is one occupational health exam of one worker. This issue covers registration; results,
@@ -130,7 +132,10 @@ type Exam struct {
 	JobName    string
 	PackageIDs []int64
 	Items      []ExamItem
-	State      ExamState
+	// PlanNotes say where the rule table could not plan the items alone (no rule for a
+	// hazard, an unverified rule): the desk and the doctor see them.
+	PlanNotes []string
+	State     ExamState
 	// StateNote is the reason of a cancellation, no-show or void.
 	StateNote string
 	CreatedAt time.Time

@@ -112,6 +112,10 @@ var PermissionTable = []Permission{
 	{"ExamService.CancelExam", "取消登记或标记未到检", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"ExamService.VoidExam", "作废已有结果的体检", grant(ScopeAll, RoleAdmin)},
 
+	{"RuleService.RuleTableOverride", "查看规则表修改", grant(ScopeAll, allRoles...)},
+	{"RuleService.SaveRuleTable", "修改 GBZ 188 规则表", grant(ScopeAll, RoleAdmin)},
+	{"RuleService.ResetRuleTable", "恢复出厂规则表", grant(ScopeAll, RoleAdmin)},
+
 	// Catalogs.
 	{"CatalogService.CatalogOverrides", "查看字典修改", grant(ScopeAll, allRoles...)},
 	{"CatalogService.SaveCatalog", "修改字典", grant(ScopeAll, RoleAdmin)},

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"occhealth/app"
 )
@@ -55,6 +56,7 @@ func (t *Table) PlanItems(hazards []string, typ app.ExamType, edition string) ([
 			items = append(items, app.ExamItem{
 				GroupCode: g.Code, Name: g.Name, Department: g.Department,
 				Required: true, Source: "rule", Hazards: []string{h}, Tube: g.Tube,
+				Note: itemNote(r.ItemNotes, g.Name),
 			})
 		}
 	}
@@ -78,3 +80,14 @@ func (t *Table) hazardLabel(h string) string {
 
 // editionName is how the notes name an edition: "GBZ 188-2014", "GBZ 188-2025".
 func editionName(edition string) string { return "GBZ 188-" + edition }
+
+// itemNote returns the text of the rule's item note about group name ("血常规：含血嗜酸粒细胞计数"
+// → "含血嗜酸粒细胞计数"), or "".
+func itemNote(notes []string, name string) string {
+	for _, n := range notes {
+		if head, text, ok := strings.Cut(n, "："); ok && strings.Contains(head, name) {
+			return text
+		}
+	}
+	return ""
+}

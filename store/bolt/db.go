@@ -82,7 +82,8 @@ type DB struct {
 	opts Options
 	now  func() time.Time
 
-	reads *readAuditor
+	reads   *readAuditor
+	planner plannerBox
 }
 
 // Open opens or creates the archive at path, after refusing network drives. It runs pending
@@ -105,8 +106,13 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("create archive folder: %w", err)
 	}
 	db := &DB{path: path, opts: opts, now: opts.Now}
+	db.planner.current, db.planner.bundled = opts.Planner, opts.Planner
 	if err := db.open(); err != nil {
 		return nil, err
+	}
+	if err := db.applyRuleOverride(); err != nil {
+		db.bolt.Close()
+		return nil, fmt.Errorf("档案中修改过的规则表无法读取: %w", err)
 	}
 	db.reads = newReadAuditor(db)
 	return db, nil

@@ -61,7 +61,7 @@ func (t *txn) nextExamNumber(d time.Time) (string, error) {
 func (t *txn) planItems(hazards []string, typ app.ExamType, edition string, packageIDs []int64) ([]app.ExamItem, []string, error) {
 	var items []app.ExamItem
 	var notes []string
-	if pl := t.db.opts.Planner; pl != nil {
+	if pl := t.db.Planner(); pl != nil {
 		items, notes = pl.PlanItems(hazards, typ, edition)
 	} else {
 		notes = append(notes, "未加载 GBZ 188 规则表，请手工添加体检项目")
@@ -85,8 +85,8 @@ func (t *txn) planItems(hazards []string, typ app.ExamType, edition string, pack
 			}
 			have[g.GroupCode] = true
 			it := app.ExamItem{GroupCode: g.GroupCode, Name: g.GroupCode, Source: "package"}
-			if t.db.opts.Planner != nil {
-				if gi, ok := t.db.opts.Planner.Group(g.GroupCode); ok {
+			if t.db.Planner() != nil {
+				if gi, ok := t.db.Planner().Group(g.GroupCode); ok {
 					it.Name, it.Department, it.Tube = gi.Name, gi.Department, gi.Tube
 				}
 			}
@@ -147,7 +147,7 @@ func (t *txn) register(r app.Registration) (*app.Exam, error) {
 		}
 	}
 	edition := t.db.edition(r.Date)
-	items, _, err := t.planItems(r.Hazards, r.Type, edition, r.PackageIDs)
+	items, notes, err := t.planItems(r.Hazards, r.Type, edition, r.PackageIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (t *txn) register(r app.Registration) (*app.Exam, error) {
 		HostEmployerID: r.HostEmployerID, ContractID: r.ContractID, Type: r.Type, Recheck: r.Recheck,
 		PreviousExamID: r.PreviousExamID, Hazards: r.Hazards, Edition: edition, Date: r.Date,
 		Workshop: r.Workshop, JobCode: r.JobCode, JobName: r.JobName, PackageIDs: r.PackageIDs,
-		Items: items, State: app.ExamRegistered, CreatedAt: t.now, UpdatedAt: t.now, UpdatedBy: t.username(),
+		Items: items, PlanNotes: notes, State: app.ExamRegistered, CreatedAt: t.now, UpdatedAt: t.now, UpdatedBy: t.username(),
 	}
 	enc, err := t.put(bucketExams, id, e)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"occhealth/app"
 	"occhealth/app/catalog"
+	"occhealth/app/rules"
 	"occhealth/assets"
 	"occhealth/store"
 	"occhealth/store/bolt"
@@ -19,6 +20,7 @@ import (
 var (
 	catalogsOnce sync.Once
 	catalogs     *catalog.Set
+	ruleTable    *rules.Table
 )
 
 // testCatalogs loads the bundled catalogs once per test binary.
@@ -29,6 +31,11 @@ func testCatalogs(tb testing.TB) *catalog.Set {
 			tb.Fatal(err)
 		}
 		catalogs = s
+		t, err := rules.Load(assets.Rules)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ruleTable = t
 	})
 	return catalogs
 }
@@ -65,7 +72,8 @@ func MustOpenDB(tb testing.TB) *testDB {
 	c := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.Local)}
 	keys := store.NewMemoryKeyRing(c.Now())
 	path := filepath.Join(dir, "archive.db")
-	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: testCatalogs(tb), Now: c.Now, FastPasswords: true, Workstation: "测试机"})
+	set := testCatalogs(tb)
+	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机", Planner: ruleTable})
 	if err != nil {
 		tb.Fatal(err)
 	}

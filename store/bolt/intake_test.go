@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"occhealth/app"
+	"occhealth/app/rules"
 )
 
 func (td *testDB) contract(t *testing.T, emp *app.Employer, number string, hazards ...string) *app.Contract {
@@ -159,4 +160,81 @@ func TestExamService_Register(t *testing.T) {
 	if r, err := td.svc.Audit.VerifyAudit(td.admin); err != nil || !r.OK {
 		t.Fatalf("audit %+v %v", r, err)
 	}
+}
+
+func TestExamService_PlannedItems(t *testing.T) {
+	td := MustOpenDB(t)
+	emp := td.employer(t, "红星锰业", creditCode("91450102MA5K00001"))
+	w := &app.Worker{Name: "李四", IDNumber: idNumber("45010219800101001")}
+	if err := td.svc.Workers.CreateWorker(td.admin, w); err != nil {
+		t.Fatal(err)
+	}
+	reg := app.Registration{WorkerID: w.ID, EmployerID: emp.ID, Type: app.ExamPeriodic, Hazards: []string{"1038", "3008"}, Date: time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local)}
+	e, err := td.svc.Exams.Register(td.admin, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]int{}
+	for _, it := range e.Items {
+		names[it.Name]++
+	}
+	if names["心电图"] != 1 || names["纯音听阈测试"] != 1 {
+		t.Fatalf("items of 矽尘+噪声 (2014 在岗): %v", names)
+	}
+	t.Run("a package adds items, never removes required ones", func(t *testing.T) {
+		p := &app.ExamPackage{Name: "粉尘加做套餐", Active: true, Groups: []app.PackageGroup{{GroupCode: e.Items[0].GroupCode, PriceFen: 2500}}}
+		for _, g := range []string{"G0601"} {
+			if _, ok := td.svc.Planner.Group(g); ok {
+				p.Groups = append(p.Groups, app.PackageGroup{GroupCode: g, PriceFen: 8000})
+			}
+		}
+		if err := td.svc.Packages.CreatePackage(td.admin, p); err != nil {
+			t.Fatal(err)
+		}
+		r := reg
+		r.PackageIDs = []int64{p.ID}
+		e2, err := td.svc.Exams.Register(td.admin, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(e2.Items) < len(e.Items) {
+			t.Fatalf("package dropped items: %d < %d", len(e2.Items), len(e.Items))
+		}
+		bad := &app.ExamPackage{Name: "坏套餐", Groups: []app.PackageGroup{{GroupCode: "NOPE"}}}
+		if err := td.svc.Packages.CreatePackage(td.admin, bad); err == nil {
+			t.Fatal("unknown group accepted")
+		}
+	})
+	t.Run("an edited rule table is in force at once and after reopening", func(t *testing.T) {
+		d := ruleTable.Data()
+		for i, r := range d.RuleList {
+			if r.Hazard == "3008" && r.ExamType == app.ExamPeriodic && r.Edition == "2014" {
+				d.RuleList[i].Required = []string{r.Required[0]}
+			}
+		}
+		edited, err := rules.New(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := rules.Marshal(edited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := td.svc.Rules.SaveRuleTable(td.admin, b, "本院规定"); err != nil {
+			t.Fatal(err)
+		}
+		r := reg
+		r.Hazards = []string{"3008"}
+		e3, err := td.svc.Exams.Register(td.admin, r)
+		if err != nil || len(e3.Items) != 1 {
+			t.Fatalf("%v %v", e3.Items, err)
+		}
+		if err := td.svc.Rules.ResetRuleTable(td.admin); err != nil {
+			t.Fatal(err)
+		}
+		e4, _ := td.svc.Exams.Register(td.admin, r)
+		if len(e4.Items) < 2 {
+			t.Fatalf("reset: %v", e4.Items)
+		}
+	})
 }

@@ -21,7 +21,7 @@ func (t *txn) validatePackage(p *app.ExamPackage) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if pl := t.db.opts.Planner; pl != nil {
+	if pl := t.db.Planner(); pl != nil {
 		for i, g := range p.Groups {
 			if _, ok := pl.Group(g.GroupCode); !ok {
 				return app.FieldError("项目第 "+itoa(i+1)+" 行", "“%s”不是项目组合代码", g.GroupCode)

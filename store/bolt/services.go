@@ -26,7 +26,26 @@ func (db *DB) Services(set *catalog.Set) app.Services {
 		Contracts:   NewContractService(db),
 		Packages:    NewPackageService(db),
 		Exams:       NewExamService(db),
+		Rules:       NewRuleService(db),
+		Planner:     plannerView{db},
 		Catalogs:    set,
 		Now:         db.now,
 	}
+}
+
+// plannerView follows the rule table in force, so screens see an administrator's save at once.
+type plannerView struct{ db *DB }
+
+func (p plannerView) PlanItems(h []string, t app.ExamType, e string) ([]app.ExamItem, []string) {
+	if pl := p.db.Planner(); pl != nil {
+		return pl.PlanItems(h, t, e)
+	}
+	return nil, []string{"未加载 GBZ 188 规则表"}
+}
+
+func (p plannerView) Group(code string) (app.ExamItem, bool) {
+	if pl := p.db.Planner(); pl != nil {
+		return pl.Group(code)
+	}
+	return app.ExamItem{}, false
 }
