@@ -125,6 +125,28 @@ func ReadRoster(name string, data []byte) (app.RosterFile, error) {
 }
 
 func readRosterXLSX(name string, data []byte) (app.RosterFile, error) {
+	b, err := openXLSXBook(data)
+	if err != nil {
+		return readRosterExcelize(name, data)
+	}
+	for _, sheet := range b.sheets {
+		if sheet.hidden {
+			continue
+		}
+		g, err := b.sheetGrid(sheet)
+		if err != nil {
+			return readRosterExcelize(name, data)
+		}
+		if rf, err := buildRoster(name, g); err == nil {
+			return rf, nil
+		}
+	}
+	return app.RosterFile{}, noHeaderError(name)
+}
+
+// readRosterExcelize reads a workbook through excelize's cell API: slower, for packages the
+// streaming reader cannot follow.
+func readRosterExcelize(name string, data []byte) (app.RosterFile, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return app.RosterFile{}, app.Errorf(app.EINVALID, "无法打开 Excel 文件“%s”：文件已损坏、加密或不是 .xlsx", filepath.Base(name))
@@ -152,7 +174,7 @@ func readRosterXLSX(name string, data []byte) (app.RosterFile, error) {
 		if vis, err := f.GetSheetVisible(sheet); err == nil && !vis {
 			continue
 		}
-		rows, err := f.GetRows(sheet)
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 		if err != nil {
 			return app.RosterFile{}, app.Errorf(app.EINVALID, "无法读取工作表“%s”：%v", sheet, err)
 		}

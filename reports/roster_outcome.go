@@ -135,7 +135,8 @@ func WriteRosterOutcome(p *app.RosterPreview) ([]byte, error) {
 	}
 	_ = f.SetColWidth(rosterSummarySheet, "A", "A", 18)
 	_ = f.SetColWidth(rosterSummarySheet, "B", "B", 60)
-	f.SetActiveSheet(0)
+	// No SetActiveSheet: the outcome sheet is the first and active one, and the call would
+	// decode the streamed sheet back into memory (a second per 5,000 rows).
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("write roster outcome: %w", err)
