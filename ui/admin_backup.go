@@ -186,7 +186,7 @@ func (v *backupScreen) chooseFolder() {
 			v.secondDir.SetText(lu.Path())
 		}
 	}, v.env.Window)
-	d.Show()
+	showFileDialog(d, v.env.Window)
 }
 
 // saveSettings checks the counts and stores the settings; the store refuses a second location

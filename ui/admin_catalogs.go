@@ -732,7 +732,7 @@ func (v *catalogScreen) exportFile() {
 	}, v.env.Window)
 	d.SetFileName(v.name + ".xlsx")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.Show()
+	showFileDialog(d, v.env.Window)
 }
 
 func (v *catalogScreen) importFile() {
@@ -757,7 +757,7 @@ func (v *catalogScreen) importFile() {
 		v.importBytes(b)
 	}, v.env.Window)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.Show()
+	showFileDialog(d, v.env.Window)
 }
 
 // importBytes reads a workbook, shows how it differs from the catalog in force and saves it

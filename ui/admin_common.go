@@ -184,3 +184,11 @@ func runInBackground(work func()) { go work() }
 func adminInfo(win fyne.Window, title, message string) {
 	dialog.NewCustom(title, "确定", widget.NewLabel(message), win).Show()
 }
+
+// showFileDialog shows a file or folder dialog at a size where paths and names can be read
+// (Fyne's default is small), within the window.
+func showFileDialog(d *dialog.FileDialog, win fyne.Window) {
+	d.Show()
+	ws := win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(900, ws.Width*0.9), min(600, ws.Height*0.9)))
+}
