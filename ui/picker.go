@@ -16,6 +16,17 @@ import (
 type pickItem struct {
 	Key   string
 	Label string
+	// Text is what the entry shows after the pick ("" for Label), e.g. an employer's name
+	// without the credit code the list shows to tell namesakes apart.
+	Text string
+}
+
+// shown is the text of the entry after it is picked.
+func (it pickItem) shown() string {
+	if it.Text != "" {
+		return it.Text
+	}
+	return it.Label
 }
 
 // maxPickResults bounds the list under a picker; the user narrows it by typing.
@@ -127,7 +138,7 @@ func newPicker(placeholder string, search func(q string) []pickItem) *picker {
 		if p.quiet {
 			return
 		}
-		if p.selected.Key != "" && text != p.selected.Label {
+		if p.selected.Key != "" && text != p.selected.shown() {
 			p.selected = pickItem{}
 		}
 		p.refreshMatches(text)
@@ -185,7 +196,7 @@ func (p *picker) pick(it pickItem) {
 func (p *picker) setSelected(it pickItem) {
 	p.selected = it
 	p.quiet = true
-	p.entry.SetText(it.Label)
+	p.entry.SetText(it.shown())
 	p.quiet = false
 	p.box.Hide()
 }

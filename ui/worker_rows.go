@@ -108,7 +108,7 @@ func (l *rowList[R]) touchAll() {
 
 // labeled puts a short label before o.
 func labeled(label string, o fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewBorder(nil, nil, widget.NewLabel(label), nil, o)
+	return container.NewBorder(nil, nil, withWidth(72, widget.NewLabel(label)), nil, o)
 }
 
 // dateEntry is an entry for a date typed in any of parseDate's forms.
@@ -191,8 +191,8 @@ func (r *historyRow) content(remove func()) fyne.CanvasObject {
 	r.del.OnTapped = remove
 	return container.NewVBox(
 		container.NewGridWithColumns(2, top(labeled("用人单位", r.employer.content())), top(labeled("用工单位", r.host.content()))),
-		container.NewBorder(nil, nil, nil, top(r.del), container.NewGridWithColumns(4,
-			top(labeled("车间", r.workshop)), top(labeled("工种", r.job.content())),
+		container.NewGridWithColumns(2, top(labeled("工种", r.job.content())), top(labeled("车间", r.workshop))),
+		container.NewBorder(nil, nil, nil, top(r.del), container.NewGridWithColumns(2,
 			top(labeled("开始", r.start)), top(labeled("结束", r.end)))),
 		r.msg,
 	)
@@ -276,7 +276,7 @@ func employerSearch(env *Env) func(string) []pickItem {
 		}
 		out := make([]pickItem, 0, len(es))
 		for _, e := range es {
-			out = append(out, pickItem{Key: strconv.FormatInt(e.ID, 10), Label: e.Name + "（" + e.CreditCode + "）"})
+			out = append(out, pickItem{Key: strconv.FormatInt(e.ID, 10), Label: e.Name + "（" + e.CreditCode + "）", Text: e.Name})
 		}
 		return out
 	}
@@ -289,7 +289,7 @@ func employerItem(env *Env, id int64) pickItem {
 	if err != nil {
 		return pickItem{Key: key, Label: "用人单位 " + key + "（" + app.ErrorMessage(err) + "）"}
 	}
-	return pickItem{Key: key, Label: e.Name + "（" + e.CreditCode + "）"}
+	return pickItem{Key: key, Label: e.Name + "（" + e.CreditCode + "）", Text: e.Name}
 }
 
 // exposureRow is exposure to one hazard factor, with start and end.
@@ -321,8 +321,9 @@ func newExposureRow(f *workerForm) *exposureRow {
 func (r *exposureRow) content(remove func()) fyne.CanvasObject {
 	r.del.OnTapped = remove
 	return container.NewVBox(
-		container.NewBorder(nil, nil, nil, top(r.del), container.NewGridWithColumns(3,
-			top(labeled("危害因素", r.hazard.content())), top(labeled("开始", r.start)), top(labeled("结束", r.end)))),
+		container.NewBorder(nil, nil, nil, top(r.del), container.NewGridWithColumns(2,
+			top(labeled("危害因素", r.hazard.content())),
+			top(container.NewGridWithColumns(2, labeled("开始", r.start), labeled("结束", r.end))))),
 		r.msg,
 	)
 }
