@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"io/fs"
 	"context"
 	"encoding/json"
 	"flag"
@@ -61,6 +62,15 @@ func loadCatalogs() (*catalog.Set, error) {
 // when the archive opens.
 func loadRules() (*rules.Table, error) { return rules.Load(assets.Rules) }
 
+// loadIntakeWarnings reads the roster warning thresholds shipped as data.
+func loadIntakeWarnings() (app.IntakeWarnings, error) {
+	b, err := fs.ReadFile(assets.Rules, "rules/intake_warnings.json")
+	if err != nil {
+		return app.IntakeWarnings{}, err
+	}
+	return app.LoadIntakeWarnings(b)
+}
+
 func workstation() string {
 	h, err := os.Hostname()
 	if err != nil {
@@ -90,7 +100,11 @@ func openArchive(path string, fast bool) (*archive, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load GBZ 188 rules: %w", err)
 	}
-	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table})
+	warn, err := loadIntakeWarnings()
+	if err != nil {
+		return nil, fmt.Errorf("load intake warnings: %w", err)
+	}
+	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table, IntakeWarnings: warn})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ const usage = `职业健康工作站 %s
   occhealth user      add|list|disable|reset    用户管理（需管理员）
   occhealth employer  add|list                  用人单位
   occhealth worker    add|show                  劳动者档案
+  occhealth roster    import 名单 --contract 编号  导入团检名单（预览，全部通过才写入）
   occhealth verify    校验审计链、记录哈希与外部锚点
   occhealth backup    立即备份（并按设置轮换）
   occhealth restore   从备份恢复（需管理员并输入机构名称确认）
@@ -60,7 +61,7 @@ func run(args []string) int {
 	cmds := map[string]func([]string) int{
 		"gui": cmdGUI, "init": cmdInit, "user": cmdUser, "employer": cmdEmployer, "worker": cmdWorker,
 		"verify": cmdVerify, "backup": cmdBackup, "restore": cmdRestore, "demo": cmdDemo,
-		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact,
+		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster,
 		"version": func([]string) int { fmt.Println(version); return exitOK },
 	}
 	if f, ok := cmds[args[0]]; ok {

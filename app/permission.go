@@ -112,6 +112,8 @@ var PermissionTable = []Permission{
 	{"ExamService.CancelExam", "取消登记或标记未到检", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"ExamService.VoidExam", "作废已有结果的体检", grant(ScopeAll, RoleAdmin)},
 
+	{"IntakeService.PreviewRoster", "预览团检名单", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
+	{"IntakeService.CommitRoster", "导入团检名单", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"RuleService.RuleTableOverride", "查看规则表修改", grant(ScopeAll, allRoles...)},
 	{"RuleService.SaveRuleTable", "修改 GBZ 188 规则表", grant(ScopeAll, RoleAdmin)},
 	{"RuleService.ResetRuleTable", "恢复出厂规则表", grant(ScopeAll, RoleAdmin)},

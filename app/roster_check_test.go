@@ -392,3 +392,61 @@ func TestCheckRosterRecord_NoRules(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+// FuzzCheckRosterRecord: whatever a roster cell holds, the check does not panic, names row,
+// column and level on every message, derives the outcome from the levels, and never accepts
+// a worker that Worker.Validate would refuse or an exposure start after today.
+func FuzzCheckRosterRecord(f *testing.F) {
+	seeds := [][9]string{
+		{"张三", idMale, "", "男", "1990-03-07", "13812345678", "矽尘、噪声", "2015/6/1", "在岗"},
+		{"赵敏", idFemale, "居民身份证", "男", "1992.5", "", "苯；木屑", "", "上岗前"},
+		{"John Smith", "E1234567", "护照", "M", "1980年2月3日", "+44 20 1234 5678", "铀及其化合物", "45356", "3"},
+		{"王小", idChild15, "", "", "", "", "氯，氯气 X 射线", "", ""},
+		{"陈大文", rosterID("81000019900101003"), "港澳台居民居住证", "女", "19900101", "", "1038/3008", "2027-01-01", "复查"},
+		{"", "4.21022E+17", "x", "?", "24-3-5", "abc", "", "很久", "体检"},
+	}
+	for _, s := range seeds {
+		f.Add(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], "2.5")
+	}
+	set, warn := rosterRules(f)
+	f.Fuzz(func(t *testing.T, name, id, doc, sex, birth, phone, hazards, start, examType, years string) {
+		rec := rosterRec("name", name, "id_number", id, "doc_type", doc, "sex", sex, "birth", birth, "phone", phone,
+			"hazards", hazards, "exposure_start", start, "exam_type", examType, "exposure_years", years)
+		r := app.CheckRosterRecord(rec, set, warn, rosterNow)
+		errs, warns := 0, 0
+		for _, m := range r.Messages {
+			switch {
+			case m.Row != rec.Row || m.Column == "":
+				t.Fatalf("message without row or column: %+v", m)
+			case m.Level == app.LevelError:
+				errs++
+			case m.Level == app.LevelWarning:
+				warns++
+			default:
+				t.Fatalf("level %q", m.Level)
+			}
+		}
+		want := app.RowAccepted
+		if errs > 0 {
+			want = app.RowRejected
+		} else if warns > 0 {
+			want = app.RowWarning
+		}
+		if r.Outcome != want {
+			t.Fatalf("outcome %s with %d errors and %d warnings", r.Outcome, errs, warns)
+		}
+		if r.Outcome == app.RowRejected {
+			return
+		}
+		w := r.Worker
+		if err := w.Validate(rosterNow); err != nil {
+			t.Fatalf("accepted %+v, which Validate refuses: %v", r.Worker, err)
+		}
+		if r.ExposureStart.After(rosterNow) || (!r.ExposureStart.IsZero() && r.ExposureStart.Before(w.BirthDate)) {
+			t.Fatalf("exposure start %v (birth %v)", r.ExposureStart, w.BirthDate)
+		}
+		if !r.ExamType.Valid() && r.ExamType != "" {
+			t.Fatalf("exam type %q", r.ExamType)
+		}
+	})
+}

@@ -72,6 +72,8 @@ type Options struct {
 	// Planner derives exam items from the GBZ 188 rule table; nil registers exams without
 	// rule items (a note says so).
 	Planner app.ItemPlanner
+	// IntakeWarnings are the thresholds of roster warnings (minors, female hazards).
+	IntakeWarnings app.IntakeWarnings
 }
 
 // DB is an open archive.

@@ -238,3 +238,89 @@ func TestExamService_PlannedItems(t *testing.T) {
 		}
 	})
 }
+
+func rosterFile(rows ...map[app.RosterColumn]string) app.RosterFile {
+	f := app.RosterFile{Name: "名单.xlsx", HeaderRow: 2, Headers: map[app.RosterColumn]string{
+		app.ColName: "姓名", app.ColIDNumber: "身份证号", app.ColWorkshop: "车间", app.ColJob: "工种", app.ColHazards: "接触危害因素", app.ColExamType: "体检类型", app.ColPhone: "手机",
+	}}
+	for i, r := range rows {
+		f.Records = append(f.Records, app.RosterRecord{Row: i + 3, Values: r})
+	}
+	return f
+}
+
+func TestIntakeService(t *testing.T) {
+	td := MustOpenDB(t)
+	emp := td.employer(t, "红星锰业", creditCode("91450102MA5K00001"))
+	c := td.contract(t, emp, "HT2026-001", "1038", "3008")
+	known := &app.Worker{Name: "王五", IDNumber: idNumber("45010219700101003")}
+	if err := td.svc.Workers.CreateWorker(td.admin, known); err != nil {
+		t.Fatal(err)
+	}
+	good := func() app.RosterFile {
+		return rosterFile(
+			map[app.RosterColumn]string{app.ColName: "张三", app.ColIDNumber: idNumber("45010219800101001"), app.ColWorkshop: "破碎车间", app.ColJob: "破碎工", app.ColHazards: "矽尘、噪声", app.ColExamType: "在岗", app.ColPhone: "13812345678"},
+			map[app.RosterColumn]string{app.ColName: "王五", app.ColIDNumber: idNumber("45010219700101003"), app.ColWorkshop: "破碎车间", app.ColJob: "破碎工", app.ColHazards: "游离二氧化硅粉尘", app.ColExamType: "在岗期间"},
+		)
+	}
+	p, err := td.svc.Intake.PreviewRoster(td.admin, c.ID, good())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rejected != 0 || p.Linked != 1 || p.Rows[1].ExistingWorkerID != known.ID {
+		t.Fatalf("preview: %+v", p)
+	}
+	t.Run("a preview writes nothing", func(t *testing.T) {
+		ids, _ := td.svc.Workers.SearchWorkers(td.admin, app.WorkerSearch{})
+		if len(ids) != 1 {
+			t.Fatalf("%d workers", len(ids))
+		}
+	})
+	t.Run("one bad row rejects the whole commit", func(t *testing.T) {
+		f := good()
+		f.Records = append(f.Records, app.RosterRecord{Row: 5, Values: map[app.RosterColumn]string{app.ColName: "李四", app.ColIDNumber: "450102198001010019", app.ColHazards: "噪声", app.ColExamType: "在岗"}})
+		pp, _ := td.svc.Intake.PreviewRoster(td.admin, c.ID, f)
+		if pp.Rejected != 1 || pp.Rows[2].Outcome != app.RowRejected {
+			t.Fatalf("preview: %+v", pp.Rows[2])
+		}
+		_, err := td.svc.Intake.CommitRoster(td.admin, c.ID, f, app.RosterOptions{Register: true, Type: app.ExamPeriodic, Date: td.clock.Now()})
+		if app.ErrorCode(err) != app.EINVALID || !strings.Contains(err.Error(), "第 5 行") {
+			t.Fatalf("err = %v", err)
+		}
+		ids, _ := td.svc.Workers.SearchWorkers(td.admin, app.WorkerSearch{})
+		if len(ids) != 1 {
+			t.Fatalf("half-written: %d workers", len(ids))
+		}
+	})
+	t.Run("a name that differs under a known number is an error", func(t *testing.T) {
+		f := rosterFile(map[app.RosterColumn]string{app.ColName: "王六", app.ColIDNumber: idNumber("45010219700101003"), app.ColHazards: "噪声", app.ColExamType: "在岗"})
+		pp, _ := td.svc.Intake.PreviewRoster(td.admin, c.ID, f)
+		if pp.Rejected != 1 || !strings.Contains(pp.Rows[0].Messages[len(pp.Rows[0].Messages)-1].Message, "王五") {
+			t.Fatalf("%+v", pp.Rows[0])
+		}
+	})
+	t.Run("commit files, links and registers", func(t *testing.T) {
+		res, err := td.svc.Intake.CommitRoster(td.admin, c.ID, good(), app.RosterOptions{Register: true, Type: app.ExamPeriodic, Date: td.clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Created != 1 || res.Updated != 1 || res.Registered != 2 {
+			t.Fatalf("%+v", res)
+		}
+		w, _ := td.svc.Workers.FindWorkerByID(td.admin, known.ID)
+		if len(w.WorkHistory) != 1 || w.WorkHistory[0].EmployerID != emp.ID || len(w.Exposures) != 1 || w.Exposures[0].HazardCode != "1038" {
+			t.Fatalf("linked worker not extended: %+v", w)
+		}
+		exams, total, _ := td.svc.Exams.FindExams(td.admin, app.ExamFilter{ContractID: c.ID})
+		if total != 2 || len(exams[0].Items) == 0 {
+			t.Fatalf("%d exams, items %v", total, exams)
+		}
+		again, err := td.svc.Intake.PreviewRoster(td.admin, c.ID, good())
+		if err != nil || again.Linked != 2 {
+			t.Fatalf("re-import links both: %+v %v", again, err)
+		}
+	})
+	if r, err := td.svc.Audit.VerifyAudit(td.admin); err != nil || !r.OK {
+		t.Fatalf("audit %+v %v", r, err)
+	}
+}

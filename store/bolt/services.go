@@ -27,6 +27,7 @@ func (db *DB) Services(set *catalog.Set) app.Services {
 		Packages:    NewPackageService(db),
 		Exams:       NewExamService(db),
 		Rules:       NewRuleService(db),
+		Intake:      NewIntakeService(db, set),
 		Planner:     plannerView{db},
 		Catalogs:    set,
 		Now:         db.now,
