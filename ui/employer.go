@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -68,7 +67,7 @@ func newEmployerScreen(env *Env) *employerScreen {
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if e := v.at(i); e != nil {
-			v.form.confirmDiscard(func() { v.form.load(e) })
+			v.form.confirmDiscard(func() { v.form.load(e) }, v.list.UnselectAll)
 		}
 	}
 	v.form = newEmployerForm(env, func(e *app.Employer) { v.runSearch(v.search.Text) })
@@ -356,17 +355,14 @@ func (f *employerForm) setEditable(ok bool) {
 	}
 }
 
-// confirmDiscard runs next, first asking when the form has unsaved changes.
-func (f *employerForm) confirmDiscard(next func()) {
+// confirmDiscard runs next, first asking when the form has unsaved changes; kept runs when
+// the user keeps them (may be nil).
+func (f *employerForm) confirmDiscard(next func(), kept ...func()) {
 	if !f.dirty {
 		next()
 		return
 	}
-	dialog.ShowConfirm("放弃修改？", "当前表单有未保存的修改。放弃这些修改吗？", func(ok bool) {
-		if ok {
-			next()
-		}
-	}, f.env.Window)
+	confirmDiscard(f.env.Window, next, kept...)
 }
 
 func (f *employerForm) changed(field string) {

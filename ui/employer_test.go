@@ -197,3 +197,41 @@ func TestEmployer_ReadOnlyForExamDoctor(t *testing.T) {
 		t.Errorf("save by an exam doctor: %q", f.status.Text)
 	}
 }
+
+func TestEmployer_DiscardAsks(t *testing.T) {
+	env := newTestEnv(t)
+	addEmployer(t, env, "闽清示例水泥有限公司", validCreditCode)
+	v := newEmployerScreen(env)
+	show(env, v.content())
+	f := v.form
+	typeInto(f.name, "半填的单位")
+	v.list.Select(0)
+	tapDialogButton(t, env.Window, "继续编辑")
+	if f.name.Text != "半填的单位" || f.current != nil {
+		t.Fatalf("继续编辑 lost the typed name: %q", f.name.Text)
+	}
+	v.list.Select(0)
+	tapDialogButton(t, env.Window, "放弃修改")
+	if f.current == nil || f.name.Text != "闽清示例水泥有限公司" {
+		t.Fatalf("放弃修改 did not load the employer: %q", f.name.Text)
+	}
+}
+
+// tapDialogButton taps the button labelled text in the top dialog.
+func tapDialogButton(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog (looking for %q)", text)
+	}
+	var found *widget.Button
+	walk(top, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("dialog has no button %q: %s", text, dialogText(w))
+	}
+	test.Tap(found)
+}

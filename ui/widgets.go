@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -139,4 +140,19 @@ func focusIfShown(f fyne.Focusable) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(f.(fyne.CanvasObject)); c != nil {
 		c.Focus(f)
 	}
+}
+
+// confirmDiscard asks whether to drop a form's unsaved changes, then runs next, or kept
+// when the user keeps them.
+func confirmDiscard(win fyne.Window, next func(), kept ...func()) {
+	dialog.ShowCustomConfirm("放弃修改？", "放弃修改", "继续编辑",
+		widget.NewLabel("当前表单有未保存的修改。放弃这些修改吗？"), func(ok bool) {
+			if ok {
+				next()
+				return
+			}
+			for _, k := range kept {
+				k()
+			}
+		}, win)
 }

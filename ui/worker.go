@@ -68,7 +68,7 @@ func newWorkerScreen(env *Env) *workerScreen {
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if w := v.at(i); w != nil {
-			v.form.confirmDiscard(func() { v.form.loadByID(w.ID) })
+			v.form.confirmDiscard(func() { v.form.loadByID(w.ID) }, v.list.UnselectAll)
 		}
 	}
 	v.form = newWorkerForm(env, func(*app.Worker) { v.runSearch(v.search.Text) })

@@ -291,17 +291,14 @@ func (f *workerForm) setEditable(ok bool) {
 	f.deriveFromNumber()
 }
 
-// confirmDiscard runs next, first asking when the form has unsaved changes.
-func (f *workerForm) confirmDiscard(next func()) {
+// confirmDiscard runs next, first asking when the form has unsaved changes; kept runs when
+// the user keeps them (may be nil).
+func (f *workerForm) confirmDiscard(next func(), kept ...func()) {
 	if !f.dirty {
 		next()
 		return
 	}
-	dialog.ShowConfirm("放弃修改？", "当前表单有未保存的修改。放弃这些修改吗？", func(ok bool) {
-		if ok {
-			next()
-		}
-	}, f.env.Window)
+	confirmDiscard(f.env.Window, next, kept...)
 }
 
 func (f *workerForm) changed(field string) {
