@@ -49,6 +49,29 @@ func computeMAC(k store.Key, e app.AuditEntry, prev string) string {
 	return macAlg + ":" + hex.EncodeToString(m.Sum(nil))
 }
 
+// keyAuditHead caches the newest entry's time and MAC in meta, so that appending and the
+// clock check do not decode the newest entry each time. verify never trusts it: it
+// recomputes the chain from the entries.
+var keyAuditHead = []byte("audit_head")
+
+type auditHead struct {
+	Time time.Time
+	MAC  string
+}
+
+func readAuditHead(tx *bbolt.Tx) (auditHead, bool) {
+	if v := tx.Bucket(bucketMeta).Get(keyAuditHead); v != nil {
+		var h auditHead
+		if json.Unmarshal(v, &h) == nil {
+			return h, true
+		}
+	}
+	if e, ok := lastAudit(tx); ok {
+		return auditHead{e.Time, e.MAC}, true
+	}
+	return auditHead{}, false
+}
+
 func lastAudit(tx *bbolt.Tx) (app.AuditEntry, bool) {
 	k, v := tx.Bucket(bucketAudit).Cursor().Last()
 	if k == nil {
@@ -61,15 +84,14 @@ func lastAudit(tx *bbolt.Tx) (app.AuditEntry, bool) {
 	return e, true
 }
 
-// identifyingFields are the fields a create entry keeps, so that the log says what was
-// created without copying the record (its hash is in RecordHash).
-var identifyingFields = map[string]bool{"Name": true, "Username": true, "IDNumber": true, "DocType": true, "CreditCode": true}
-
 // diffJSON lists the top-level fields that differ between two encoded records as
 // {"field": [old, new]}. Fields that only carry bookkeeping (Version, UpdatedAt) are left out.
 // A create (old == nil) lists only the identifying fields: the audit log keeps what changed
 // and a hash of the record, never a full copy.
 func diffJSON(old, new []byte) string {
+	if old == nil {
+		return createDiff(new)
+	}
 	var a, b map[string]json.RawMessage
 	if len(old) > 1 {
 		_ = json.Unmarshal(old[1:], &a)
@@ -87,9 +109,6 @@ func diffJSON(old, new []byte) string {
 	names := make([]string, 0, len(keys))
 	for k := range keys {
 		if k == "Version" || k == "UpdatedAt" || k == "UpdatedBy" || k == "CreatedAt" || k == "ID" {
-			continue
-		}
-		if old == nil && !identifyingFields[k] {
 			continue
 		}
 		if !bytes.Equal(a[k], b[k]) {
@@ -118,6 +137,46 @@ func diffJSON(old, new []byte) string {
 	return sb.String()
 }
 
+// createDiff lists a new record's identifying fields as {"field": [null, value]}, decoding
+// only those fields.
+func createDiff(new []byte) string {
+	if len(new) < 2 {
+		return ""
+	}
+	var id struct {
+		Name, Username, IDNumber, DocType, CreditCode, Number *string
+	}
+	_ = json.Unmarshal(new[1:], &id)
+	var sb strings.Builder
+	add := func(k string, v *string) {
+		if v == nil || *v == "" {
+			return
+		}
+		if sb.Len() == 0 {
+			sb.WriteByte('{')
+		} else {
+			sb.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, _ := json.Marshal(*v)
+		sb.Write(kb)
+		sb.WriteString(":[null,")
+		sb.Write(vb)
+		sb.WriteByte(']')
+	}
+	add("CreditCode", id.CreditCode)
+	add("DocType", id.DocType)
+	add("IDNumber", id.IDNumber)
+	add("Name", id.Name)
+	add("Number", id.Number)
+	add("Username", id.Username)
+	if sb.Len() == 0 {
+		return ""
+	}
+	sb.WriteByte('}')
+	return sb.String()
+}
+
 func writeRaw(sb *strings.Builder, r json.RawMessage) {
 	if r == nil {
 		sb.WriteString("null")
@@ -135,7 +194,7 @@ func appendAudit(tx *bbolt.Tx, keys *store.KeyRing, e app.AuditEntry) (app.Audit
 		return e, err
 	}
 	prev := ""
-	if last, ok := lastAudit(tx); ok {
+	if last, ok := readAuditHead(tx); ok {
 		prev = last.MAC
 	}
 	k := keys.Current()
@@ -148,6 +207,10 @@ func appendAudit(tx *bbolt.Tx, keys *store.KeyRing, e app.AuditEntry) (app.Audit
 		return e, err
 	}
 	if err := b.Put(itob(seq), enc); err != nil {
+		return e, err
+	}
+	head, _ := json.Marshal(auditHead{e.Time, e.MAC})
+	if err := tx.Bucket(bucketMeta).Put(keyAuditHead, head); err != nil {
 		return e, err
 	}
 	if isRecordEntry(e) {

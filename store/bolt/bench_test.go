@@ -2,12 +2,16 @@ package bolt_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"occhealth/app"
 	"occhealth/demo"
+	"occhealth/reports"
 )
 
 // benchWorkers is the archive size for the search benchmarks (OCCHEALTH_BENCH_WORKERS,
@@ -79,4 +83,48 @@ func BenchmarkSearchWorkers(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkRosterImport5000 reads a 5,000-row CSV roster, previews it and commits it with
+// registration, on a fresh archive each time: the front desk's whole import.
+func BenchmarkRosterImport5000(b *testing.B) {
+	var csv strings.Builder
+	csv.WriteString("某公司2026年职业健康检查名单\n姓名,身份证号码,性别,联系电话,车间,工种,接触危害因素,开始接害日期,体检类型\n")
+	for i := 0; i < 5000; i++ {
+		body := fmt.Sprintf("450102%s%03d", time.Date(1970+i%35, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC).Format("20060102"), 1+i/40%999)
+		fmt.Fprintf(&csv, "%s,%s,,1390000%04d,破碎车间,破碎工,矽尘、噪声,2015/3/1,在岗\n", []string{"张三", "李四", "王五", "覃小明", "韦丽丽"}[i%5], idNumber(body), i)
+	}
+	data := []byte(csv.String())
+	for b.Loop() {
+		b.StopTimer()
+		td := MustOpenDB(b)
+		emp := td.employer(b, "红星锰业", creditCode("91450102MA5K00001"))
+		c := &app.Contract{Number: "HT1", EmployerID: emp.ID, Start: td.clock.Now(), Place: app.PlaceInHouse, Hazards: []string{"1038", "3008"}, ExamTypes: []string{"02"}}
+		if err := td.svc.Contracts.CreateContract(td.admin, c); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		f, err := reports.ReadRoster("名单.csv", data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		p, err := td.svc.Intake.PreviewRoster(td.admin, c.ID, f)
+		b.Logf("read+preview %v", time.Since(t0))
+		t1 := time.Now()
+		if os.Getenv("NOSYNC") != "" {
+			td.Bolt().NoSync = true
+		}
+		defer func() { b.Logf("commit %v", time.Since(t1)) }()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p.Rejected != 0 {
+			b.Fatalf("%d rejected: %+v", p.Rejected, p.Rows[0].Messages)
+		}
+		res, err := td.svc.Intake.CommitRoster(td.admin, c.ID, f, app.RosterOptions{Register: true, Type: app.ExamPeriodic, Date: td.clock.Now()})
+		if err != nil || res.Created != 5000 || res.Registered != 5000 {
+			b.Fatalf("%+v %v", res, err)
+		}
+	}
 }

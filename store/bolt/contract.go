@@ -25,7 +25,7 @@ func NewContractService(db *DB) *ContractService { return &ContractService{db: d
 
 // checkFiled refuses hazards of categories the institution has not filed for (备案).
 func (t *txn) checkFiled(hazards []string) error {
-	inst, _, err := loadInstitution(t.tx)
+	inst, err := t.institution()
 	if err != nil || inst == nil || !inst.HasKind(app.KindExam) {
 		return err
 	}

@@ -178,6 +178,17 @@ type txn struct {
 	user  *app.User
 	ws    string
 	scope app.Scope
+	inst  *app.Institution // cached by institution()
+}
+
+// institution returns the institution, decoded once per transaction.
+func (t *txn) institution() (*app.Institution, error) {
+	if t.inst != nil {
+		return t.inst, nil
+	}
+	in, _, err := loadInstitution(t.tx)
+	t.inst = in
+	return in, err
 }
 
 // update runs fn in a write transaction after authorising action (an empty action skips the
@@ -217,7 +228,7 @@ func (t *txn) username() string {
 // checkClock refuses a write when this computer's clock is earlier than the newest audit
 // entry: signatures and deadlines must not be backdated.
 func (t *txn) checkClock() error {
-	last, ok := lastAudit(t.tx)
+	last, ok := readAuditHead(t.tx)
 	if ok && t.now.Before(last.Time) {
 		return app.Errorf(app.ECLOCK, "本机时间 %s 早于档案中最新一条记录的时间 %s。请校正电脑时间后再操作（不允许倒签）。",
 			t.now.Format("2006-01-02 15:04:05"), last.Time.Local().Format("2006-01-02 15:04:05"))

@@ -37,7 +37,7 @@ func (db *DB) edition(d time.Time) string {
 // nextExamNumber returns the next exam number: installation prefix, two-digit year, and a
 // six-digit sequence per year. Digits only.
 func (t *txn) nextExamNumber(d time.Time) (string, error) {
-	inst, _, err := loadInstitution(t.tx)
+	inst, err := t.institution()
 	if err != nil {
 		return "", err
 	}
