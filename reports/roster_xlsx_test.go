@@ -14,7 +14,7 @@ import (
 )
 
 // handXLSX zips parts into a workbook, for layouts excelize does not write.
-func handXLSX(t *testing.T, parts map[string]string) []byte {
+func handXLSX(t testing.TB, parts map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -38,13 +38,11 @@ const handRels = `<?xml version="1.0" encoding="UTF-8"?>
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/>
 </Relationships>`
 
-// TestReadRoster_XLSXLayouts: shared strings with rich-text and phonetic runs (WPS and Excel
-// write 拼音 guides as rPh), inline strings, ISO date cells, the 1904 date system, a custom
-// date format, absolute relationship targets, prefixed element names, a hidden first sheet,
-// the active tab, and a merged 车间 cell over several rows.
-func TestReadRoster_XLSXLayouts(t *testing.T) {
+// handRosterXLSX is a hand-made workbook; see TestReadRoster_XLSXLayouts.
+func handRosterXLSX(t testing.TB) []byte {
+	t.Helper()
 	id1, id2 := rosterID("42010219900307123"), rosterID("42010219920515122")
-	data := handXLSX(t, map[string]string{
+	return handXLSX(t, map[string]string{
 		"_rels/.rels": handRels,
 		"xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8"?>
 <x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
@@ -83,6 +81,15 @@ func TestReadRoster_XLSXLayouts(t *testing.T) {
 <x:row r="6"><x:c r="B6" t="inlineStr"><x:is><x:t>王五</x:t></x:is></x:c><x:c r="C6" t="str"><x:f>A1</x:f><x:v>` + id2 + `</x:v></x:c></x:row>
 </x:sheetData><x:mergeCells count="1"><x:mergeCell ref="E4:E6"/></x:mergeCells></x:worksheet>`,
 	})
+}
+
+// TestReadRoster_XLSXLayouts: shared strings with rich-text and phonetic runs (WPS and Excel
+// write 拼音 guides as rPh), inline strings, ISO date cells, the 1904 date system, a custom
+// date format, absolute relationship targets, prefixed element names, a hidden first sheet,
+// the active tab, and a merged 车间 cell over several rows.
+func TestReadRoster_XLSXLayouts(t *testing.T) {
+	id1, id2 := rosterID("42010219900307123"), rosterID("42010219920515122")
+	data := handRosterXLSX(t)
 	rf, err := reports.ReadRoster("hand.xlsx", data)
 	if err != nil {
 		t.Fatal(err)
