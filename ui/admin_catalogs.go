@@ -66,6 +66,34 @@ var catalogTableColumns = []struct {
 	width float32
 }{{"代码", 80}, {"名称", 280}, {"上级代码", 80}, {"类别", 130}, {"核实状态", 80}, {"本地", 50}}
 
+// catalogFirst lists the catalogs an occupational-health department checks most, in the order
+// the select offers them; the others follow by name.
+var catalogFirst = []string{
+	catalog.Hazards, catalog.GBZ188Sections, catalog.GBZ188Editions, catalog.Items, catalog.Conclusions,
+	catalog.ExamTypes, catalog.Diseases2024, catalog.Diseases2013, catalog.DiseaseMap, catalog.Jobs,
+	catalog.Industry, catalog.EconomicType, catalog.EnterpriseSize, catalog.Areas, catalog.IDDocTypes,
+}
+
+func catalogDisplayOrder(names []string) []string {
+	have := map[string]bool{}
+	for _, n := range names {
+		have[n] = true
+	}
+	var out []string
+	for _, n := range catalogFirst {
+		if have[n] {
+			out = append(out, n)
+			delete(have, n)
+		}
+	}
+	for _, n := range names { // names is sorted
+		if have[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // catalogMaxImport bounds the size of a workbook read for import.
 const catalogMaxImport = 64 << 20
 
@@ -105,6 +133,10 @@ type catalogScreen struct {
 	edStatus  *widget.Select
 	edApply   *widget.Button
 	edMsg     *widget.Label
+	// the catalog's own fields (Extra), mappings such as GBZ 188 sections among them
+	edExtraBox  *fyne.Container
+	edExtraKeys []string
+	edExtra     []*widget.Entry
 
 	// dialogs kept for tests
 	saveDlg    *adminDialog
@@ -117,7 +149,7 @@ func newCatalogScreen(env *Env) *catalogScreen {
 	v := &catalogScreen{env: env, set: env.Services.Catalogs, opts: map[string]string{}, selected: -1}
 	var options []string
 	if v.set != nil {
-		for _, n := range v.set.Names() {
+		for _, n := range catalogDisplayOrder(v.set.Names()) {
 			c, _ := v.set.Catalog(n)
 			label := c.Title
 			if label == "" {
@@ -128,7 +160,6 @@ func newCatalogScreen(env *Env) *catalogScreen {
 			options = append(options, label)
 		}
 	}
-	sort.Strings(options)
 	v.choose = widget.NewSelect(options, func(s string) {
 		if v.opts[s] == v.name {
 			return // set back after the administrator kept their edits
@@ -194,7 +225,9 @@ func newCatalogScreen(env *Env) *catalogScreen {
 	v.edStatus = widget.NewSelect(labels, nil)
 	v.edStatus.PlaceHolder = "选择核实状态"
 	v.edApply = widget.NewButton("修改此条目", v.applyEdit)
+	v.edApply.Importance = widget.HighImportance
 	v.edMsg = newMsg()
+	v.edExtraBox = container.NewVBox()
 
 	if len(options) > 0 {
 		first := v.optionOf(catalog.Hazards)
@@ -225,7 +258,7 @@ func (v *catalogScreen) content() fyne.CanvasObject {
 		adminRow(v.saveBtn, v.discardBtn, v.addBtn, v.exportBtn, v.importBtn, v.resetBtn),
 		v.status,
 	)
-	editor := container.NewVBox(
+	fields := container.NewVBox(
 		heading("条目"),
 		v.edCode, v.edInfo,
 		formGrid(
@@ -233,11 +266,14 @@ func (v *catalogScreen) content() fyne.CanvasObject {
 			formRow{label: "别名", field: v.edAliases},
 			formRow{label: "核实状态", field: v.edStatus},
 		),
-		v.edMsg,
-		adminRow(v.edApply),
-		widget.NewLabel("修改先记在本页；点“保存字典…”并填写原因后才生效。"),
+		v.edExtraBox,
 	)
-	split := container.NewHSplit(v.table, container.NewVScroll(container.NewPadded(editor)))
+	hint := widget.NewLabel("修改先记在本页；点“保存字典…”并填写原因后才生效。")
+	hint.Wrapping = fyne.TextWrapBreak
+	// The apply button stays in view below the fields, however many the catalog has.
+	editor := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), v.edMsg, adminRow(v.edApply), hint), nil, nil,
+		container.NewVScroll(container.NewPadded(fields)))
+	split := container.NewHSplit(v.table, editor)
 	split.Offset = 0.66
 	return container.NewBorder(top, nil, nil, nil, split)
 }
@@ -393,6 +429,8 @@ func (v *catalogScreen) clearEditor() {
 	v.edAliases.Disable()
 	v.edStatus.Disable()
 	v.edApply.Disable()
+	v.edExtraBox.RemoveAll()
+	v.edExtraKeys, v.edExtra = nil, nil
 	setMsg(v.edMsg, "")
 }
 
@@ -418,17 +456,22 @@ func (v *catalogScreen) edit(i int) {
 	if e.Unverified() {
 		info = append(info, "待核实：此条内容尚未与权威来源核对，请核实后改为“已核实”")
 	}
-	keys := make([]string, 0, len(e.Extra))
-	for k := range e.Extra {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if e.Extra[k] != "" {
-			info = append(info, k+"："+e.Extra[k])
-		}
-	}
 	v.edInfo.SetText(strings.Join(info, "\n"))
+	// Every field this catalog uses, so that a mapping missing on this entry can be added.
+	v.edExtraKeys = catalogExtraKeys(v.work)
+	v.edExtra = make([]*widget.Entry, len(v.edExtraKeys))
+	v.edExtraBox.RemoveAll()
+	if len(v.edExtraKeys) > 0 {
+		rows := make([]formRow, len(v.edExtraKeys))
+		for j, k := range v.edExtraKeys {
+			en := widget.NewEntry()
+			en.SetText(e.Extra[k])
+			v.edExtra[j] = en
+			rows[j] = formRow{label: extraFieldLabel(k), field: en}
+		}
+		v.edExtraBox.Add(widget.NewLabel("本字典的其他字段（含对照关系）："))
+		v.edExtraBox.Add(formGrid(rows...))
+	}
 	v.edName.SetText(e.Name)
 	v.edAliases.SetText(adminJoinAliases(e.Aliases))
 	v.edStatus.SetSelected(catalogStatusLabel(e.Status))
@@ -437,6 +480,40 @@ func (v *catalogScreen) edit(i int) {
 	v.edStatus.Enable()
 	v.edApply.Enable()
 	setMsg(v.edMsg, "")
+}
+
+// extraFieldNames are the Chinese labels of the catalogs' own fields (see each catalog's
+// Notes); a field not listed shows its key.
+var extraFieldNames = map[string]string{
+	"section_2014": "GBZ 188-2014 章节", "factor_2014": "GBZ 188-2014 因素名称", "status_2014": "2014 版核实状态（V/P/U）",
+	"section_2025": "GBZ 188-2025 章节", "factor_2025": "GBZ 188-2025 因素名称", "status_2025": "2025 版核实状态（V/P/U）",
+	"code_2013": "2013 版代码", "name_2013": "2013 版名称", "category_2013": "2013 版类别", "category_2024": "2024 版类别",
+	"change": "变化（same/moved/narrowed/split/new）", "kind": "种类", "ordinal": "类别序号",
+	"effective_from": "适用起始日期", "effective_to": "适用截止日期", "spec_code": "规范原印代码",
+	"group": "分组", "other": "需填写名称的“其他”项", "county_level": "县级单位", "level_name": "层级名称",
+}
+
+func extraFieldLabel(k string) string {
+	if n, ok := extraFieldNames[k]; ok {
+		return n
+	}
+	return k
+}
+
+// catalogExtraKeys returns the Extra keys any entry of c uses, sorted.
+func catalogExtraKeys(c catalog.Catalog) []string {
+	seen := map[string]bool{}
+	for _, e := range c.Entries {
+		for k := range e.Extra {
+			seen[k] = true
+		}
+	}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // applyEdit writes the editor into the working copy.
@@ -456,6 +533,20 @@ func (v *catalogScreen) applyEdit() {
 		return
 	}
 	e.Name, e.Aliases, e.Status = name, aliases, catalogStatusCode(v.edStatus.Selected)
+	if len(v.edExtraKeys) > 0 {
+		extra := map[string]string{}
+		for k, val := range e.Extra { // keep fields the editor does not show
+			extra[k] = val
+		}
+		for j, k := range v.edExtraKeys {
+			if val := strings.TrimSpace(v.edExtra[j].Text); val != "" {
+				extra[k] = val
+			} else {
+				delete(extra, k)
+			}
+		}
+		e.Extra = extra
+	}
 	if entryEqual(e, v.work.Entries[v.selected]) {
 		setMsg(v.edMsg, "")
 		setNote(v.edMsg, "没有修改")

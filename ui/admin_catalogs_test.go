@@ -81,6 +81,18 @@ func TestAdminCatalogs_EditSaveReset(t *testing.T) {
 	typeInto(v.edName, "电焊烟尘（核实）")
 	typeInto(v.edAliases, "焊接烟尘、「焊烟、电焊烟」")
 	v.edStatus.SetSelected("已核实（V）")
+	// The GBZ 188 mapping is a field of the entry: its 2014 status is edited here too.
+	j := -1
+	for k, key := range v.edExtraKeys {
+		if key == "status_2014" {
+			j = k
+		}
+	}
+	if j < 0 || v.edExtra[j].Text != "U" || !markupHas(w, "GBZ 188-2014 章节") {
+		t.Fatalf("mapping fields in the editor: %v", v.edExtraKeys)
+	}
+	v.edExtra[j].SetText("")
+	typeInto(v.edExtra[j], "V")
 	adminTapButton(t, w, "修改此条目")
 	if v.changes != 1 || !strings.Contains(v.count.Text, "未保存的修改 1 处") || !strings.Contains(v.count.Text, "待核实 16 条") {
 		t.Fatalf("after edit: changes %d, count %q", v.changes, v.count.Text)
@@ -102,7 +114,7 @@ func TestAdminCatalogs_EditSaveReset(t *testing.T) {
 	if e.Name != "电焊烟尘（核实）" || e.Status != catalog.StatusVerified || strings.Join(e.Aliases, "|") != "焊接烟尘|焊烟、电焊烟" {
 		t.Errorf("saved entry = %+v", e)
 	}
-	if e.Extra["section_2014"] != "6.4" {
+	if e.Extra["section_2014"] != "6.4" || e.Extra["status_2014"] != "V" {
 		t.Errorf("saving dropped the entry's other fields: %+v", e.Extra)
 	}
 	ov, err := env.Services.Catalog.CatalogOverrides(env.Ctx)
