@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -115,7 +116,8 @@ type userForm struct {
 	saveBtn, disable   *widget.Button
 	resetPw            *widget.Button
 	status             *widget.Label
-	categories         []string // the 2024 disease catalog's categories, for the check list
+	qualWarn           *widget.Label // expired or soon-expiring qualifications of the loaded user
+	categories         []string      // the 2024 disease catalog's categories, for the check list
 	resetDlg           *adminDialog
 	resetPw1, resetPw2 *widget.Entry
 }
@@ -161,9 +163,35 @@ func newUserForm(env *Env, changed func()) *userForm {
 	f.disable = widget.NewButton("停用用户", f.toggleDisabled)
 	f.resetPw = widget.NewButton("重置密码", f.showResetPassword)
 	f.status = widget.NewLabel("")
+	f.status.Wrapping = fyne.TextWrapBreak
+	f.qualWarn = newMsg()
 	f.passwordRows = formGrid(formRow{label: "初始密码", field: f.password}, formRow{label: "确认密码", field: f.confirm})
 	f.clear()
 	return f
+}
+
+// qualificationExpiryNotice is how many days ahead an expiring qualification is pointed out.
+const qualificationExpiryNotice = 60
+
+// qualificationWarnings lists the qualifications that have expired on day now or expire within
+// qualificationExpiryNotice days, or "" when there are none.
+func qualificationWarnings(qs []app.Qualification, now time.Time) string {
+	var lines []string
+	for _, q := range qs {
+		if q.ValidUntil.IsZero() {
+			continue
+		}
+		switch {
+		case !q.ValidOn(now):
+			lines = append(lines, fmt.Sprintf("“%s”已于 %s 过期", q.Kind, formatDate(q.ValidUntil)))
+		case !q.ValidOn(now.AddDate(0, 0, qualificationExpiryNotice)):
+			lines = append(lines, fmt.Sprintf("“%s”将于 %s 到期", q.Kind, formatDate(q.ValidUntil)))
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "注意：" + strings.Join(lines, "；") + "。过期的资格不能用于需要该资格的工作（如签发诊断证明）。"
 }
 
 // diseaseCategories returns the category names of the 2024 disease catalog (its top-level
@@ -198,7 +226,7 @@ func (f *userForm) content() fyne.CanvasObject {
 		f.passwordRows,
 		formGrid(formRow{label: "角色", field: f.rolesBox}),
 		heading("资格"),
-		head, f.qualBox, adminRow(f.addQual),
+		head, f.qualBox, f.qualWarn, adminRow(f.addQual),
 		widget.NewSeparator(),
 		adminRow(f.saveBtn, f.disable, f.resetPw),
 		f.status,
@@ -219,6 +247,7 @@ func (f *userForm) clear() {
 	f.passwordRows.Show()
 	f.setRoles(nil)
 	f.setQuals(nil)
+	setWarn(f.qualWarn, "")
 	f.disable.Hide()
 	f.resetPw.Hide()
 	f.status.SetText("")
@@ -244,6 +273,7 @@ func (f *userForm) load(u *app.User) {
 	f.passwordRows.Hide()
 	f.setRoles(u.Roles)
 	f.setQuals(u.Qualifications)
+	setWarn(f.qualWarn, qualificationWarnings(u.Qualifications, f.env.Now()))
 	f.disable.Show()
 	f.resetPw.Show()
 	f.status.SetText("")

@@ -165,3 +165,24 @@ func TestAdminUsers_CreateEditDisableReset(t *testing.T) {
 		t.Error("a reset password must be changed at the next login")
 	}
 }
+
+func TestQualificationWarnings(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		q    []app.Qualification
+		want string
+	}{
+		{nil, ""},
+		{[]app.Qualification{{Kind: "执业医师"}}, ""}, // no expiry date
+		{[]app.Qualification{{Kind: "主检医师", ValidUntil: day(2027, 6, 1)}}, ""},
+		{[]app.Qualification{{Kind: "主检医师", ValidUntil: day(2026, 11, 30)}}, "将于 2026-11-30 到期"}, // valid through the day
+		{[]app.Qualification{{Kind: "主检医师", ValidUntil: day(2026, 11, 28)}}, "“主检医师”已于 2026-11-28 过期"},
+		{[]app.Qualification{{Kind: "执业护士", ValidUntil: day(2027, 1, 15)}}, "“执业护士”将于 2027-01-15 到期"},
+	} {
+		got := qualificationWarnings(tc.q, now)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("%+v: %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
