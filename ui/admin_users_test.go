@@ -166,7 +166,7 @@ func TestAdminUsers_CreateEditDisableReset(t *testing.T) {
 	}
 }
 
-func TestQualificationWarnings(t *testing.T) {
+func TestAdminUsers_QualificationWarnings(t *testing.T) {
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 	for _, tc := range []struct {
