@@ -3,8 +3,10 @@ package reports
 import (
 	"bytes"
 	"image"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"occhealth/app"
@@ -164,9 +166,14 @@ func layoutGuideSheets(sheets []GuideSheet, progress func(done, total int)) (*pd
 	if err != nil {
 		return nil, err
 	}
+	codes := encodeGuideCodes(sheets)
 	for i := range sheets {
+		c := codes.wait(i)
+		if c.err != nil {
+			return nil, c.err
+		}
 		d.NewSection()
-		if err := drawGuideSheet(d, &sheets[i]); err != nil {
+		if err := drawGuideSheet(d, &sheets[i], c); err != nil {
 			return nil, err
 		}
 		if progress != nil {
@@ -174,6 +181,50 @@ func layoutGuideSheets(sheets []GuideSheet, progress func(done, total int)) (*pd
 		}
 	}
 	return d, nil
+}
+
+// guideCodes are the encoded symbols of one sheet.
+type guideCodes struct {
+	qr, bar *pdf.Barcode
+	err     error
+}
+
+// guideCodeQueue encodes the sheets' symbols on all cores ahead of the (sequential) layout:
+// a QR code's mask selection costs about as much as laying out the rest of the sheet.
+type guideCodeQueue struct {
+	codes []guideCodes
+	done  []chan struct{}
+}
+
+func encodeGuideCodes(sheets []GuideSheet) *guideCodeQueue {
+	q := &guideCodeQueue{codes: make([]guideCodes, len(sheets)), done: make([]chan struct{}, len(sheets))}
+	for i := range q.done {
+		q.done[i] = make(chan struct{})
+	}
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), len(sheets)) {
+		go func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(sheets) {
+					return
+				}
+				c := &q.codes[i]
+				if c.qr, c.err = pdf.NewQR(sheets[i].ExamNumber); c.err == nil {
+					c.bar, c.err = pdf.NewCode128(sheets[i].ExamNumber)
+				}
+				close(q.done[i])
+			}
+		}()
+	}
+	return q
+}
+
+// wait returns sheet i's symbols once they are encoded. The workers run to the end of the
+// batch even when the caller stops early; they only encode.
+func (q *guideCodeQueue) wait(i int) guideCodes {
+	<-q.done[i]
+	return q.codes[i]
 }
 
 // Guide sheet geometry, in points.
@@ -194,23 +245,16 @@ var (
 	guideMuted = pdf.RGB{R: 0x80, G: 0x80, B: 0x80}
 )
 
-func drawGuideSheet(d *pdf.Document, s *GuideSheet) error {
+func drawGuideSheet(d *pdf.Document, s *GuideSheet, codes guideCodes) error {
 	left, top, width := d.Left(), d.Top(), d.Width()
 
 	// Header band: QR at the left, titles in the middle, Code128 with its digits at the right.
-	if err := d.QR(left-4, top-4, guideQR, s.ExamNumber); err != nil {
-		return err
-	}
+	// The quiet zones may lie in the margins.
+	d.DrawBarcode(codes.qr, left-4, top-4, guideQR/float64(codes.qr.Modules), guideQR)
 	module := pdf.Dots(4, 300) // 0.34 mm: 4 dots at 300 dpi, 8 at 600 dpi
-	n, err := pdf.Code128Modules(s.ExamNumber)
-	if err != nil {
-		return err
-	}
-	bw := float64(n) * module
-	bx := pdf.SnapDots(d.Right()-bw+10*module, 300) // the quiet zone may lie in the margin
-	if _, err := d.Code128(bx, top, module, guideBarH, s.ExamNumber); err != nil {
-		return err
-	}
+	bw := float64(codes.bar.Modules) * module
+	bx := pdf.SnapDots(d.Right()-bw+10*module, 300)
+	d.DrawBarcode(codes.bar, bx, top, module, guideBarH)
 	d.Text(bx, top+guideBarH+1, bw, s.ExamNumber, pdf.Style{Face: pdf.Hei, Size: 10, Align: pdf.Center, Leading: 1.2})
 	titleX, titleW := left+guideQR+4, bx-left-guideQR-4
 	d.FitText(titleX, top, titleW, s.Institution, pdf.Style{Face: pdf.Hei, Size: 13, Align: pdf.Center}, 8)
@@ -303,7 +347,7 @@ func drawGuideSheet(d *pdf.Document, s *GuideSheet) error {
 		d.Text(d.Left(), d.Y(), 0, "注意事项", pdf.Style{Face: pdf.Hei, Size: 11})
 		d.SetY(d.Y() + 18)
 		for i, n := range s.Notes {
-			d.Paragraph(strconv.Itoa(i+1)+". "+n, pdf.Style{Face: pdf.Song, Size: 10, Leading: 1.6})
+			d.Paragraph(strconv.Itoa(i+1)+". "+n, pdf.Style{Face: pdf.Hei, Size: 9.5, Leading: 1.6})
 		}
 	}
 	d.SetY(d.Y() + 16)
