@@ -318,7 +318,6 @@ func BenchmarkGuideSheets3000(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/pdf")
 }
 
-
 // BenchmarkGuideSheet renders one guide sheet (with photo), the fonts already parsed.
 func BenchmarkGuideSheet(b *testing.B) {
 	s := []reports.GuideSheet{guideSheet(1)}
