@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"occhealth/app"
 	"occhealth/app/catalog"
+	"occhealth/assets"
 	"occhealth/reports"
 )
 
@@ -29,11 +31,12 @@ var (
 func rosterRules(tb testing.TB) (*catalog.Set, app.IntakeWarnings) {
 	tb.Helper()
 	rosterRulesOnce.Do(func() {
-		if rosterSet, rosterRulesErr = catalog.Load(os.DirFS("../assets/catalog")); rosterRulesErr != nil {
+		// As the program wires them: the embedded catalogs and rule data.
+		if rosterSet, rosterRulesErr = catalog.Load(assets.Catalogs); rosterRulesErr != nil {
 			return
 		}
 		var b []byte
-		if b, rosterRulesErr = os.ReadFile("../assets/rules/intake_warnings.json"); rosterRulesErr != nil {
+		if b, rosterRulesErr = fs.ReadFile(assets.Rules, "rules/intake_warnings.json"); rosterRulesErr != nil {
 			return
 		}
 		rosterWarn, rosterRulesErr = app.LoadIntakeWarnings(b)
