@@ -3,8 +3,6 @@ package reports_test
 import (
 	"bytes"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -336,9 +334,6 @@ func TestWriteRosterOutcome(t *testing.T) {
 	b, err := reports.WriteRosterOutcome(p)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if os.Getenv("ROSTER_OUTCOME_OUT") != "" {
-		_ = os.WriteFile(filepath.Join(os.Getenv("ROSTER_OUTCOME_OUT"), "outcome.xlsx"), b, 0o644)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
