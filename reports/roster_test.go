@@ -381,3 +381,28 @@ func TestWriteRosterOutcome(t *testing.T) {
 		t.Error("nil preview accepted")
 	}
 }
+
+// TestReadRoster_Details: a second column of the same kind is ignored, not merged; GB18030
+// keeps rare characters in names (four-byte sequences, CJK Ext-B); a UTF-8 file with its
+// header in row 10 is read (row 11 is refused: TestReadRoster_Errors).
+func TestReadRoster_Details(t *testing.T) {
+	rf, err := reports.ReadRoster("a.csv", []byte("手机,姓名,电话,身份证号\n138,张三,139,x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rf.Headers[app.ColPhone] != "手机" || strings.Join(rf.Ignored, ",") != "电话" || rf.Records[0].Values[app.ColPhone] != "138" {
+		t.Errorf("headers %v ignored %v values %v", rf.Headers, rf.Ignored, rf.Records[0].Values)
+	}
+	name := "王\U00020000明" // 𠀀, CJK Ext-B
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String("姓名,性别\n" + name + ",男\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf, err = reports.ReadRoster("a.csv", []byte(gb))
+	if err != nil || rf.Encoding != "GB18030" || rf.Records[0].Values[app.ColName] != name {
+		t.Errorf("GB18030 name: %v %+v", err, rf)
+	}
+	if _, err := reports.ReadRoster("a.csv", []byte(strings.Repeat("说明\n", 9)+"姓名,性别\n张三,男\n")); err != nil {
+		t.Errorf("header in row 10: %v", err)
+	}
+}
