@@ -103,6 +103,7 @@ func newAuditScreen(env *Env) *auditScreen {
 		}
 	}
 	v.find()
+	env.Focus = v.user
 	return v
 }
 

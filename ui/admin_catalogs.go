@@ -237,6 +237,7 @@ func newCatalogScreen(env *Env) *catalogScreen {
 		v.choose.SetSelected(first)
 	}
 	env.setActions(v.showSave, v.showAdd)
+	env.Focus = v.search
 	return v
 }
 
