@@ -439,8 +439,11 @@ func (c *rosterChecker) check(rec RosterRecord) (RosterRow, string) {
 		if n := utf8.RuneCountInString(v); n > 50 {
 			r.errorf(ColJob, "最多 50 个字（现为 %d 个）", n)
 		} else {
-			out.JobName = v
-			out.JobCode = c.jobCode(v)
+			// As in WorkPeriod: a code when the catalog has exactly one job of that name,
+			// the text otherwise (其他工种名称).
+			if out.JobCode = c.jobCode(v); out.JobCode == "" {
+				out.JobName = v
+			}
 		}
 	}
 
