@@ -439,6 +439,11 @@ func readRosterValue(rec *app.RosterRecord, col app.RosterColumn, header string,
 			what = "电话号码"
 		}
 		if c.kind == cellText {
+			// Tricks that keep a long number as text in Excel: ="4201…" in a CSV, '4201… typed.
+			if len(text) > 3 && strings.HasPrefix(text, `="`) && strings.HasSuffix(text, `"`) {
+				text = strings.TrimSpace(text[2 : len(text)-1])
+			}
+			text = strings.TrimSpace(strings.TrimPrefix(text, "'"))
 			if sciNumber.MatchString(text) {
 				problem(app.LevelError, "单元格是数字，%s已丢失末几位（%s），请在 Excel 中把该列设为文本后重新填写", what, text)
 			}

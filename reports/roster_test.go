@@ -382,7 +382,8 @@ func TestWriteRosterOutcome(t *testing.T) {
 	}
 }
 
-// TestReadRoster_Details: a second column of the same kind is ignored, not merged; GB18030
+// TestReadRoster_Details: a second column of the same kind is ignored, not merged; ="…" and a
+// leading apostrophe (ways to keep numbers as text) are taken off ID numbers and phones; GB18030
 // keeps rare characters in names (four-byte sequences, CJK Ext-B); a UTF-8 file with its
 // header in row 10 is read (row 11 is refused: TestReadRoster_Errors).
 func TestReadRoster_Details(t *testing.T) {
@@ -392,6 +393,10 @@ func TestReadRoster_Details(t *testing.T) {
 	}
 	if rf.Headers[app.ColPhone] != "手机" || strings.Join(rf.Ignored, ",") != "电话" || rf.Records[0].Values[app.ColPhone] != "138" {
 		t.Errorf("headers %v ignored %v values %v", rf.Headers, rf.Ignored, rf.Records[0].Values)
+	}
+	rf, err = reports.ReadRoster("a.csv", []byte("姓名,身份证号,手机\n张三,=\""+idA+"\",'13812345678\n"))
+	if err != nil || rf.Records[0].Values[app.ColIDNumber] != idA || rf.Records[0].Values[app.ColPhone] != "13812345678" {
+		t.Errorf("=\"…\" and '…: %v %+v", err, rf.Records)
 	}
 	name := "王\U00020000明" // 𠀀, CJK Ext-B
 	gb, err := simplifiedchinese.GB18030.NewEncoder().String("姓名,性别\n" + name + ",男\n")
