@@ -872,6 +872,9 @@ func (v *catalogScreen) importBytes(b []byte) {
 	}
 	summary := fmt.Sprintf("导入文件与现行“%s”相比：新增 %d 条，修改 %d 条，删除 %d 条%s。\n保存后将替换现行字典%s。",
 		inForce.Title, d.added, d.changed, d.removed, d.headerNote(), map[bool]string{true: "，本页未保存的修改将被放弃", false: ""}[v.changes > 0])
+	if d.removed > 0 {
+		summary += fmt.Sprintf("\n注意：被删除的 %d 个代码如已在档案中使用，这些记录将查不到代码的名称；一般只删除误加的本地条目。", d.removed)
+	}
 	v.askReasonAndSave("导入字典", summary, c)
 }
 

@@ -209,6 +209,21 @@ func TestAdminCatalogs_ExportImport(t *testing.T) {
 		t.Error("the imported U entry is not shown as 待核实")
 	}
 
+	// A workbook without a row: the deletion is counted and warned about; 取消 saves nothing.
+	now, err := v.exportBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fewer := editWorkbook(t, now, func(f *excelize.File) { _ = f.RemoveRow("条目", 3) })
+	v.importBytes(fewer)
+	if !adminDialogHas(w, "新增 0 条，修改 0 条，删除 1 条") || !adminDialogHas(w, "被删除的 1 个代码如已在档案中使用") {
+		t.Errorf("deletion dialog = %q", dialogText(w))
+	}
+	adminTapButton(t, w, "取消")
+	if c, _ := env.Services.Catalogs.Catalog(catalog.ExamTypes); len(c.Entries) != 6 {
+		t.Errorf("cancelled import changed the catalog: %d entries", len(c.Entries))
+	}
+
 	// A workbook with a bad cell: the error names the row and the column.
 	bad := editWorkbook(t, b, func(f *excelize.File) { _ = f.SetCellStr("条目", "C3", "99") })
 	v.importBytes(bad)
