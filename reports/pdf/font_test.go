@@ -57,7 +57,7 @@ func TestChains(t *testing.T) {
 	}{
 		{Hei, '张', Hei, true},
 		{Song, '张', Song, true},
-		{Song, '✓', Hei, true},      // not in AR PL SungtiL GB
+		{Song, '✓', Hei, true},     // not in AR PL SungtiL GB
 		{Hei, '㐀', fallback, true}, // CJK Ext-A: Droid Sans Fallback only
 		{Song, '㐀', fallback, true},
 		{Hei, 0x20000, 0, false}, // CJK Ext-B: none
