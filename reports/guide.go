@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"image"
+	_ "image/gif" // photos saved as GIF
+	"image/png"
 	"runtime"
 	"strconv"
 	"strings"
@@ -376,7 +378,18 @@ func photoCell(d *pdf.Document, x, y, w, h float64, photo []byte) error {
 	pw, ph := pdf.MM(25), pdf.MM(35) // 一寸照
 	muted := pdf.Style{Face: pdf.Hei, Size: 9, Align: pdf.Center, Color: &guideMuted}
 	if len(photo) > 0 {
-		if c, _, err := image.DecodeConfig(bytes.NewReader(photo)); err == nil && c.Width > 0 && c.Height > 0 {
+		c, format, err := image.DecodeConfig(bytes.NewReader(photo))
+		if err == nil && format != "jpeg" && format != "png" {
+			// gopdf embeds JPEG and PNG only; other formats registered with package image
+			// (GIF here) are converted.
+			var img image.Image
+			if img, _, err = image.Decode(bytes.NewReader(photo)); err == nil {
+				var buf bytes.Buffer
+				err = png.Encode(&buf, img)
+				photo = buf.Bytes()
+			}
+		}
+		if err == nil && c.Width > 0 && c.Height > 0 {
 			// Fit inside the 25×35 mm frame, keeping the photo's proportions.
 			if r := float64(c.Width) / float64(c.Height); r > pw/ph {
 				ph = pw / r

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/png"
 	"os"
 	"os/exec"
@@ -22,14 +23,16 @@ import (
 	"occhealth/reports/pdf/pdftest"
 )
 
-var updateLayout = flag.Bool("update", false, "rewrite the layout goldens in testdata/guide and testdata/labels")
+// update rewrites the goldens of package reports' tests (go test -update): use it for
+// other goldens here rather than defining the flag twice.
+var update = flag.Bool("update", false, "rewrite the goldens in testdata/")
 
 // layoutGolden compares got with testdata/name, rewriting it with -update; a mismatch is
 // written to testdata/failed/name.
 func layoutGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if *updateLayout {
+	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -336,4 +339,55 @@ func BenchmarkGuideSheet(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/1e3, "KB")
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
+
+// TestLayoutGuideSheets_Photo places a GIF photo (converted) and marks an unreadable one.
+func TestLayoutGuideSheets_Photo(t *testing.T) {
+	var gifBuf bytes.Buffer
+	img, _ := png.Decode(bytes.NewReader(testPhoto()))
+	if err := gif.Encode(&gifBuf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		photo []byte
+		image bool
+		text  string
+	}{
+		{"png", testPhoto(), true, ""},
+		{"gif", gifBuf.Bytes(), true, ""},
+		{"garbage", []byte("not a photo"), false, "照片无法显示"},
+		{"none", nil, false, "照片"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := guideSheet(1)
+			s.Worker.Photo = tt.photo
+			b, err := reports.RenderGuideSheets([]reports.GuideSheet{s}, nil)
+			if err != nil || len(b) == 0 {
+				t.Fatal(err)
+			}
+			l, _ := reports.LayoutGuideSheets([]reports.GuideSheet{s})
+			images := 0
+			for _, b := range l.Pages[0].Boxes {
+				if b.Kind == pdf.KindImage && strings.HasPrefix(b.Image, "sha256:") {
+					images++
+				}
+			}
+			if (images == 1) != tt.image {
+				t.Errorf("%d photo images", images)
+			}
+			if tt.text != "" && !containsText(l.Texts(0), tt.text) {
+				t.Errorf("no %q on the sheet", tt.text)
+			}
+		})
+	}
+}
+
+func containsText(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -288,3 +288,72 @@ func TestDocument_PDF(t *testing.T) {
 		t.Error("today's date found in the PDF")
 	}
 }
+
+// TestDocument_Invisible drops zero-width and control characters instead of reporting them
+// or printing 〓.
+func TestDocument_Invisible(t *testing.T) {
+	d := newDoc(t, pdf.Options{})
+	d.AddPage()
+	name := "\ufeff张\u200b三\u00ad\r丰\ufe00"
+	w := d.Text(10, 10, 0, name, pdf.Style{})
+	if m := d.Missing(); len(m) != 0 {
+		t.Errorf("missing %v", m)
+	}
+	if want := d.Measure("张三丰", pdf.Style{}); w != want {
+		t.Errorf("width %.2f, want %.2f", w, want)
+	}
+	b, err := d.PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := pdftest.Glyphs(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pdftest.Text(gs); got != "张三丰" {
+		t.Errorf("PDF shows %q", got)
+	}
+}
+
+// TestDocument_TinyPage lays a table out on a page with no room for a body line under its
+// header: it must end, overflowing, rather than add pages forever.
+func TestDocument_TinyPage(t *testing.T) {
+	d := newDoc(t, pdf.Options{Page: pdf.Size{W: 100, H: 40}})
+	d.AddPage()
+	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "项目"}}, Rows: [][]string{{"一二三四五六七八九十一二三四五六七八九十"}}})
+	if n := d.Pages(); n > 20 {
+		t.Errorf("%d pages", n)
+	}
+}
+
+// TestDocument_Concurrent builds documents on several goroutines: the shared fonts are
+// read-only (run with -race).
+func TestDocument_Concurrent(t *testing.T) {
+	done := make(chan []byte)
+	for i := 0; i < 4; i++ {
+		go func() {
+			d, err := pdf.New(pdf.Options{})
+			if err != nil {
+				t.Error(err)
+				done <- nil
+				return
+			}
+			d.AddPage()
+			d.Paragraph("职业健康检查导检单，张㐀𠀀与李四同时打印。", pdf.Style{Face: pdf.Song})
+			b, err := d.PDF()
+			if err != nil {
+				t.Error(err)
+			}
+			done <- b
+		}()
+	}
+	var first []byte
+	for i := 0; i < 4; i++ {
+		b := <-done
+		if first == nil {
+			first = b
+		} else if !bytes.Equal(b, first) {
+			t.Error("concurrent documents differ")
+		}
+	}
+}

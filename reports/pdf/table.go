@@ -147,6 +147,9 @@ func (d *Document) Table(t Table) {
 				continue
 			}
 			k := int((avail - 2*t.Pad + 1e-6) / blh)
+			if k < 1 && fresh {
+				k = 1 // a page too small for one line under the header: overflow, never loop
+			}
 			if k < 1 {
 				d.Break()
 				header()

@@ -45,11 +45,23 @@ func (s Style) LineHeight() float64 { return s.lineHeight() }
 // below the baseline to 0.88 em above it.
 const ascent = 0.88
 
+// invisible reports whether r prints nothing and is dropped: format characters (zero-width
+// space and joiners, BOM, soft hyphen), variation selectors (an ideographic variation
+// sequence prints its base character) and control characters. Text pasted from Excel or ID
+// readers carries them; they are neither glyphs nor missing.
+func invisible(r rune) bool {
+	return r != '\t' && r != '\n' && (unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Cc, r) ||
+		unicode.Is(unicode.Variation_Selector, r))
+}
+
 // adv is the advance width of r in points for style s; a missing rune measures as the
 // placeholder that will stand in for it.
 func (d *Document) adv(s Style) func(rune) float64 {
 	size := s.size()
 	return func(r rune) float64 {
+		if invisible(r) {
+			return 0
+		}
 		res := d.fonts.resolve(s.Face, r)
 		if !res.found {
 			res = d.fonts.resolve(s.Face, Placeholder)
@@ -98,8 +110,10 @@ func (d *Document) shape(line string, st Style) (runs []Run, width float64) {
 		}
 	}
 	for _, r := range line {
-		if r == '\t' || r == '\n' || r == '\r' {
+		if r == '\t' || r == '\n' {
 			r = ' '
+		} else if invisible(r) {
+			continue
 		}
 		res := d.fonts.resolve(st.Face, r)
 		if !res.found {
