@@ -40,6 +40,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	fi
 fi
 
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Wait for another apt (e.g. unattended-upgrades on a fresh desktop) instead of failing.
+lock=(-o DPkg::Lock::Timeout=300)
+"${sudo[@]}" apt-get "${lock[@]}" update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}"
