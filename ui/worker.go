@@ -3,6 +3,9 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,14 +37,19 @@ type workerScreen struct {
 	pages  map[int]map[int64]*app.Worker
 	// decoded counts decoded rows (for tests of the lazy list).
 	decoded int
+	// Searches typed run after a pause of delay, off the UI thread; gen tells the newest
+	// search from stale ones, pending counts searches not yet shown.
+	delay   time.Duration
+	gen     atomic.Int64
+	pending sync.WaitGroup
 
 	form *workerForm
 }
 
 func newWorkerScreen(env *Env) *workerScreen {
-	v := &workerScreen{env: env, pages: map[int]map[int64]*app.Worker{}}
+	v := &workerScreen{env: env, pages: map[int]map[int64]*app.Worker{}, delay: searchDelay}
 	v.search = newSearchEntry("证件号、后 6 位、电话、姓名、拼音首字母")
-	v.search.OnChanged = func(s string) { v.runSearch(s) }
+	v.search.OnChanged = func(s string) { v.queueSearch(s) }
 	v.search.OnSubmitted = func(s string) { v.runSearch(s) }
 	v.count = widget.NewLabel("")
 	v.count.Wrapping = fyne.TextWrapWord
@@ -100,12 +108,51 @@ var queryKinds = map[app.QueryKind]string{
 	app.QueryPinyin: "按拼音首字母", app.QueryName: "按姓名",
 }
 
-// runSearch finds the IDs of the matching workers; rows are decoded as the list shows them.
+// searchDelay is the pause after a keystroke before the search runs: a name prefix such as
+// 张 can match tens of thousands of workers, and the next keystroke usually narrows it.
+const searchDelay = 150 * time.Millisecond
+
+// queueSearch runs the search for q after a pause, in the background, and shows it unless a
+// newer search came meanwhile. A negative delay searches at once (tests that type).
+func (v *workerScreen) queueSearch(q string) {
+	if v.delay < 0 {
+		v.runSearch(q)
+		return
+	}
+	gen := v.gen.Add(1)
+	svc, ctx, delay := v.env.Services.Workers, v.env.Ctx, v.delay
+	v.pending.Add(1)
+	go func() {
+		defer v.pending.Done()
+		time.Sleep(delay)
+		if v.gen.Load() != gen {
+			return
+		}
+		ids, err := svc.SearchWorkers(ctx, app.WorkerSearch{Query: strings.TrimSpace(q)})
+		fyne.DoAndWait(func() {
+			if v.gen.Load() == gen {
+				v.showHits(q, ids, err)
+			}
+		})
+	}()
+}
+
+// settle waits until the queued searches are shown (for tests).
+func (v *workerScreen) settle() { v.pending.Wait() }
+
+// runSearch finds the IDs of the matching workers at once; rows are decoded as the list
+// shows them.
 func (v *workerScreen) runSearch(q string) {
+	v.gen.Add(1) // drops queued searches
+	ids, err := v.env.Services.Workers.SearchWorkers(v.env.Ctx, app.WorkerSearch{Query: strings.TrimSpace(q)})
+	v.showHits(q, ids, err)
+}
+
+// showHits shows the result of a search.
+func (v *workerScreen) showHits(q string, ids []int64, err error) {
 	q = strings.TrimSpace(q)
 	v.pages = map[int]map[int64]*app.Worker{}
 	v.decoded = 0
-	ids, err := v.env.Services.Workers.SearchWorkers(v.env.Ctx, app.WorkerSearch{Query: q})
 	if err != nil {
 		v.ids = nil
 		v.count.SetText(app.ErrorMessage(err))

@@ -27,6 +27,7 @@ func TestWorker_CreateAndSearch(t *testing.T) {
 	env := newTestEnv(t)
 	emp := addEmployer(t, env, "闽清示例水泥有限公司", validCreditCode)
 	v := newWorkerScreen(env)
+	v.delay = -1 // search as each key is typed
 	show(env, v.content())
 	f := v.form
 
@@ -209,7 +210,15 @@ func TestWorker_LazyList(t *testing.T) {
 	}
 	v := newWorkerScreen(env)
 	show(env, v.content())
-	typeInto(v.search, "王")
+	// A typed search runs after a pause, in the background. (queueSearch is what the search
+	// box calls on each change; called directly so that the test goroutine draws nothing
+	// while the background search shows its hits: the test driver runs fyne.Do on the
+	// calling goroutine, not on one UI thread.)
+	v.queueSearch("王")
+	v.settle()
+	if !strings.Contains(v.count.Text, "按姓名查找，共 120 人") {
+		t.Errorf("count after the pause: %q", v.count.Text)
+	}
 	relayout(env.Window)
 	if len(v.ids) != 120 {
 		t.Fatalf("hits = %d", len(v.ids))
