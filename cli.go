@@ -114,6 +114,7 @@ func openArchive(path string, fast bool) (*archive, error) {
 	}
 	svc := db.Services(set)
 	svc.Exchange = reports.XLSXCatalogExchange{}
+	svc.Documents = reports.Documents{}
 	return &archive{db: db, svc: svc}, nil
 }
 

@@ -60,6 +60,10 @@ type Services struct {
 	Rules       RuleService
 	// Planner is the rule table in force (for screens that show rules and item groups).
 	Planner ItemPlanner
+	// Documents reads rosters and renders intake documents; nil where not wired.
+	Documents Documents
+	// RuleTable returns the encoding (app/rules) of the rule table in force, for export.
+	RuleTable func() ([]byte, error)
 	// Catalogs is the catalog set in force (bundled catalogs with the overrides applied).
 	Catalogs *catalog.Set
 	// Exchange converts catalogs to and from .xlsx; nil where not wired.

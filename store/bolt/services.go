@@ -3,6 +3,7 @@ package bolt
 import (
 	"occhealth/app"
 	"occhealth/app/catalog"
+	"occhealth/app/rules"
 	"occhealth/store"
 )
 
@@ -29,6 +30,7 @@ func (db *DB) Services(set *catalog.Set) app.Services {
 		Rules:       NewRuleService(db),
 		Intake:      NewIntakeService(db, set),
 		Planner:     plannerView{db},
+		RuleTable:   db.ruleTableBytes,
 		Catalogs:    set,
 		Now:         db.now,
 	}
@@ -49,4 +51,13 @@ func (p plannerView) Group(code string) (app.ExamItem, bool) {
 		return pl.Group(code)
 	}
 	return app.ExamItem{}, false
+}
+
+// ruleTableBytes encodes the rule table in force (for export).
+func (db *DB) ruleTableBytes() ([]byte, error) {
+	t, ok := db.Planner().(*rules.Table)
+	if !ok {
+		return nil, app.Errorf(app.ENOTFOUND, "未加载 GBZ 188 规则表")
+	}
+	return rules.Marshal(t)
 }

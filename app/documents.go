@@ -1,0 +1,31 @@
+package app
+
+// GuideInput is what one guide sheet (导检单) and its tube labels print: the exam with the
+// records it refers to, read by the caller through the services.
+type GuideInput struct {
+	Exam           *Exam
+	Worker         *Worker
+	Employer       *Employer
+	ContractNumber string
+	HazardNames    []string
+	Photo          []byte // nil when the worker has no photo
+}
+
+// Documents reads and writes the files of intake for the screens and commands (implemented in
+// reports; the UI sees only this interface). Rule tables travel in the app/rules encoding so
+// that app need not import app/rules.
+type Documents interface {
+	// ReadRoster reads a roster from .xlsx or .csv (UTF-8 with or without BOM, GB18030).
+	ReadRoster(name string, data []byte) (RosterFile, error)
+	// RosterOutcome writes a preview's outcome as .xlsx (each row's result and reasons).
+	RosterOutcome(p *RosterPreview) ([]byte, error)
+	// GuideSheets renders guide sheets, one or more A4 pages per exam, in one PDF.
+	GuideSheets(in *Institution, g []GuideInput, progress func(done, total int)) ([]byte, error)
+	// TubeLabels renders 50×30 mm specimen labels, one page per tube the items need.
+	TubeLabels(g []GuideInput) ([]byte, error)
+	// ExportRules writes a rule table (app/rules encoding) as .xlsx.
+	ExportRules(table []byte) ([]byte, error)
+	// ImportRules reads an edited .xlsx against the current table and returns the new table's
+	// encoding; an EINVALID error names the sheet, row and column of a bad cell.
+	ImportRules(xlsx, current []byte) ([]byte, error)
+}
