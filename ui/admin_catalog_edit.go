@@ -26,6 +26,7 @@ func (v *catalogScreen) clearEditor() {
 	v.edAliases.Disable()
 	v.edStatus.Disable()
 	v.edApply.Disable()
+	v.edDelete.Hide()
 	v.edExtraBox.RemoveAll()
 	v.edExtraKeys, v.edExtra = nil, nil
 	setMsg(v.edMsg, "")
@@ -76,6 +77,13 @@ func (v *catalogScreen) edit(i int) {
 	v.edAliases.Enable()
 	v.edStatus.Enable()
 	v.edApply.Enable()
+	// Only a local entry may go, and only without entries under it: national codes stay,
+	// since archived records use them.
+	if e.Local && len(v.work.Children(e.Code)) == 0 {
+		v.edDelete.Show()
+	} else {
+		v.edDelete.Hide()
+	}
 	setMsg(v.edMsg, "")
 }
 
@@ -154,6 +162,31 @@ func (v *catalogScreen) applyEdit() {
 	setNote(v.edMsg, "已记下修改（尚未保存）")
 	v.filter()
 	v.refreshState()
+}
+
+// deleteLocal removes the selected local entry from the working copy, after a confirmation.
+func (v *catalogScreen) deleteLocal() {
+	if v.selected < 0 {
+		return
+	}
+	e := v.work.Entries[v.selected]
+	if !e.Local || len(v.work.Children(e.Code)) > 0 {
+		return
+	}
+	adminConfirm(v.env.Window, "删除本地条目",
+		"从本页删除本地条目 "+e.Code+" "+e.Name+"？\n如已有记录使用这个代码，这些记录将查不到它的名称。保存字典后才生效。", "删除", func() {
+			i := v.selected
+			if i < 0 || i >= len(v.work.Entries) || v.work.Entries[i].Code != e.Code {
+				return
+			}
+			v.work.Entries = append(v.work.Entries[:i:i], v.work.Entries[i+1:]...)
+			v.changes++
+			v.selected = -1
+			v.clearEditor()
+			v.filter()
+			v.refreshState()
+			v.status.SetText("已删除本地条目 " + e.Code + "（尚未保存）")
+		})
 }
 
 // showSave asks for the reason and saves the working copy.

@@ -122,6 +122,7 @@ type catalogScreen struct {
 	edAliases *widget.Entry
 	edStatus  *widget.Select
 	edApply   *widget.Button
+	edDelete  *widget.Button // local entries only
 	edMsg     *widget.Label
 	// the catalog's own fields (Extra), mappings such as GBZ 188 sections among them
 	edExtraBox  *fyne.Container
@@ -216,6 +217,8 @@ func newCatalogScreen(env *Env) *catalogScreen {
 	v.edStatus.PlaceHolder = "选择核实状态"
 	v.edApply = widget.NewButton("修改此条目", v.applyEdit)
 	v.edApply.Importance = widget.HighImportance
+	v.edDelete = widget.NewButton("删除此本地条目", v.deleteLocal)
+	v.edDelete.Hide()
 	v.edMsg = newMsg()
 	v.edExtraBox = container.NewVBox()
 
@@ -262,7 +265,7 @@ func (v *catalogScreen) content() fyne.CanvasObject {
 	hint := widget.NewLabel("修改先记在本页；点“保存字典…”并填写原因后才生效。")
 	hint.Wrapping = fyne.TextWrapBreak
 	// The apply button stays in view below the fields, however many the catalog has.
-	editor := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), v.edMsg, adminRow(v.edApply), hint), nil, nil,
+	editor := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), v.edMsg, adminRow(v.edApply, v.edDelete), hint), nil, nil,
 		container.NewVScroll(container.NewPadded(fields)))
 	split := container.NewHSplit(v.table, editor)
 	split.Offset = 0.66

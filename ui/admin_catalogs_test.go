@@ -155,6 +155,24 @@ func TestAdminCatalogs_EditSaveReset(t *testing.T) {
 		t.Fatalf("added entry = %+v %v (status %q)", added, ok, v.status.Text)
 	}
 
+	// A local entry can be deleted again; a national one offers no such button.
+	selectRow(t, v, "1101")
+	if v.edDelete.Visible() {
+		t.Error("delete offered for a national code")
+	}
+	selectRow(t, v, "L1901")
+	adminTapButton(t, w, "删除此本地条目")
+	adminTapButton(t, w, "删除")
+	if _, ok := v.work.Lookup("L1901"); ok || v.changes != 1 {
+		t.Fatalf("after delete: changes %d, status %q", v.changes, v.status.Text)
+	}
+	adminTapButton(t, w, "保存字典…")
+	typeInto(v.saveReason, "误加，删除")
+	adminTapButton(t, w, "保存")
+	if _, ok := env.Services.Catalogs.Lookup(catalog.Diseases2024, "L1901"); ok {
+		t.Error("the deleted local entry is still in force")
+	}
+
 	// Reset gbz188_sections to the bundled version.
 	chooseCatalog(t, v, catalog.GBZ188Sections)
 	adminTapButton(t, w, "恢复出厂版本")
