@@ -29,10 +29,12 @@ SERVICE_PKGS :=
 DIST_PKGS  := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis imagemagick p7zip-full
 
 # ---- version -------------------------------------------------------------------------------
-# APP_VERSION (x.y.z) comes from FyneApp.toml; VERSION from git describe, for humans;
-# NUMVER (x.y.z.commits) for Windows resources, which want four numbers.
+# APP_VERSION (x.y.z) comes from FyneApp.toml; VERSION, for humans, from git describe
+# (a tag, or APP_VERSION-g<commit> before the first tag); NUMVER (x.y.z.commits) for
+# Windows resources, which want four numbers.
 APP_VERSION := $(shell sed -n 's/^Version *= *"\([0-9.]*\)".*/\1/p' FyneApp.toml)
-VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo $(APP_VERSION))
+VERSION     := $(shell git describe --tags --dirty 2>/dev/null || \
+		echo $(APP_VERSION)-g$$(git describe --always --dirty 2>/dev/null || echo unknown))
 COMMITS     := $(shell git rev-list --count HEAD 2>/dev/null || echo 0)
 NUMVER      := $(APP_VERSION).$(COMMITS)
 LDFLAGS     := -X main.version=$(VERSION)
