@@ -2,11 +2,11 @@ package main
 
 import (
 	"bufio"
-	"io/fs"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"

@@ -22,6 +22,7 @@ const usage = `职业健康工作站 %s
   occhealth employer  add|list                  用人单位
   occhealth worker    add|show                  劳动者档案
   occhealth roster    import 名单 --contract 编号  导入团检名单（预览，全部通过才写入）
+  occhealth report    guide|labels --contract 编号 -o 文件.pdf  导检单、条码标签
   occhealth verify    校验审计链、记录哈希与外部锚点
   occhealth backup    立即备份（并按设置轮换）
   occhealth restore   从备份恢复（需管理员并输入机构名称确认）
@@ -61,7 +62,7 @@ func run(args []string) int {
 	cmds := map[string]func([]string) int{
 		"gui": cmdGUI, "init": cmdInit, "user": cmdUser, "employer": cmdEmployer, "worker": cmdWorker,
 		"verify": cmdVerify, "backup": cmdBackup, "restore": cmdRestore, "demo": cmdDemo,
-		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster,
+		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster, "report": cmdReport,
 		"version": func([]string) int { fmt.Println(version); return exitOK },
 	}
 	if f, ok := cmds[args[0]]; ok {

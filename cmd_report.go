@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"occhealth/app"
+)
+
+// cmdReport renders documents: guide sheets and tube labels of a contract or of one exam.
+func cmdReport(args []string) int {
+	if len(args) == 0 || (args[0] != "guide" && args[0] != "labels") {
+		fmt.Fprintln(os.Stderr, "用法: occhealth report guide|labels (--contract 合同编号 | --exam 体检号) -o 文件.pdf --user 用户")
+		return exitUsage
+	}
+	kind := args[0]
+	fs, g := newFlags("report " + kind)
+	contract := fs.String("contract", "", "体检任务：合同编号或 ID（该任务全部已登记的体检）")
+	examNo := fs.String("exam", "", "体检号（单人）")
+	out := fs.String("o", "", "输出 PDF 文件")
+	if _, err := parse(fs, args[1:]); err != nil || *out == "" || (*contract == "") == (*examNo == "") {
+		fmt.Fprintln(os.Stderr, "用法: occhealth report guide|labels (--contract 合同编号 | --exam 体检号) -o 文件.pdf")
+		return exitUsage
+	}
+	a, ctx, err := login(g)
+	if err != nil {
+		return fail(err)
+	}
+	defer a.db.Close()
+	var exams []*app.Exam
+	contractNumber := ""
+	if *examNo != "" {
+		e, err := a.svc.Exams.FindExamByNumber(ctx, *examNo)
+		if err != nil {
+			return fail(err)
+		}
+		exams = []*app.Exam{e}
+	} else {
+		cid, err := findContract(a, ctx, *contract)
+		if err != nil {
+			return fail(err)
+		}
+		all, _, err := a.svc.Exams.FindExams(ctx, app.ExamFilter{ContractID: cid, State: app.ExamRegistered})
+		if err != nil {
+			return fail(err)
+		}
+		exams = all
+	}
+	if len(exams) == 0 {
+		return fail(app.Errorf(app.ENOTFOUND, "没有已登记的体检"))
+	}
+	inputs, err := guideInputs(ctx, a.svc, exams, contractNumber)
+	if err != nil {
+		return fail(err)
+	}
+	start := time.Now()
+	var pdf []byte
+	if kind == "guide" {
+		in, err := a.svc.Institution.Institution(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		pdf, err = a.svc.Documents.GuideSheets(in, inputs, func(done, total int) {
+			if done%200 == 0 || done == total {
+				fmt.Fprintf(os.Stderr, "\r导检单 %d/%d", done, total)
+			}
+		})
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return fail(err)
+		}
+	} else {
+		if pdf, err = a.svc.Documents.TubeLabels(inputs); err != nil {
+			return fail(err)
+		}
+	}
+	if err := os.WriteFile(*out, pdf, 0o644); err != nil {
+		return fail(err)
+	}
+	what := map[string]string{"guide": "导检单", "labels": "条码标签"}[kind]
+	fmt.Printf("%s：%d 人，%s（%.1f MB，%.1f 秒）\n", what, len(exams), *out, float64(len(pdf))/1e6, time.Since(start).Seconds())
+	return exitOK
+}
+
+// guideInputs reads the records each exam's documents print.
+func guideInputs(ctx context.Context, svc app.Services, exams []*app.Exam, contractNumber string) ([]app.GuideInput, error) {
+	workers := map[int64]*app.Worker{}
+	employers := map[int64]*app.Employer{}
+	contracts := map[int64]string{}
+	var ids []int64
+	for _, e := range exams {
+		if workers[e.WorkerID] == nil {
+			workers[e.WorkerID] = nil
+			ids = append(ids, e.WorkerID)
+		}
+	}
+	ws, err := svc.Workers.WorkersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range ws {
+		workers[w.ID] = w
+	}
+	out := make([]app.GuideInput, 0, len(exams))
+	for _, e := range exams {
+		emp, ok := employers[e.EmployerID]
+		if !ok {
+			if emp, err = svc.Employers.FindEmployerByID(ctx, e.EmployerID); err != nil {
+				return nil, err
+			}
+			employers[e.EmployerID] = emp
+		}
+		cn := contractNumber
+		if e.ContractID != 0 {
+			if n, ok := contracts[e.ContractID]; ok {
+				cn = n
+			} else if c, err := svc.Contracts.FindContractByID(ctx, e.ContractID); err == nil {
+				contracts[e.ContractID], cn = c.Number, c.Number
+			}
+		}
+		var names []string
+		for _, h := range e.Hazards {
+			n, ok := svc.Catalogs.CodeName(app.CatalogHazards, h)
+			if !ok {
+				n = h
+			}
+			names = append(names, n)
+		}
+		w := workers[e.WorkerID]
+		if w == nil {
+			return nil, app.Errorf(app.ENOTFOUND, "体检 %s 的劳动者档案 %s 不存在", e.Number, strconv.FormatInt(e.WorkerID, 10))
+		}
+		out = append(out, app.GuideInput{Exam: e, Worker: w, Employer: emp, ContractNumber: cn, HazardNames: names})
+	}
+	return out, nil
+}
