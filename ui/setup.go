@@ -58,6 +58,7 @@ func newSetupScreen(s *starter) *setupScreen {
 	v.kinds.Horizontal = true
 	v.hazards = widget.NewCheckGroup(hazardCategoryNames(), func([]string) { v.checkKinds() })
 	v.hazards.Horizontal = true
+	v.hazards.Disable() // until 职业健康检查机构 is chosen
 	v.area = newAreaPicker(s.catalogs())
 	v.username = widget.NewEntry()
 	v.username.SetPlaceHolder("登录用的名字，字母或数字，如 admin")
@@ -138,6 +139,12 @@ func (v *setupScreen) checkKinds() {
 		setMsg(v.kindsMsg, "至少选择一项")
 	} else {
 		setMsg(v.kindsMsg, "")
+	}
+	// Only an exam institution files hazard categories.
+	if v.selectedKinds(app.KindExam) {
+		v.hazards.Enable()
+	} else {
+		v.hazards.Disable()
 	}
 	if v.selectedKinds(app.KindExam) && len(v.hazards.Selected) == 0 {
 		setMsg(v.hazardsMsg, "职业健康检查机构至少选择一类")

@@ -37,7 +37,13 @@ func TestStart_SetupThenLogin(t *testing.T) {
 	if v.codeMsg.Visible() {
 		t.Errorf("9-digit code still has message %q", v.codeMsg.Text)
 	}
+	if !v.hazards.Disabled() {
+		t.Error("hazard categories offered before 职业健康检查机构 is chosen")
+	}
 	v.kinds.SetSelected([]string{app.KindExam.Name()})
+	if v.hazards.Disabled() {
+		t.Error("hazard categories disabled for an exam institution")
+	}
 	if !strings.Contains(v.hazardsMsg.Text, "至少选择一类") {
 		t.Errorf("exam institution without hazards: message %q", v.hazardsMsg.Text)
 	}
