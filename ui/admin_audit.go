@@ -24,10 +24,7 @@ func init() {
 // auditPageSize is how many entries one page of the log shows.
 const auditPageSize = 50
 
-var auditColumns = []struct {
-	title string
-	width float32
-}{{"时间", 160}, {"用户", 90}, {"工作站", 100}, {"操作", 170}, {"对象", 120}, {"编号", 60}, {"变更", 320}, {"备注", 200}}
+var auditColumns = []adminColumn{{"时间", 160}, {"用户", 90}, {"工作站", 100}, {"操作", 170}, {"对象", 120}, {"编号", 60}, {"变更", 320}, {"备注", 200}}
 
 // auditScreen verifies the audit chain and pages through the log, newest first.
 type auditScreen struct {
@@ -77,26 +74,7 @@ func newAuditScreen(env *Env) *auditScreen {
 	v.detail = widget.NewLabel("")
 	v.detail.Wrapping = fyne.TextWrapBreak
 
-	v.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(v.entries), len(auditColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		v.updateCell)
-	v.table.ShowHeaderColumn = false
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(auditColumns) {
-			o.(*widget.Label).SetText(auditColumns[id.Col].title)
-		}
-	}
-	for i, c := range auditColumns {
-		v.table.SetColumnWidth(i, c.width)
-	}
+	v.table = newAdminTable(auditColumns, func() int { return len(v.entries) }, v.updateCell)
 	v.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(v.entries) {
 			v.detail.SetText(auditDetail(v.entries[id.Row]))
@@ -211,8 +189,7 @@ func (v *auditScreen) load() {
 	v.table.Refresh()
 }
 
-func (v *auditScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+func (v *auditScreen) updateCell(id widget.TableCellID, l *widget.Label) {
 	if id.Row < 0 || id.Row >= len(v.entries) {
 		l.SetText("")
 		return

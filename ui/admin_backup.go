@@ -35,10 +35,7 @@ func backupKindName(k string) string {
 	return k
 }
 
-var backupColumns = []struct {
-	title string
-	width float32
-}{{"时间", 160}, {"类型", 90}, {"大小", 90}, {"校验", 70}, {"审计链头", 120}, {"文件", 420}}
+var backupColumns = []adminColumn{{"时间", 160}, {"类型", 90}, {"大小", 90}, {"校验", 70}, {"审计链头", 120}, {"文件", 420}}
 
 // backupScreen holds the backup settings, makes a backup now, lists backups and restores one.
 type backupScreen struct {
@@ -94,26 +91,7 @@ func newBackupScreen(env *Env) *backupScreen {
 	v.result.Wrapping = fyne.TextWrapBreak
 
 	v.listMsg = widget.NewLabel("")
-	v.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(v.backups), len(backupColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		v.updateCell)
-	v.table.ShowHeaderColumn = false
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(backupColumns) {
-			o.(*widget.Label).SetText(backupColumns[id.Col].title)
-		}
-	}
-	for i, c := range backupColumns {
-		v.table.SetColumnWidth(i, c.width)
-	}
+	v.table = newAdminTable(backupColumns, func() int { return len(v.backups) }, v.updateCell)
 	v.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(v.backups) {
 			v.selected = id.Row
@@ -290,14 +268,12 @@ func (v *backupScreen) reload() {
 	v.table.Refresh()
 }
 
-func (v *backupScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+func (v *backupScreen) updateCell(id widget.TableCellID, l *widget.Label) {
 	if id.Row < 0 || id.Row >= len(v.backups) {
 		l.SetText("")
 		return
 	}
 	b := v.backups[id.Row]
-	l.Importance = widget.MediumImportance
 	var s string
 	switch id.Col {
 	case 0:

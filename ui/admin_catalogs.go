@@ -54,10 +54,7 @@ func catalogStatusCode(label string) string {
 }
 
 // catalogColumns are the columns of the entries table.
-var catalogTableColumns = []struct {
-	title string
-	width float32
-}{{"代码", 80}, {"名称", 280}, {"上级代码", 80}, {"类别", 130}, {"核实状态", 80}, {"本地", 50}}
+var catalogTableColumns = []adminColumn{{"代码", 80}, {"名称", 280}, {"上级代码", 80}, {"类别", 130}, {"核实状态", 80}, {"本地", 50}}
 
 // catalogFirst lists the catalogs an occupational-health department checks most, in the order
 // the select offers them; the others follow by name.
@@ -167,26 +164,7 @@ func newCatalogScreen(env *Env) *catalogScreen {
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapBreak
 
-	v.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(v.shown), len(catalogTableColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		v.updateCell)
-	v.table.ShowHeaderColumn = false
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(catalogTableColumns) {
-			o.(*widget.Label).SetText(catalogTableColumns[id.Col].title)
-		}
-	}
-	for i, c := range catalogTableColumns {
-		v.table.SetColumnWidth(i, c.width)
-	}
+	v.table = newAdminTable(catalogTableColumns, func() int { return len(v.shown) }, v.updateCell)
 	v.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(v.shown) {
 			v.edit(v.shown[id.Row])
@@ -382,14 +360,12 @@ func entryMatches(e catalog.Entry, q string) bool {
 	return false
 }
 
-func (v *catalogScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+func (v *catalogScreen) updateCell(id widget.TableCellID, l *widget.Label) {
 	if id.Row < 0 || id.Row >= len(v.shown) {
 		l.SetText("")
 		return
 	}
 	e := v.work.Entries[v.shown[id.Row]]
-	l.Importance = widget.MediumImportance
 	switch id.Col {
 	case 0:
 		l.SetText(e.Code)

@@ -192,3 +192,39 @@ func showFileDialog(d *dialog.FileDialog, win fyne.Window) {
 	ws := win.Canvas().Size()
 	d.Resize(fyne.NewSize(min(900, ws.Width*0.9), min(600, ws.Height*0.9)))
 }
+
+// adminColumn is one column of a read-only table.
+type adminColumn struct {
+	title string
+	width float32
+}
+
+// newAdminTable returns a virtual table with a bold header row over cols and truncating label
+// cells. rows counts the rows; cell fills one label, whose importance starts as medium.
+func newAdminTable(cols []adminColumn, rows func() int, cell func(id widget.TableCellID, l *widget.Label)) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return rows(), len(cols) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.Importance = widget.MediumImportance
+			cell(id, l)
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(cols) {
+			o.(*widget.Label).SetText(cols[id.Col].title)
+		}
+	}
+	for i, c := range cols {
+		t.SetColumnWidth(i, c.width)
+	}
+	return t
+}

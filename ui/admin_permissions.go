@@ -31,27 +31,13 @@ type permissionScreen struct {
 
 func newPermissionScreen(env *Env) *permissionScreen {
 	v := &permissionScreen{env: env, status: widget.NewLabel("")}
-	v.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(app.PermissionTable), len(app.Roles) + 1 },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(permissionCell(id.Row, id.Col))
-		})
-	v.table.ShowHeaderColumn = false
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	cols := []adminColumn{{permissionHeader(0), 200}}
+	for c := range app.Roles {
+		cols = append(cols, adminColumn{permissionHeader(c + 1), 110})
 	}
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(permissionHeader(id.Col))
-	}
-	v.table.SetColumnWidth(0, 200)
-	for i := range app.Roles {
-		v.table.SetColumnWidth(i+1, 110)
-	}
+	v.table = newAdminTable(cols, func() int { return len(app.PermissionTable) }, func(id widget.TableCellID, l *widget.Label) {
+		l.SetText(permissionCell(id.Row, id.Col))
+	})
 	v.copyBt = widget.NewButton("复制整张表（可粘贴到 Excel 打印）", func() {
 		fyne.CurrentApp().Clipboard().SetContent(permissionText())
 		v.status.SetText("已复制权限表：共 " + strconv.Itoa(len(app.PermissionTable)) + " 项操作 × " + strconv.Itoa(len(app.Roles)) + " 个角色")
