@@ -121,7 +121,7 @@ func (d *Document) shape(line string, st Style) (runs []Run, width float64) {
 			r = Placeholder
 			res = d.fonts.resolve(st.Face, r)
 		}
-		name := family[res.face]
+		name := family[res.font]
 		if cur == nil || cur.Font != name {
 			flush()
 			cur = &Run{Font: name, X: Num(width)}
