@@ -47,6 +47,7 @@ func newAreaPicker(cats *catalog.Set) *areaPicker {
 			a.codeTyped()
 		}
 	}
+	enterMovesOn(a.code)
 	a.msg = newMsg()
 	return a
 }

@@ -189,6 +189,7 @@ func newEmployerForm(env *Env, saved func(*app.Employer)) *employerForm {
 	f.note = widget.NewMultiLineEntry()
 	f.note.SetMinRowsVisible(3)
 	f.note.OnChanged = func(string) { f.changed(fEmpNote) }
+	enterMovesOn(f.credit, f.zip, f.phone)
 	f.area = newAreaPicker(f.cats)
 	f.area.OnChanged = func() { f.changed(fEmpArea) }
 	f.industry = newPicker("输入行业名称或代码，如 水泥、3011", catalogSearch(f.cats, app.CatalogIndustry,

@@ -235,3 +235,22 @@ func tapDialogButton(t *testing.T, w fyne.Window, text string) {
 	}
 	test.Tap(found)
 }
+
+func TestEmployer_EnterMovesOnFromCodes(t *testing.T) {
+	env := newTestEnv(t)
+	v := newEmployerScreen(env)
+	show(env, v.content())
+	f := v.form
+	c := env.Window.Canvas()
+	c.Focus(f.credit)
+	f.credit.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if c.Focused() == f.credit || c.Focused() == nil {
+		t.Errorf("Enter in 统一社会信用代码 left the focus on %T", c.Focused())
+	}
+	// The name is typed with an input method: Enter there does not move on.
+	c.Focus(f.name)
+	f.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if c.Focused() != f.name {
+		t.Errorf("Enter in 单位名称 moved the focus to %T", c.Focused())
+	}
+}

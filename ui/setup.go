@@ -65,6 +65,7 @@ func newSetupScreen(s *starter) *setupScreen {
 	v.realName = widget.NewEntry()
 	v.pass = widget.NewPasswordEntry()
 	v.pass2 = widget.NewPasswordEntry()
+	enterMovesOn(v.code, v.username)
 	for _, l := range []**widget.Label{&v.nameMsg, &v.codeMsg, &v.kindsMsg, &v.hazardsMsg, &v.userMsg, &v.realNameMsg, &v.passMsg, &v.pass2Msg} {
 		*l = newMsg()
 	}

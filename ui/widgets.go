@@ -156,3 +156,20 @@ func confirmDiscard(win fyne.Window, next func(), kept ...func()) {
 			}
 		}, win)
 }
+
+// enterMovesOn makes Enter in each entry move to the next field, like Tab. Only for fields
+// typed without an input method (numbers, codes, dates): X11 input methods pass the Enter
+// that commits a composition through to the entry (TECH.md), which would jump mid-word.
+func enterMovesOn(entries ...*widget.Entry) {
+	for _, e := range entries {
+		prev := e.OnSubmitted
+		e.OnSubmitted = func(s string) {
+			if prev != nil {
+				prev(s)
+			}
+			if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+				c.FocusNext()
+			}
+		}
+	}
+}

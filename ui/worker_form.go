@@ -103,6 +103,7 @@ func newWorkerForm(env *Env, saved func(*app.Worker)) *workerForm {
 	f.birth = entry(fWBirth, "如 1990-03-07")
 	f.phone = entry(fWPhone, "")
 	f.address = entry(fWAddress, "")
+	enterMovesOn(f.number, f.birth, f.phone)
 	f.note = widget.NewMultiLineEntry()
 	f.note.SetMinRowsVisible(2)
 	f.note.OnChanged = func(string) { f.changed(fWNote) }

@@ -116,6 +116,7 @@ func dateEntry(placeholder string, changed func()) *widget.Entry {
 	e := widget.NewEntry()
 	e.SetPlaceHolder(placeholder)
 	e.OnChanged = func(string) { changed() }
+	enterMovesOn(e)
 	return e
 }
 
