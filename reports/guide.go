@@ -133,7 +133,7 @@ func checkExamNumber(n, who string) error {
 // its place, and the error is a *pdf.MissingGlyphsError naming it: print only after the user
 // has seen it.
 func RenderGuideSheets(sheets []GuideSheet, progress func(done, total int)) ([]byte, error) {
-	d, err := layoutGuideSheets(sheets, progress)
+	d, err := layoutGuideSheets(sheets, progress, true)
 	if err != nil {
 		return nil, err
 	}
@@ -146,14 +146,14 @@ func RenderGuideSheets(sheets []GuideSheet, progress func(done, total int)) ([]b
 
 // LayoutGuideSheets returns the layout RenderGuideSheets draws (for previews and tests).
 func LayoutGuideSheets(sheets []GuideSheet) (*pdf.Layout, error) {
-	d, err := layoutGuideSheets(sheets, nil)
+	d, err := layoutGuideSheets(sheets, nil, false)
 	if err != nil {
 		return nil, err
 	}
 	return d.Layout(), nil
 }
 
-func layoutGuideSheets(sheets []GuideSheet, progress func(done, total int)) (*pdf.Document, error) {
+func layoutGuideSheets(sheets []GuideSheet, progress func(done, total int), stream bool) (*pdf.Document, error) {
 	for _, s := range sheets {
 		if err := checkExamNumber(s.ExamNumber, "导检单“"+s.Worker.Name+"”"); err != nil {
 			return nil, err
@@ -164,6 +164,7 @@ func layoutGuideSheets(sheets []GuideSheet, progress func(done, total int)) (*pd
 		Margin:      pdf.Margins{Top: m, Right: m, Bottom: m, Left: m},
 		Info:        pdf.Info{Title: "职业健康检查导检单", Creator: "职业健康工作站"},
 		PageNumbers: true,
+		Stream:      stream,
 	})
 	if err != nil {
 		return nil, err

@@ -66,7 +66,7 @@ var (
 // fails with EINVALID. Characters in no bundled font give a complete PDF and a
 // *pdf.MissingGlyphsError, as RenderGuideSheets.
 func RenderTubeLabels(labels []TubeLabel) ([]byte, error) {
-	d, err := layoutTubeLabels(labels)
+	d, err := layoutTubeLabels(labels, true)
 	if err != nil {
 		return nil, err
 	}
@@ -79,18 +79,19 @@ func RenderTubeLabels(labels []TubeLabel) ([]byte, error) {
 
 // LayoutTubeLabels returns the layout RenderTubeLabels draws.
 func LayoutTubeLabels(labels []TubeLabel) (*pdf.Layout, error) {
-	d, err := layoutTubeLabels(labels)
+	d, err := layoutTubeLabels(labels, false)
 	if err != nil {
 		return nil, err
 	}
 	return d.Layout(), nil
 }
 
-func layoutTubeLabels(labels []TubeLabel) (*pdf.Document, error) {
+func layoutTubeLabels(labels []TubeLabel, stream bool) (*pdf.Document, error) {
 	d, err := pdf.New(pdf.Options{
 		Page:   labelSize,
 		Margin: pdf.Margins{Top: labelMargin, Right: labelMargin, Bottom: labelMargin, Left: labelMargin},
 		Info:   pdf.Info{Title: "标本条码", Creator: "职业健康工作站"},
+		Stream: stream,
 	})
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"image"
 	_ "image/jpeg" // photos
 	_ "image/png"
-	"sort"
 	"time"
 )
 
@@ -43,6 +42,10 @@ type Options struct {
 	PageNumbers bool
 	// NumberStyle is the style of the page numbers (Hei 9 pt when zero).
 	NumberStyle Style
+	// Stream draws each section into the PDF as soon as the next one starts and drops its
+	// layout, so a batch of thousands of documents holds one at a time. Layout then returns
+	// only the pages not yet drawn (use it without Stream for goldens). The bytes are the same.
+	Stream bool
 }
 
 // MissingGlyph is a rune that no bundled font has, with the first text it occurred in and
@@ -86,7 +89,10 @@ type Document struct {
 	images  map[string][]byte
 	missing []MissingGlyph
 	seen    map[rune]int
-	numbers bool // page numbers added
+	// numbered is how many pages have their page numbers; r draws pages into gopdf.
+	numbered int
+	r        *renderer
+	err      error // of a streamed render, returned by PDF
 }
 
 // New starts an empty document. The first call in a process parses the bundled fonts.
@@ -140,6 +146,13 @@ func (d *Document) AddPage() {
 // NewSection starts a new page that begins a new section: page numbers restart, and the
 // continuation header set by SetHeader is cleared.
 func (d *Document) NewSection() {
+	if n := len(d.layout.Pages); n > 0 {
+		// The sections so far are complete: their page counts are final.
+		d.number(n)
+		if d.opt.Stream && d.err == nil {
+			d.err = d.render(n)
+		}
+	}
 	d.section++
 	d.header = nil
 	d.AddPage()
@@ -216,42 +229,48 @@ func (d *Document) MissingErr() error {
 	return &MissingGlyphsError{Glyphs: d.Missing()}
 }
 
-// Layout finishes the document (page numbers) and returns its layout.
+// Layout numbers the pages and returns the layout (with Options.Stream, of the pages not
+// drawn yet).
 func (d *Document) Layout() *Layout {
-	d.finish()
-	return &d.layout
+	d.number(len(d.layout.Pages))
+	return &Layout{Pages: d.layout.Pages[d.drawn():]}
 }
 
-// finish adds the page numbers once, now that every section's page count is known.
-func (d *Document) finish() {
-	if d.numbers || !d.opt.PageNumbers {
+func (d *Document) drawn() int {
+	if d.r == nil || !d.opt.Stream {
+		return 0
+	}
+	return d.r.done
+}
+
+// number adds the page numbers "第 N 页 共 M 页" to pages [d.numbered, upTo), which must end
+// on a section boundary (then every section's page count is known).
+func (d *Document) number(upTo int) {
+	if !d.opt.PageNumbers {
+		d.numbered = upTo
 		return
 	}
-	d.numbers = true
-	count := map[int]int{}
-	for _, p := range d.layout.Pages {
-		count[p.section]++
-	}
-	n := map[int]int{}
+	pages := d.layout.Pages
 	keep := d.page
 	st := d.opt.NumberStyle
 	st.Align = Center
-	for _, p := range d.layout.Pages {
-		n[p.section]++
-		d.page = p
-		lh := st.lineHeight()
-		y := float64(p.H) - d.opt.Margin.Bottom/2 - lh/2
-		d.Text(0, y, float64(p.W), fmt.Sprintf("第 %d 页 共 %d 页", n[p.section], count[p.section]), st)
+	for i := d.numbered; i < upTo; {
+		j := i
+		for j < upTo && pages[j].section == pages[i].section {
+			j++
+		}
+		first := i // the section's first page (sections start at a numbered boundary)
+		for first > 0 && pages[first-1].section == pages[i].section {
+			first--
+		}
+		for k := i; k < j; k++ {
+			p := pages[k]
+			d.page = p
+			y := float64(p.H) - d.opt.Margin.Bottom/2 - st.lineHeight()/2
+			d.Text(0, y, float64(p.W), fmt.Sprintf("第 %d 页 共 %d 页", k-first+1, j-first), st)
+		}
+		i = j
 	}
+	d.numbered = upTo
 	d.page = keep
-}
-
-// imageKeys returns the image keys in a fixed order.
-func (d *Document) imageKeys() []string {
-	keys := make([]string, 0, len(d.images))
-	for k := range d.images {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -357,3 +357,33 @@ func TestDocument_Concurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestDocument_Stream checks that drawing sections as they complete gives the same bytes as
+// drawing the whole layout at the end, page numbers included.
+func TestDocument_Stream(t *testing.T) {
+	build := func(stream bool) ([]byte, *pdf.Document) {
+		d := newDoc(t, pdf.Options{Page: pdf.Size{W: 200, H: 160}, Margin: pdf.Margins{Top: 10, Right: 10, Bottom: 20, Left: 10},
+			PageNumbers: true, Stream: stream})
+		for i := 0; i < 3; i++ {
+			d.NewSection()
+			if _, err := d.Code128(10, 10, 1, 20, "25260000"+strconv.Itoa(i)); err != nil {
+				t.Fatal(err)
+			}
+			d.SetY(40)
+			d.Paragraph(strings.Repeat("第"+strconv.Itoa(i+1)+"份文件的正文，", 10*(i+1)), pdf.Style{Face: pdf.Song})
+		}
+		b, err := d.PDF()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b, d
+	}
+	a, _ := build(false)
+	b, d := build(true)
+	if !bytes.Equal(a, b) {
+		t.Error("streamed PDF differs")
+	}
+	if n := len(d.Layout().Pages); n != 0 {
+		t.Errorf("streamed document keeps %d pages of layout", n)
+	}
+}

@@ -11,90 +11,129 @@ import (
 // read. A document with runes no font has still renders (they print as Placeholder); check
 // Missing or MissingErr.
 func (d *Document) PDF() ([]byte, error) {
-	d.finish()
 	if len(d.layout.Pages) == 0 {
 		d.AddPage()
 	}
-	var gp gopdf.GoPdf
-	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: d.opt.Page.W, H: d.opt.Page.H}})
-	if in := d.opt.Info; in != (Info{}) {
-		gp.SetInfo(gopdf.PdfInfo{Title: in.Title, Author: in.Author, Subject: in.Subject,
-			Creator: in.Creator, Producer: in.Producer, CreationDate: in.Created})
+	if d.err != nil {
+		return nil, d.err
 	}
-	added := map[string]bool{}
-	holders := map[string]gopdf.ImageHolder{}
-	curFont, curSize := "", 0.0
+	d.number(len(d.layout.Pages))
+	if err := d.render(len(d.layout.Pages)); err != nil {
+		return nil, err
+	}
+	return d.r.gp.GetBytesPdfReturnErr()
+}
+
+// renderer holds the gopdf document that pages are drawn into, in order.
+type renderer struct {
+	gp      gopdf.GoPdf
+	added   map[string]bool
+	holders map[string]gopdf.ImageHolder
+	curFont string
+	curSize float64
+	done    int // pages drawn
+}
+
+// render draws pages [r.done, upTo) into gopdf. With Options.Stream it then drops their boxes
+// and images: a batch holds one section of layout at a time.
+func (d *Document) render(upTo int) error {
+	if d.r == nil {
+		r := &renderer{added: map[string]bool{}, holders: map[string]gopdf.ImageHolder{}}
+		r.gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: d.opt.Page.W, H: d.opt.Page.H}})
+		if in := d.opt.Info; in != (Info{}) {
+			r.gp.SetInfo(gopdf.PdfInfo{Title: in.Title, Author: in.Author, Subject: in.Subject,
+				Creator: in.Creator, Producer: in.Producer, CreationDate: in.Created})
+		}
+		d.r = r
+	}
+	for ; d.r.done < upTo; d.r.done++ {
+		p := d.layout.Pages[d.r.done]
+		if err := d.renderPage(p); err != nil {
+			return err
+		}
+		if d.opt.Stream {
+			p.Boxes = nil
+		}
+	}
+	if d.opt.Stream {
+		clear(d.images)
+		clear(d.r.holders)
+	}
+	return nil
+}
+
+func (d *Document) renderPage(p *Page) error {
+	r := d.r
+	gp := &r.gp
 	black := RGB{}
-	for _, p := range d.layout.Pages {
-		gp.AddPageWithOption(gopdf.PageOption{PageSize: &gopdf.Rect{W: float64(p.W), H: float64(p.H)}})
-		curFont = "" // fonts are set per content stream
-		for _, b := range p.Boxes {
-			switch b.Kind {
-			case KindText:
-				col := black
-				if b.Color != nil {
-					col = *b.Color
-				}
-				gp.SetTextColor(col.R, col.G, col.B)
-				runs := b.Runs
-				if len(runs) == 0 {
-					runs = []Run{{Font: b.Font, Text: b.Text}}
-				}
-				for _, r := range runs {
-					if !added[r.Font] {
-						if err := gp.AddTTFFontFromFontContainer(r.Font, &d.fonts.container); err != nil {
-							return nil, fmt.Errorf("font %s: %w", r.Font, err)
-						}
-						added[r.Font] = true
+	r.gp.AddPageWithOption(gopdf.PageOption{PageSize: &gopdf.Rect{W: float64(p.W), H: float64(p.H)}})
+	r.curFont = "" // fonts are set per content stream
+	for _, b := range p.Boxes {
+		switch b.Kind {
+		case KindText:
+			col := black
+			if b.Color != nil {
+				col = *b.Color
+			}
+			gp.SetTextColor(col.R, col.G, col.B)
+			runs := b.Runs
+			if len(runs) == 0 {
+				runs = []Run{{Font: b.Font, Text: b.Text}}
+			}
+			for _, run := range runs {
+				if !r.added[run.Font] {
+					if err := gp.AddTTFFontFromFontContainer(run.Font, &d.fonts.container); err != nil {
+						return fmt.Errorf("font %s: %w", run.Font, err)
 					}
-					if r.Font != curFont || float64(b.Size) != curSize {
-						if err := gp.SetFont(r.Font, "", float64(b.Size)); err != nil {
-							return nil, fmt.Errorf("font %s: %w", r.Font, err)
-						}
-						curFont, curSize = r.Font, float64(b.Size)
+					r.added[run.Font] = true
+				}
+				if run.Font != r.curFont || float64(b.Size) != r.curSize {
+					if err := gp.SetFont(run.Font, "", float64(b.Size)); err != nil {
+						return fmt.Errorf("font %s: %w", run.Font, err)
 					}
-					gp.SetXY(float64(b.X+r.X), float64(b.Baseline))
-					if err := gp.Text(r.Text); err != nil {
-						return nil, fmt.Errorf("text %q: %w", r.Text, err)
-					}
+					r.curFont, r.curSize = run.Font, float64(b.Size)
 				}
-			case KindRect:
-				style := ""
-				if b.Stroke > 0 {
-					gp.SetLineWidth(float64(b.Stroke))
-					gp.SetStrokeColor(0, 0, 0)
-					style = "D"
+				gp.SetXY(float64(b.X+run.X), float64(b.Baseline))
+				if err := gp.Text(run.Text); err != nil {
+					return fmt.Errorf("text %q: %w", run.Text, err)
 				}
-				if b.Fill != nil {
-					gp.SetFillColor(b.Fill.R, b.Fill.G, b.Fill.B)
-					style = "F" + style
-				}
-				if style == "" {
-					continue
-				}
-				gp.RectFromUpperLeftWithStyle(float64(b.X), float64(b.Y), float64(b.W), float64(b.H), style)
-				if b.Fill != nil {
-					// gopdf's fill colour also colours the text drawn after it.
-					gp.SetFillColor(0, 0, 0)
-				}
-			case KindLine:
+			}
+		case KindRect:
+			style := ""
+			if b.Stroke > 0 {
 				gp.SetLineWidth(float64(b.Stroke))
 				gp.SetStrokeColor(0, 0, 0)
-				gp.Line(float64(b.X), float64(b.Y), float64(b.X+b.W), float64(b.Y+b.H))
-			case KindImage:
-				h, ok := holders[b.Image]
-				if !ok {
-					var err error
-					if h, err = gopdf.ImageHolderByBytes(d.images[b.Image]); err != nil {
-						return nil, fmt.Errorf("image %s: %w", b.Image, err)
-					}
-					holders[b.Image] = h
+				style = "D"
+			}
+			if b.Fill != nil {
+				gp.SetFillColor(b.Fill.R, b.Fill.G, b.Fill.B)
+				style = "F" + style
+			}
+			if style == "" {
+				continue
+			}
+			gp.RectFromUpperLeftWithStyle(float64(b.X), float64(b.Y), float64(b.W), float64(b.H), style)
+			if b.Fill != nil {
+				// gopdf's fill colour also colours the text drawn after it.
+				gp.SetFillColor(0, 0, 0)
+			}
+		case KindLine:
+			gp.SetLineWidth(float64(b.Stroke))
+			gp.SetStrokeColor(0, 0, 0)
+			gp.Line(float64(b.X), float64(b.Y), float64(b.X+b.W), float64(b.Y+b.H))
+		case KindImage:
+			h, ok := r.holders[b.Image]
+			if !ok {
+				var err error
+				if h, err = gopdf.ImageHolderByBytes(d.images[b.Image]); err != nil {
+					return fmt.Errorf("image %s: %w", b.Image, err)
 				}
-				if err := gp.ImageByHolder(h, float64(b.X), float64(b.Y), &gopdf.Rect{W: float64(b.W), H: float64(b.H)}); err != nil {
-					return nil, fmt.Errorf("image %s: %w", b.Image, err)
-				}
+				r.holders[b.Image] = h
+			}
+			if err := gp.ImageByHolder(h, float64(b.X), float64(b.Y), &gopdf.Rect{W: float64(b.W), H: float64(b.H)}); err != nil {
+				return fmt.Errorf("image %s: %w", b.Image, err)
 			}
 		}
 	}
-	return gp.GetBytesPdfReturnErr()
+	return nil
 }
