@@ -20,11 +20,24 @@ func init() {
 	if r == 0 {
 		return
 	}
-	if f, err := os.OpenFile("CONOUT$", os.O_WRONLY, 0); err == nil {
-		os.Stdout, os.Stderr = f, f
+	// A handle the parent already gave us (cmd's "> out.txt", a pipe) is kept: only missing
+	// ones are pointed at the console.
+	valid := func(std uint32) bool {
+		h, err := syscall.GetStdHandle(std)
+		return err == nil && h != 0 && h != syscall.InvalidHandle
 	}
-	if f, err := os.OpenFile("CONIN$", os.O_RDONLY, 0); err == nil {
-		os.Stdin = f
+	if f, err := os.OpenFile("CONOUT$", os.O_WRONLY, 0); err == nil {
+		if !valid(syscall.STD_OUTPUT_HANDLE) {
+			os.Stdout = f
+		}
+		if !valid(syscall.STD_ERROR_HANDLE) {
+			os.Stderr = f
+		}
+	}
+	if !valid(syscall.STD_INPUT_HANDLE) {
+		if f, err := os.OpenFile("CONIN$", os.O_RDONLY, 0); err == nil {
+			os.Stdin = f
+		}
 	}
 }
 
