@@ -271,3 +271,25 @@ func TestWorker_DuplicateNumberAndRowRemoval(t *testing.T) {
 		t.Errorf("typed values lost after the conflict: %q %q", f.name.Text, f.number.Text)
 	}
 }
+
+func TestWorker_RareCharacterName(t *testing.T) {
+	env := newTestEnv(t)
+	v := newWorkerScreen(env)
+	show(env, v.content())
+	f := v.form
+	// 䶮 is CJK Ext-A, 𪚥 Ext-B; ・ is normalised to the middle dot ·.
+	typeInto(f.name, "刘䶮𪚥・买买提")
+	if f.msgs[fWName].Visible() {
+		t.Fatalf("rare characters rejected: %q", f.msgs[fWName].Text)
+	}
+	typeInto(f.number, idNumber("35012419900307123"))
+	test.Tap(f.saveBtn)
+	if f.current == nil || f.current.Name != "刘䶮𪚥·买买提" {
+		t.Fatalf("stored name %+v; status %q", f.current, f.status.Text)
+	}
+	// Digits are not part of a name.
+	typeInto(f.name, "2")
+	if m := f.msgs[fWName]; !strings.Contains(m.Text, "不允许的字符") {
+		t.Errorf("digit in a name: message %q", m.Text)
+	}
+}
