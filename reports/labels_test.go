@@ -210,3 +210,22 @@ func symbolModules(t *testing.T, data string) string {
 	}
 	return s.String()
 }
+
+// BenchmarkTubeLabels renders the three test labels (three 50×30 mm pages).
+func BenchmarkTubeLabels(b *testing.B) {
+	ls := tubeLabels()
+	if _, err := reports.RenderTubeLabels(ls); err != nil {
+		b.Fatal(err)
+	}
+	var size int
+	cpu := cpuTime()
+	for b.Loop() {
+		out, err := reports.RenderTubeLabels(ls)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(out)
+	}
+	b.ReportMetric(float64(size)/1e3, "KB")
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
