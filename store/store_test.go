@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"occhealth/app"
 	"occhealth/store"
 )
 
