@@ -230,7 +230,7 @@ func (d *Document) MissingErr() error {
 }
 
 // Layout numbers the pages and returns the layout (with Options.Stream, of the pages not
-// drawn yet).
+// drawn yet). Like PDF, it finishes the document: page counts are taken as they stand.
 func (d *Document) Layout() *Layout {
 	d.number(len(d.layout.Pages))
 	return &Layout{Pages: d.layout.Pages[d.drawn():]}
