@@ -391,3 +391,36 @@ func containsText(ss []string, s string) bool {
 	}
 	return false
 }
+
+// TestNewGuideSheet builds a sheet from app records: items grouped by department in order of
+// first appearance, duplicates dropped, age on the exam date, 复查 carried.
+func TestNewGuideSheet(t *testing.T) {
+	in := &app.Institution{Name: "某县人民医院"}
+	w := &app.Worker{Name: "黄丽娟", Sex: app.SexFemale, BirthDate: time.Date(1992, 3, 15, 0, 0, 0, 0, time.Local),
+		IDNumber: "450102199203150028", Phone: "13807710001"}
+	emp := &app.Employer{Name: "广西某某锰业有限公司"}
+	e := &app.Exam{Number: "012600001001", Type: app.ExamPeriodic, Recheck: true,
+		Date: time.Date(2026, 3, 14, 0, 0, 0, 0, time.Local), Workshop: "电解车间", JobName: "电解工",
+		Items: []app.ExamItem{
+			{Name: "血常规", Department: "检验科"},
+			{Name: "内科常规检查", Department: "内科"},
+			{Name: "尿锰", Department: "检验科"},
+			{Name: "血常规", Department: "检验科"},
+			{Name: "问诊"},
+		}}
+	s := reports.NewGuideSheet(in, w, emp, "HT2026-015", e, []string{"锰及其无机化合物"}, nil)
+	var deps []string
+	for _, d := range s.Departments {
+		deps = append(deps, d.Name+":"+strings.Join(d.Items, "、"))
+	}
+	if got, want := strings.Join(deps, "|"), "检验科:血常规、尿锰|内科:内科常规检查|其他:问诊"; got != want {
+		t.Errorf("departments %s, want %s", got, want)
+	}
+	if s.Worker.Age != 33 || s.Worker.Sex != "女" || s.ExamType != "在岗期间" || !s.Recheck ||
+		s.Institution != "某县人民医院" || s.Employer != "广西某某锰业有限公司" || s.Contract != "HT2026-015" {
+		t.Errorf("sheet %+v", s)
+	}
+	if _, err := reports.RenderGuideSheets([]reports.GuideSheet{s}, nil); err != nil {
+		t.Error(err)
+	}
+}
