@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"sync"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
@@ -30,22 +31,25 @@ func cmdGUI(args []string) int {
 	defer a.db.Close()
 	fa := fyneapp.NewWithID("cn.occhealth.workstation")
 	var opened []*archive
-	afterLogin := func(db *archive) func(ctx context.Context) {
-		return func(ctx context.Context) {
+	var mu sync.Mutex
+	current := a // the archive the window shows: the demo one after 创建演示档案
+	opts := ui.StartOptions{
+		Services:    a.svc,
+		ArchivePath: g.db,
+		Workstation: workstation(),
+		// The daily backup of the archive the user logged into, in the background.
+		AfterLogin: func(ctx context.Context) {
+			mu.Lock()
+			db := current.db
+			mu.Unlock()
 			go func() {
-				if info, made, err := db.db.BackupIfDue(ctx); err != nil {
+				if info, made, err := db.BackupIfDue(ctx); err != nil {
 					log.Printf("每日自动备份失败: %v", err)
 				} else if made {
 					log.Printf("每日自动备份: %s", info.Path)
 				}
 			}()
-		}
-	}
-	opts := ui.StartOptions{
-		Services:    a.svc,
-		ArchivePath: g.db,
-		Workstation: workstation(),
-		AfterLogin:  afterLogin(a),
+		},
 	}
 	opts.CreateDemo = func(progress func(done, total int)) (app.Services, string, error) {
 		path := demoPath(g.db)
@@ -53,7 +57,10 @@ func cmdGUI(args []string) int {
 		if err != nil {
 			return app.Services{}, "", err
 		}
+		mu.Lock()
 		opened = append(opened, d)
+		current = d
+		mu.Unlock()
 		return d.svc, path, nil
 	}
 	w := ui.Start(fa, opts)
