@@ -56,6 +56,10 @@ func TestAdminScreens_Navigation(t *testing.T) {
 			t.Fatalf("%s: New returned nil", d.ID)
 		}
 		show(env, o)
+		// The body beside the navigation is about 820 px wide on a 1024×768 screen.
+		if w := o.MinSize().Width; w > 800 {
+			t.Errorf("%s: minimum width %.0f px does not fit a 1024-pixel screen", d.ID, w)
+		}
 		if !markupHas(env.Window, d.Title) {
 			t.Errorf("%s: title %q not on screen", d.ID, d.Title)
 		}

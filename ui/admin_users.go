@@ -133,8 +133,9 @@ func newUserForm(env *Env, changed func()) *userForm {
 	f.password.SetPlaceHolder(fmt.Sprintf("至少 %d 位，含字母和数字", app.MinPasswordLength))
 	f.confirm = widget.NewPasswordEntry()
 	f.confirm.SetPlaceHolder("再输入一次")
-	// The roles as a check list in a grid: ten in one row do not fit a 1024-pixel screen.
-	f.rolesBox = container.NewGridWithColumns(5)
+	// The roles as a check list in a grid of four columns: ten in one row do not fit a
+	// 1024-pixel screen.
+	f.rolesBox = container.NewGridWithColumns(4)
 	for _, r := range app.Roles {
 		c := widget.NewCheck(r.Name(), func(bool) { f.dirty = true })
 		f.roles = append(f.roles, c)
@@ -160,7 +161,7 @@ func newUserForm(env *Env, changed func()) *userForm {
 func (f *userForm) content() fyne.CanvasObject {
 	head := container.NewGridWithColumns(5,
 		widget.NewLabelWithStyle("资格类别", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("执业范围（职业病类别）", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("职业病类别", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabelWithStyle("证书编号", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabelWithStyle("有效期至", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel(""))
