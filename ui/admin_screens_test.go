@@ -50,7 +50,14 @@ func TestAdminScreens_Navigation(t *testing.T) {
 			}
 		}
 	}
+	mine := map[string]bool{}
+	for _, id := range adminScreenIDs {
+		mine[id] = true
+	}
 	for _, d := range got {
+		if !mine[d.ID] {
+			continue // other screens of the group are tested where they are written
+		}
 		o := d.New(env)
 		if o == nil {
 			t.Fatalf("%s: New returned nil", d.ID)
