@@ -375,7 +375,16 @@ func valueCell(d *pdf.Document, x, y, w, h float64, value string) {
 	if value == "" {
 		return
 	}
-	d.FitText(x+guideCellPad, y+(h-guideValue.LineHeight())/2, w-2*guideCellPad, value, guideValue, 6)
+	tw := w - 2*guideCellPad
+	if d.Measure(value, pdf.Style{Face: guideValue.Face, Size: 8}) > tw {
+		// Too long for one readable line (a long employer name): two lines, else shrink.
+		two := pdf.Style{Face: guideValue.Face, Size: 7.5, Leading: 1.2}
+		if lines := d.Wrap(value, tw, two); len(lines) == 2 {
+			d.TextBlock(x+guideCellPad, y+(h-2*two.LineHeight())/2, tw, value, two)
+			return
+		}
+	}
+	d.FitText(x+guideCellPad, y+(h-guideValue.LineHeight())/2, tw, value, guideValue, 5)
 }
 
 func photoCell(d *pdf.Document, x, y, w, h float64, photo []byte) error {
