@@ -1,23 +1,73 @@
 package ui
 
 import (
+	"context"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/xuri/excelize/v2"
 
 	"occhealth/app"
+	"occhealth/app/rules"
+	"occhealth/assets"
 	"occhealth/reports"
+	"occhealth/store"
+	"occhealth/store/bolt"
 )
 
-// newIntakeEnv is newTestEnv with the documents main wires (roster reading, PDFs).
+// newIntakeEnv is newTestEnv wired as main wires the archive for intake: the real GBZ 188
+// rule table and roster warning thresholds from assets, and the documents of package reports
+// (roster reading, guide sheets, labels, rule workbooks).
 func newIntakeEnv(t *testing.T) *Env {
 	t.Helper()
-	env := newTestEnv(t)
-	env.Services.Documents = reports.Documents{}
-	return env
+	newTestApp(t)
+	set := testCatalogs(t)
+	table, err := rules.Load(assets.Rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := fs.ReadFile(assets.Rules, "rules/intake_warnings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	warn, err := app.LoadIntakeWarnings(wb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "archive.db")
+	db, err := bolt.Open(path, bolt.Options{Keys: store.NewMemoryKeyRing(testNow), Codes: set, FastPasswords: true, Now: testClock,
+		BackupDir: filepath.Join(t.TempDir(), "backups"), Planner: table, IntakeWarnings: warn})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	svc := db.Services(set)
+	svc.Documents = reports.Documents{}
+	ctx := app.NewContextWithWorkstation(context.Background(), "测试机")
+	if _, err := svc.Setup.Initialize(ctx, testSetup()); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	u, err := svc.Auth.Login(ctx, testAdmin, testPassword)
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	ctx = app.NewContextWithUser(ctx, u)
+	inst, err := svc.Institution.Institution(ctx)
+	if err != nil {
+		t.Fatalf("institution: %v", err)
+	}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 760))
+	return &Env{Services: svc, Window: w, User: u, Institution: inst, Ctx: ctx, ArchivePath: path}
 }
 
 // addContract files an open contract for emp with 矽尘 and 噪声, in-service exams.

@@ -1,0 +1,487 @@
+package ui
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"occhealth/app"
+	"occhealth/app/catalog"
+)
+
+func init() {
+	registerScreen(ScreenDef{
+		ID: "register", Group: "体检", Title: "体检登记", Order: 20,
+		Kinds:  []app.InstitutionKind{app.KindExam},
+		Action: "ExamService.Register",
+		New:    func(env *Env) fyne.CanvasObject { return newExamRegScreen(env).content() },
+	})
+}
+
+const noContract = "（个人体检，不属于体检任务）"
+
+// examRegScreen registers one worker for an exam: who, for which employer and contract,
+// which type and hazards, on which day, with which packages; it shows the items the rule
+// table plans as they are chosen, and after registration the exam number with its guide
+// sheet and labels.
+type examRegScreen struct {
+	env  *Env
+	cats *catalog.Set
+
+	worker    *picker
+	current   *app.Worker
+	info      *widget.Label
+	employer  *picker
+	contract  *widget.Select
+	contracts map[string]*app.Contract
+	examType  *widget.Select
+	recheck   *widget.Check
+	previous  *widget.Select
+	earlier   map[string]*app.Exam
+	hazards   *hazardMulti
+	date      *widget.Entry
+	packages  *widget.CheckGroup
+	pkgIDs    map[string]int64
+	pkgGroups map[int64][]app.PackageGroup
+
+	plan, planNotes *widget.Label
+	msg             *widget.Label
+	registerBtn     *widget.Button
+
+	number            *canvas.Text
+	done              *widget.Label
+	resultBox         *fyne.Container
+	guideBtn, tubeBtn *widget.Button
+	last              *app.Exam
+	job               *printJob
+	pdfHook           func([]byte)
+	loading           bool
+}
+
+func newExamRegScreen(env *Env) *examRegScreen {
+	v := &examRegScreen{env: env, cats: catalogsOf(env.Services), contracts: map[string]*app.Contract{}, earlier: map[string]*app.Exam{}}
+	v.worker = newPicker("证件号、后 6 位、姓名或拼音首字母", workerSearch(env))
+	v.worker.OnChanged = func() {
+		if it, ok := v.worker.Selected(); ok {
+			id, _ := strconv.ParseInt(it.Key, 10, 64)
+			if v.current == nil || v.current.ID != id {
+				v.loadWorker(id)
+			}
+		} else if v.current != nil {
+			v.loadWorker(0)
+		}
+	}
+	v.info = widget.NewLabel("")
+	v.info.Wrapping = fyne.TextWrapWord
+	v.employer = newPicker("单位名称或拼音首字母", employerSearch(env))
+	v.employer.OnChanged = func() { v.loadContracts(); v.refresh() }
+	v.contract = widget.NewSelect(nil, func(s string) { v.contractChosen() })
+	v.examType = widget.NewSelect(examTypeLabels(), func(string) { v.refresh() })
+	v.examType.PlaceHolder = "请选择"
+	v.recheck = widget.NewCheck("复查", func(bool) { v.showPrevious(); v.refresh() })
+	v.previous = widget.NewSelect(nil, func(string) { v.refresh() })
+	v.previous.PlaceHolder = "被复查的上次体检"
+	v.hazards = newHazardMulti(v.cats)
+	v.hazards.OnChanged = v.refresh
+	v.date = widget.NewEntry()
+	v.date.SetPlaceHolder("年-月-日")
+	v.date.OnChanged = func(string) { v.refresh() }
+	v.packages = widget.NewCheckGroup(nil, func([]string) { v.refresh() })
+	v.plan = widget.NewLabel("")
+	v.plan.Wrapping = fyne.TextWrapWord
+	v.planNotes = widget.NewLabel("")
+	v.planNotes.Wrapping = fyne.TextWrapWord
+	v.planNotes.Importance = widget.WarningImportance
+	v.msg = newMsg()
+	v.registerBtn = widget.NewButton("登记（Ctrl+S）", v.register)
+	v.registerBtn.Importance = widget.HighImportance
+	v.number = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
+	v.number.TextSize = 40
+	v.number.TextStyle.Monospace = true
+	v.done = widget.NewLabel("")
+	v.done.Wrapping = fyne.TextWrapWord
+	v.guideBtn = widget.NewButton("打印导检单", func() { v.print(false) })
+	v.tubeBtn = widget.NewButton("打印条码", func() { v.print(true) })
+	next := widget.NewButton("登记下一位", v.clear)
+	v.resultBox = container.NewVBox(widget.NewSeparator(), widget.NewLabel("体检号"), v.number, v.done,
+		container.NewHBox(v.guideBtn, v.tubeBtn, next))
+	v.loadPackages()
+	env.setActions(v.register, v.clear)
+	env.Focus = v.worker.entry
+	v.clear()
+	return v
+}
+
+func (v *examRegScreen) content() fyne.CanvasObject {
+	form := formGrid(
+		formRow{"劳动者", container.NewVBox(v.worker.content(), v.info), nil},
+		formRow{"用人单位", v.employer.content(), nil},
+		formRow{"体检任务", v.contract, nil},
+		formRow{"体检类型", container.NewHBox(v.examType, v.recheck, v.previous), nil},
+		formRow{"危害因素", v.hazards.content(), nil},
+		formRow{"体检日期", withWidth(160, v.date), nil},
+		formRow{"套餐", v.packages, nil},
+	)
+	left := container.NewVScroll(container.NewPadded(container.NewVBox(form, v.msg,
+		container.NewHBox(v.registerBtn), v.resultBox)))
+	right := container.NewBorder(heading("体检项目（按科室）"), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(v.planNotes, v.plan)))
+	split := container.NewHSplit(container.NewBorder(heading("体检登记"), nil, nil, nil, left), right)
+	split.Offset = 0.58
+	return split
+}
+
+// workerSearch finds workers as the worker screen's search box does (ID number, its last 6,
+// phone, name, pinyin initials), first 30 matches.
+func workerSearch(env *Env) func(string) []pickItem {
+	return func(q string) []pickItem {
+		ids, err := env.Services.Workers.SearchWorkers(env.Ctx, app.WorkerSearch{Query: strings.TrimSpace(q)})
+		if err != nil || len(ids) == 0 {
+			return nil
+		}
+		ids = ids[:min(len(ids), 30)]
+		ws, err := env.Services.Workers.WorkersByIDs(env.Ctx, ids)
+		if err != nil {
+			return nil
+		}
+		out := make([]pickItem, 0, len(ws))
+		for _, w := range ws {
+			out = append(out, pickItem{Key: strconv.FormatInt(w.ID, 10), Label: w.Name + "　" + workerSummary(w), Text: w.Name})
+		}
+		return out
+	}
+}
+
+// clear empties the form for the next worker.
+func (v *examRegScreen) clear() {
+	v.loading = true
+	v.worker.setText("")
+	v.current = nil
+	v.info.SetText("")
+	v.employer.setText("")
+	v.hazards.set(nil)
+	v.examType.ClearSelected()
+	v.recheck.SetChecked(false)
+	v.date.SetText(formatDate(v.env.Now()))
+	v.packages.SetSelected(nil)
+	v.loading = false
+	v.last = nil
+	v.resultBox.Hide()
+	setMsg(v.msg, "")
+	v.loadContracts()
+	v.showPrevious()
+	v.refresh()
+	focusIfShown(v.worker.entry)
+}
+
+// loadWorker takes the worker with id (0: none) and defaults the employer, hazards and the
+// earlier exams from their archive.
+func (v *examRegScreen) loadWorker(id int64) {
+	v.current = nil
+	v.info.SetText("")
+	v.earlier = map[string]*app.Exam{}
+	v.previous.Options = nil
+	v.previous.ClearSelected()
+	if id != 0 {
+		w, err := v.env.Services.Workers.FindWorkerByID(v.env.Ctx, id)
+		if err != nil {
+			showError(v.env.Window, err)
+			return
+		}
+		v.current = w
+		v.info.SetText(workerSummary(w))
+		v.loading = true
+		if emp := currentEmployer(w); emp != 0 {
+			v.employer.setSelected(employerItem(v.env, emp))
+		}
+		var hz []string
+		for _, x := range w.Exposures {
+			if x.End.IsZero() && x.HazardCode != "" {
+				hz = append(hz, x.HazardCode)
+			}
+		}
+		v.hazards.set(hz)
+		v.loading = false
+		if exams, _, err := v.env.Services.Exams.FindExams(v.env.Ctx, app.ExamFilter{WorkerID: id, Limit: 50}); err == nil {
+			for _, e := range exams {
+				l := e.Number + "　" + formatDate(e.Date) + "　" + e.Type.Name() + "　" + e.State.Name()
+				v.earlier[l] = e
+				v.previous.Options = append(v.previous.Options, l)
+			}
+		}
+	}
+	v.previous.Refresh()
+	v.loadContracts()
+	v.showPrevious()
+	v.refresh()
+}
+
+// currentEmployer is the employer of the worker's current job (the latest without an end).
+func currentEmployer(w *app.Worker) int64 {
+	var best *app.WorkPeriod
+	for i := range w.WorkHistory {
+		p := &w.WorkHistory[i]
+		if p.End.IsZero() && (best == nil || p.Start.After(best.Start)) {
+			best = p
+		}
+	}
+	if best == nil {
+		return 0
+	}
+	return best.EmployerID
+}
+
+func (v *examRegScreen) employerID() int64 {
+	if it, ok := v.employer.Selected(); ok {
+		id, _ := strconv.ParseInt(it.Key, 10, 64)
+		return id
+	}
+	return 0
+}
+
+// loadContracts offers the open contracts of the chosen employer.
+func (v *examRegScreen) loadContracts() {
+	v.contracts = map[string]*app.Contract{}
+	opts := []string{noContract}
+	if emp := v.employerID(); emp != 0 {
+		if cs, _, err := v.env.Services.Contracts.FindContracts(v.env.Ctx, app.ContractFilter{EmployerID: emp, OpenOnly: true}); err == nil {
+			for _, c := range cs {
+				l := c.Number
+				if c.Title != "" {
+					l += "　" + c.Title
+				}
+				v.contracts[l] = c
+				opts = append(opts, l)
+			}
+		}
+	}
+	v.contract.Options = opts
+	if len(opts) == 2 {
+		v.contract.SetSelected(opts[1]) // the one open round of this employer
+	} else {
+		v.contract.SetSelected(noContract)
+	}
+}
+
+// contractChosen defaults the exam type from the contract.
+func (v *examRegScreen) contractChosen() {
+	if c := v.contracts[v.contract.Selected]; c != nil && len(c.ExamTypes) > 0 && v.examType.Selected == "" {
+		v.examType.SetSelected(examTypeLabel(app.ExamType(c.ExamTypes[0])))
+	}
+	v.refresh()
+}
+
+func (v *examRegScreen) showPrevious() {
+	if v.recheck.Checked {
+		v.previous.Show()
+		if len(v.previous.Options) == 0 {
+			v.previous.PlaceHolder = "此人没有以前的体检"
+		} else {
+			v.previous.PlaceHolder = "被复查的上次体检"
+		}
+		v.previous.Refresh()
+	} else {
+		v.previous.Hide()
+	}
+}
+
+// loadPackages offers the active packages.
+func (v *examRegScreen) loadPackages() {
+	v.pkgIDs = map[string]int64{}
+	v.pkgGroups = map[int64][]app.PackageGroup{}
+	var opts []string
+	if ps, err := v.env.Services.Packages.FindPackages(v.env.Ctx, false); err == nil {
+		for _, p := range ps {
+			l := p.Name + "（" + formatFen(p.TotalFen()) + " 元）"
+			v.pkgIDs[l] = p.ID
+			v.pkgGroups[p.ID] = p.Groups
+			opts = append(opts, l)
+		}
+	}
+	v.packages.Options = opts
+	v.packages.Refresh()
+}
+
+// registration collects the form.
+func (v *examRegScreen) registration() (app.Registration, error) {
+	r := app.Registration{Type: examTypeOf(v.examType.Selected), Recheck: v.recheck.Checked, Hazards: v.hazards.Codes()}
+	if v.current != nil {
+		r.WorkerID = v.current.ID
+	}
+	r.EmployerID = v.employerID()
+	if c := v.contracts[v.contract.Selected]; c != nil {
+		r.ContractID = c.ID
+	}
+	if e := v.earlier[v.previous.Selected]; e != nil && r.Recheck {
+		r.PreviousExamID = e.ID
+	}
+	for _, s := range v.packages.Selected {
+		r.PackageIDs = append(r.PackageIDs, v.pkgIDs[s])
+	}
+	d, err := parseDate(v.date.Text)
+	r.Date = d
+	if v.current != nil {
+		for _, p := range v.current.WorkHistory {
+			if p.End.IsZero() && p.EmployerID == r.EmployerID {
+				r.Workshop, r.JobCode, r.JobName = p.Workshop, p.JobCode, p.JobName
+			}
+		}
+	}
+	return r, err
+}
+
+// refresh shows the items the rule table plans for the form as it stands.
+func (v *examRegScreen) refresh() {
+	if v.loading || v.plan == nil {
+		return
+	}
+	r, err := v.registration()
+	if err != nil || r.Date.IsZero() || !r.Type.Valid() || len(r.Hazards) == 0 {
+		v.plan.SetText("选择体检类型、危害因素和体检日期后，这里列出按 GBZ 188 应检的项目。")
+		v.planNotes.SetText("")
+		v.planNotes.Hide()
+		return
+	}
+	edition := v.cats.GBZ188Edition(r.Date)
+	if edition == "" {
+		edition = "2025"
+		if r.Date.Before(gbz2025Start) {
+			edition = "2014"
+		}
+	}
+	items, notes := v.planItems(r, edition)
+	v.plan.SetText("依据 GBZ 188-" + edition + "（按体检日期）\n\n" + planText(items))
+	if len(notes) > 0 {
+		v.planNotes.SetText(strings.Join(notes, "\n"))
+		v.planNotes.Show()
+	} else {
+		v.planNotes.SetText("")
+		v.planNotes.Hide()
+	}
+}
+
+// planItems unites the rule table's items with the chosen packages' groups, as registration
+// does.
+func (v *examRegScreen) planItems(r app.Registration, edition string) ([]app.ExamItem, []string) {
+	var items []app.ExamItem
+	var notes []string
+	if pl := v.env.Services.Planner; pl != nil {
+		items, notes = pl.PlanItems(r.Hazards, r.Type, edition)
+	} else {
+		notes = append(notes, "未加载 GBZ 188 规则表，请手工添加体检项目")
+	}
+	have := map[string]bool{}
+	for _, it := range items {
+		have[it.GroupCode] = true
+	}
+	for _, pid := range r.PackageIDs {
+		for _, g := range v.pkgGroups[pid] {
+			if have[g.GroupCode] {
+				continue
+			}
+			have[g.GroupCode] = true
+			it := app.ExamItem{GroupCode: g.GroupCode, Name: g.GroupCode, Source: "package"}
+			if pl := v.env.Services.Planner; pl != nil {
+				if gi, ok := pl.Group(g.GroupCode); ok {
+					it.Name, it.Department = gi.Name, gi.Department
+				}
+			}
+			items = append(items, it)
+		}
+	}
+	return items, notes
+}
+
+// planText lists items by department in the order they come: "检验科：血常规、尿常规".
+func planText(items []app.ExamItem) string {
+	if len(items) == 0 {
+		return "（规则表没有列出项目）"
+	}
+	var depts []string
+	by := map[string][]string{}
+	for _, it := range items {
+		d := it.Department
+		if d == "" {
+			d = "其他"
+		}
+		if _, ok := by[d]; !ok {
+			depts = append(depts, d)
+		}
+		name := it.Name
+		switch {
+		case it.Source == "package":
+			name += "（套餐）"
+		case !it.Required:
+			name += "（选检）"
+		}
+		by[d] = append(by[d], name)
+	}
+	var b strings.Builder
+	for _, d := range depts {
+		b.WriteString(d + "：" + strings.Join(by[d], "、") + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// register registers the exam and shows its number.
+func (v *examRegScreen) register() {
+	r, err := v.registration()
+	if err != nil {
+		setMsg(v.msg, "体检日期："+fieldMessage(err))
+		return
+	}
+	if v.worker.Text() != "" && v.current == nil {
+		setMsg(v.msg, "劳动者：请从列表中选择（新的劳动者先在“劳动者”中建档）")
+		return
+	}
+	if err := r.Validate(); err != nil {
+		setMsg(v.msg, joinProblems(err))
+		return
+	}
+	e, err := v.env.Services.Exams.Register(v.env.Ctx, r)
+	if err != nil {
+		setMsg(v.msg, app.ErrorMessage(err))
+		showError(v.env.Window, err)
+		return
+	}
+	setMsg(v.msg, "")
+	v.last = e
+	v.number.Text = e.Number
+	v.number.Refresh()
+	text := v.current.Name + "　" + e.Type.Name() + recheckMark(e) + "　" + formatDate(e.Date) + "　共 " + strconv.Itoa(len(e.Items)) + " 项"
+	if len(e.PlanNotes) > 0 {
+		text += "\n请注意：" + strings.Join(e.PlanNotes, "；")
+	}
+	v.done.SetText(text)
+	v.resultBox.Show()
+}
+
+// joinProblems lists the field problems of a validation error, sorted.
+func joinProblems(err error) string {
+	var lines []string
+	for f, m := range fieldProblems(err) {
+		if f != "" {
+			m = f + "：" + m
+		}
+		lines = append(lines, m)
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "；")
+}
+
+// print prints the guide sheet or labels of the exam just registered.
+func (v *examRegScreen) print(labels bool) {
+	if v.last != nil {
+		v.job = printExams(v.env, []*app.Exam{v.last}, labels, "体检"+v.last.Number, v.pdfHook)
+	}
+}
+
+// gbz2025Start is when GBZ 188-2025 takes over, used only when the catalogs do not say.
+var gbz2025Start = time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)

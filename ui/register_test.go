@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"occhealth/app"
+)
+
+func TestRegister_OneWorker(t *testing.T) {
+	env := newIntakeEnv(t)
+	emp := addEmployer(t, env, "闽清示例水泥有限公司", validCreditCode)
+	c := addContract(t, env, emp, "2026-030")
+	start := time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)
+	w := &app.Worker{Name: "张三", DocType: app.DocResidentID, IDNumber: idNumber("35012419800101001"),
+		WorkHistory: []app.WorkPeriod{{EmployerID: emp.ID, Workshop: "破碎车间", JobName: "破碎工", Start: start}},
+		Exposures:   []app.Exposure{{HazardCode: "1038", Start: start}}}
+	if err := env.Services.Workers.CreateWorker(env.Ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	pkg := &app.ExamPackage{Name: "加做肝功能", Active: true, Groups: []app.PackageGroup{{GroupCode: "G0101", PriceFen: 2000}}}
+	if err := env.Services.Packages.CreatePackage(env.Ctx, pkg); err != nil {
+		t.Fatal(err)
+	}
+
+	v := newExamRegScreen(env)
+	show(env, v.content())
+	pick(t, v.worker, "zs") // pinyin initials, as in the worker search box
+	if v.current == nil || v.current.ID != w.ID {
+		t.Fatal("worker not taken")
+	}
+	if v.employer.Text() != emp.Name || strings.Join(v.hazards.Codes(), ",") != "1038" {
+		t.Errorf("defaults: employer %q hazards %v", v.employer.Text(), v.hazards.Codes())
+	}
+	if !strings.HasPrefix(v.contract.Selected, c.Number) {
+		t.Errorf("contract default %q", v.contract.Selected)
+	}
+	if v.examType.Selected != examTypeLabel(app.ExamPeriodic) {
+		t.Errorf("exam type default %q", v.examType.Selected)
+	}
+	if !strings.Contains(v.plan.Text, "GBZ 188-2025") || !strings.Contains(v.plan.Text, "：") {
+		t.Errorf("plan %q", v.plan.Text)
+	}
+	v.packages.SetSelected([]string{v.packages.Options[0]})
+
+	// 复查 without the earlier exam is refused before the service is asked.
+	v.recheck.SetChecked(true)
+	test.Tap(v.registerBtn)
+	if !strings.Contains(v.msg.Text, "复查") {
+		t.Errorf("recheck without an earlier exam: %q", v.msg.Text)
+	}
+	v.recheck.SetChecked(false)
+
+	test.Tap(v.registerBtn)
+	if v.last == nil {
+		t.Fatalf("not registered: %q", v.msg.Text)
+	}
+	if v.number.Text != v.last.Number || !v.resultBox.Visible() || !markupHas(env.Window, v.last.Number) {
+		t.Errorf("exam number not shown: %q", v.number.Text)
+	}
+	e, err := env.Services.Exams.FindExamByNumber(env.Ctx, v.last.Number)
+	if err != nil || e.ContractID != c.ID || e.Type != app.ExamPeriodic || e.Edition != "2025" || len(e.PackageIDs) != 1 || e.Workshop != "破碎车间" {
+		t.Fatalf("stored exam %+v, %v", e, err)
+	}
+
+	// The guide sheet and the labels render as PDFs.
+	var pdf []byte
+	v.pdfHook = func(b []byte) { pdf = b }
+	test.Tap(v.guideBtn)
+	v.job.wait()
+	if !strings.HasPrefix(string(pdf), "%PDF") {
+		t.Fatalf("guide sheet: %.20q", pdf)
+	}
+	pdf = nil
+	test.Tap(v.tubeBtn)
+	v.job.wait()
+	if !strings.HasPrefix(string(pdf), "%PDF") {
+		t.Fatalf("labels: %.20q", pdf)
+	}
+
+	// 登记下一位, then a 复查 of the first exam.
+	v.clear()
+	if v.resultBox.Visible() || v.current != nil {
+		t.Error("登记下一位 kept the last worker")
+	}
+	pick(t, v.worker, idNumber("35012419800101001"))
+	v.recheck.SetChecked(true)
+	if len(v.previous.Options) != 1 {
+		t.Fatalf("earlier exams: %v", v.previous.Options)
+	}
+	v.previous.SetSelected(v.previous.Options[0])
+	test.Tap(v.registerBtn)
+	if v.last == nil || !v.last.Recheck || v.last.PreviousExamID != e.ID {
+		t.Fatalf("recheck: %+v %q", v.last, v.msg.Text)
+	}
+}
+
+func TestRegister_PlanNotesAndRefusals(t *testing.T) {
+	env := newIntakeEnv(t)
+	emp := addEmployer(t, env, "闽清示例水泥有限公司", validCreditCode)
+	w := &app.Worker{Name: "李四", DocType: app.DocResidentID, IDNumber: idNumber("35012419800101002")}
+	if err := env.Services.Workers.CreateWorker(env.Ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	v := newExamRegScreen(env)
+	show(env, v.content())
+	pick(t, v.worker, "李四")
+	pick(t, v.employer, "闽清示例")
+	if v.contract.Selected != noContract {
+		t.Errorf("contract %q for an employer without open rounds", v.contract.Selected)
+	}
+	v.examType.SetSelected(examTypeLabel(app.ExamPreEmployment))
+	pick(t, v.hazards.pick, "4003") // 生物因素: the institution has not filed it
+	test.Tap(v.registerBtn)
+	if v.last != nil || !strings.Contains(v.msg.Text, "生物因素") {
+		t.Errorf("unfiled hazard: %q", v.msg.Text)
+	}
+	closeDialogs(env.Window)
+	_ = emp
+}
