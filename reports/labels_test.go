@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -95,14 +96,12 @@ func TestRenderTubeLabels_Refuses(t *testing.T) {
 	}
 }
 
-// TestRenderTubeLabels_Bars renders the labels at the 203 dpi of a thermal printer (skipped
-// without pdftoppm) and reads the bars back along a row through the symbol: every bar and
-// space must be a whole number of 2-dot modules, and the modules must be exactly those of the
-// Code128 symbol of the exam number.
+// TestRenderTubeLabels_Bars renders the labels at the 203 dpi of a thermal printer, with
+// poppler and with Ghostscript (each skipped when missing; CUPS filters use one or the
+// other), and reads the bars back along a row through the symbol: every bar and space must
+// be a whole number of 2-dot modules, and the modules must be exactly those of the Code128
+// symbol of the exam number.
 func TestRenderTubeLabels_Bars(t *testing.T) {
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm not installed (Debian poppler-utils)")
-	}
 	labels := tubeLabels()
 	b, err := reports.RenderTubeLabels(labels)
 	if err != nil {
@@ -114,29 +113,45 @@ func TestRenderTubeLabels_Bars(t *testing.T) {
 	if err := os.WriteFile(f, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("pdftoppm", "-r", "203", "-gray", "-png", f, filepath.Join(dir, "label")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	renderers := []struct {
+		name string
+		args []string
+		glob string
+	}{
+		{"pdftoppm", []string{"-r", "203", "-gray", "-png", f, filepath.Join(dir, "poppler")}, "poppler*.png"},
+		{"gs", []string{"-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray", "-r203",
+			"-sOutputFile=" + filepath.Join(dir, "gs-%d.png"), f}, "gs-*.png"},
 	}
-	pngs, _ := filepath.Glob(filepath.Join(dir, "label*.png"))
-	if len(pngs) != len(labels) {
-		t.Fatalf("%d pages rendered, want %d", len(pngs), len(labels))
-	}
-	for i, p := range pngs {
-		img := readPNG(t, p)
-		if w := img.Bounds().Dx(); w < 399 || w > 401 {
-			t.Errorf("label %d is %d dots wide at 203 dpi, want 400", i+1, w)
-		}
-		// Row through the middle of the bars: 1.5 mm margin, the name line, half the bars.
-		row := int((pdf.MM(1.5) + 12*1.2 + pdf.MM(5)) * 203 / 72)
-		got, ok := modulesOnRow(img, row, 2)
-		if !ok {
-			t.Errorf("label %d: bars are not whole 2-dot modules on row %d: %s", i+1, row, got)
-			continue
-		}
-		want := symbolModules(t, labels[i].ExamNumber)
-		if got != want {
-			t.Errorf("label %d: bars read back\n%s\nwant\n%s", i+1, got, want)
-		}
+	for _, rd := range renderers {
+		t.Run(rd.name, func(t *testing.T) {
+			if _, err := exec.LookPath(rd.name); err != nil {
+				t.Skipf("%s not installed", rd.name)
+			}
+			if out, err := exec.Command(rd.name, rd.args...).CombinedOutput(); err != nil {
+				t.Fatalf("%s: %v\n%s", rd.name, err, out)
+			}
+			pngs, _ := filepath.Glob(filepath.Join(dir, rd.glob))
+			sort.Strings(pngs)
+			if len(pngs) != len(labels) {
+				t.Fatalf("%d pages rendered, want %d", len(pngs), len(labels))
+			}
+			for i, p := range pngs {
+				img := readPNG(t, p)
+				if w := img.Bounds().Dx(); w < 399 || w > 401 {
+					t.Errorf("label %d is %d dots wide at 203 dpi, want 400", i+1, w)
+				}
+				// Row through the middle of the bars: 1.5 mm margin, the name line, half the bars.
+				row := int((pdf.MM(1.5) + 12*1.2 + pdf.MM(5)) * 203 / 72)
+				got, ok := modulesOnRow(img, row, 2)
+				if !ok {
+					t.Errorf("label %d: bars are not whole 2-dot modules on row %d: %s", i+1, row, got)
+					continue
+				}
+				if want := symbolModules(t, labels[i].ExamNumber); got != want {
+					t.Errorf("label %d: bars read back\n%s\nwant\n%s", i+1, got, want)
+				}
+			}
+		})
 	}
 }
 
