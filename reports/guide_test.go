@@ -256,6 +256,15 @@ func TestRenderGuideSheets_Poppler(t *testing.T) {
 	if fi, err := os.Stat(pngs[0]); err != nil || fi.Size() < 10000 {
 		t.Errorf("page image %v suspiciously small", fi)
 	}
+	// The Code128 at the top right, at 300 dpi: bars of whole 4-dot modules, as printed.
+	if out, err := exec.Command("pdftoppm", "-r", "300", "-gray", "-png", "-y", "0", "-H", "400", f, filepath.Join(dir, "hi")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	hi := readPNG(t, filepath.Join(dir, "hi-1.png"))
+	row := int((pdf.MM(15) + 17) * 300 / 72)
+	if got, ok := modulesOnRowFrom(hi, row, hi.Bounds().Dx()/2, 4); !ok || got != symbolModules(t, s.ExamNumber) {
+		t.Errorf("guide sheet bars at 300 dpi (whole modules %v):\n%s\nwant\n%s", ok, got, symbolModules(t, s.ExamNumber))
+	}
 	out, err := exec.Command("pdftotext", "-layout", f, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)

@@ -173,7 +173,13 @@ func readPNG(t *testing.T, path string) image.Image {
 // modules of the given width ("1" bar, "0" space). ok is false when a run is not a whole
 // number of modules.
 func modulesOnRow(img image.Image, y, dots int) (string, bool) {
+	return modulesOnRowFrom(img, y, img.Bounds().Min.X, dots)
+}
+
+// modulesOnRowFrom is modulesOnRow right of x0.
+func modulesOnRowFrom(img image.Image, y, x0, dots int) (string, bool) {
 	b := img.Bounds()
+	b.Min.X = x0
 	dark := func(x int) bool {
 		r, _, _, _ := img.At(x, y).RGBA()
 		return r < 0x8000
