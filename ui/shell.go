@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -189,7 +190,7 @@ func (sh *shell) show() {
 	w.SetContent(container.NewBorder(sh.topBar(), nil, nil, nil,
 		container.NewHSplit(sh.nav, sh.body)))
 	if split, ok := w.Content().(*fyne.Container).Objects[0].(*container.Split); ok {
-		split.Offset = 0.15
+		split.Offset = 0.17
 	}
 	if len(sh.defs) > 0 {
 		sh.nav.Select(sh.defs[0].ID)
@@ -235,14 +236,23 @@ func (sh *shell) topBar() fyne.CanvasObject {
 	if sh.env.Institution != nil {
 		inst = sh.env.Institution.Name
 	}
-	who := widget.NewLabel(u.Name + "（" + strings.Join(roles, "、") + "）")
+	// A user with many roles (the demo administrator holds all ten) must not push the
+	// buttons off a 1024-pixel screen: name three roles, count the rest, and let the label
+	// shrink with an ellipsis.
+	roleText := strings.Join(roles, "、")
+	if len(roles) > 3 {
+		roleText = strings.Join(roles[:3], "、") + fmt.Sprintf("等 %d 个角色", len(roles))
+	}
+	who := widget.NewLabel(u.Name + "（" + roleText + "）")
+	who.Truncation = fyne.TextTruncateEllipsis
+	who.Alignment = fyne.TextAlignTrailing
 	change := widget.NewButton("修改密码", func() { sh.changePassword() })
 	logout := widget.NewButton("退出登录", sh.logout)
 	left := widget.NewLabelWithStyle(inst, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	if sh.s.status.Demo {
 		left.SetText(inst + " [演示数据]")
 	}
-	return container.NewVBox(container.NewBorder(nil, nil, left, container.NewHBox(who, change, logout)), widget.NewSeparator())
+	return container.NewVBox(container.NewBorder(nil, nil, left, container.NewHBox(change, logout), who), widget.NewSeparator())
 }
 
 func (sh *shell) menu() *fyne.MainMenu {

@@ -60,7 +60,7 @@ func start(a fyne.App, opts StartOptions) *starter {
 	a.SetIcon(appIcon)
 	w := a.NewWindow(AppTitle)
 	w.SetIcon(appIcon)
-	w.Resize(fyne.NewSize(1280, 760))
+	w.Resize(fyne.NewSize(1000, 680)) // fits 1024×768, and 1366×768 with the Windows taskbar
 	s := &starter{app: a, win: w, opts: opts}
 	s.showEntry()
 	return s
