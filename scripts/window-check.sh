@@ -68,7 +68,7 @@ if [ "${1:-}" = "--inner" ]; then
 	# but a user's small laptop screen shows the same cut-off.
 	eval "$(xdotool getwindowgeometry --shell "$wid" 2>/dev/null | grep -E '^(WIDTH|HEIGHT)=[0-9]+$')"
 	if [ "${WIDTH:-0}" -gt "${size%x*}" ] || [ "${HEIGHT:-0}" -gt "${size#*x}" ]; then
-		echo "window-check: WARNING [$size]: the window is ${WIDTH}x${HEIGHT}, larger than the ${size} screen: part of it is off screen" >&2
+		fail_inner "the window is ${WIDTH}x${HEIGHT}, larger than the ${size} screen: part of it would be off screen"
 	fi
 	case "$name" in
 	*"$DEMO_MARK"*) ;;
