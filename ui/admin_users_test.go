@@ -138,6 +138,18 @@ func TestAdminUsers_CreateEditDisableReset(t *testing.T) {
 	}
 	closeDialogs(w)
 
+	// Nor take away their own 管理员 role.
+	f.dirty = false
+	v.list.Select(0)
+	adminTapCheck(t, w, "登记员")
+	adminTapCheck(t, w, "管理员")
+	adminTapButton(t, w, "保存（Ctrl+S）")
+	if !adminDialogHas(w, "不能取消自己的管理员角色") {
+		t.Errorf("own admin role dialog = %q", dialogText(w))
+	}
+	closeDialogs(w)
+	f.dirty = false
+
 	// Re-enable and reset the password: the dialog needs the new password twice.
 	v.list.Select(1)
 	adminTapButton(t, w, "启用用户")
