@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	_ "image/gif" // photos saved as GIF
 	"image/png"
@@ -130,9 +131,9 @@ func checkExamNumber(n, who string) error {
 // large batch goes to that final write, see BenchmarkGuideSheets3000).
 //
 // A sheet without a digits-only exam number fails the whole batch with EINVALID. When some
-// character (a rare one in a name) is in no bundled font, the PDF is complete, shows 〓 in
-// its place, and the error is a *pdf.MissingGlyphsError naming it: print only after the user
-// has seen it.
+// character (a rare one in a name) is in no bundled font, the PDF is complete and shows 〓 in
+// its place, and the error is an EINVALID *app.Error saying so that also wraps a
+// *pdf.MissingGlyphsError with the runes (errors.As): print only after the user has seen it.
 func RenderGuideSheets(sheets []GuideSheet, progress func(done, total int)) ([]byte, error) {
 	d, err := layoutGuideSheets(sheets, progress, true)
 	if err != nil {
@@ -145,7 +146,26 @@ func RenderGuideSheets(sheets []GuideSheet, progress func(done, total int)) ([]b
 	if progress != nil && len(sheets) > 0 {
 		progress(len(sheets), len(sheets))
 	}
-	return b, d.MissingErr()
+	return b, glyphErr(d)
+}
+
+// glyphError is the error of a PDF that printed runes no bundled font has as 〓: an
+// EINVALID *app.Error for the user (app.ErrorMessage shows it, not "内部错误"), wrapping the
+// *pdf.MissingGlyphsError that lists the runes.
+type glyphError struct {
+	user  *app.Error
+	runes *pdf.MissingGlyphsError
+}
+
+func (e *glyphError) Error() string   { return e.user.Error() }
+func (e *glyphError) Unwrap() []error { return []error{e.user, e.runes} }
+
+func glyphErr(d *pdf.Document) error {
+	var me *pdf.MissingGlyphsError
+	if !errors.As(d.MissingErr(), &me) {
+		return nil
+	}
+	return &glyphError{user: app.Errorf(app.EINVALID, "%s。PDF 已生成，请核对后再打印", me.Error()), runes: me}
 }
 
 // LayoutGuideSheets returns the layout RenderGuideSheets draws (for previews and tests).

@@ -203,8 +203,8 @@ func TestRenderGuideSheets_RareName(t *testing.T) {
 	if len(me.Glyphs) != 1 || me.Glyphs[0].Rune != 0x20000 || me.Glyphs[0].Text != "韦㐀𠀀" {
 		t.Errorf("missing %v, want 𠀀 in 韦㐀𠀀", me.Glyphs)
 	}
-	if !strings.Contains(err.Error(), "U+20000") {
-		t.Errorf("message %q does not name U+20000", err)
+	if msg := app.ErrorMessage(err); app.ErrorCode(err) != app.EINVALID || !strings.Contains(msg, "U+20000") || strings.Contains(msg, "内部错误") {
+		t.Errorf("code %s, message %q: want EINVALID naming U+20000", app.ErrorCode(err), msg)
 	}
 	if len(b) == 0 {
 		t.Fatal("no PDF with the missing-glyph report")

@@ -63,8 +63,8 @@ var (
 // (shrunk, then cut to "等 N 项" when they still do not fit) and the date.
 //
 // An exam number that is not digits only, or too long for a readable symbol on the label,
-// fails with EINVALID. Characters in no bundled font give a complete PDF and a
-// *pdf.MissingGlyphsError, as RenderGuideSheets.
+// fails with EINVALID. Characters in no bundled font give a complete PDF and an error, as
+// RenderGuideSheets.
 func RenderTubeLabels(labels []TubeLabel) ([]byte, error) {
 	d, err := layoutTubeLabels(labels, true)
 	if err != nil {
@@ -74,7 +74,7 @@ func RenderTubeLabels(labels []TubeLabel) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b, d.MissingErr()
+	return b, glyphErr(d)
 }
 
 // LayoutTubeLabels returns the layout RenderTubeLabels draws.
