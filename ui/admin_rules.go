@@ -56,7 +56,7 @@ var ruleColumns = []struct {
 	title string
 	width float32
 }{
-	{"危害因素", 200}, {"体检类型", 80}, {"版本", 60}, {"条款", 90}, {"必检项目", 330}, {"状态", 80},
+	{"危害因素", 170}, {"体检类型", 76}, {"版本", 50}, {"条款", 64}, {"必检项目", 250}, {"状态", 76},
 }
 
 func newRuleScreen(env *Env) *ruleScreen {

@@ -48,6 +48,7 @@ type examRegScreen struct {
 	hazards   *hazardMulti
 	date      *widget.Entry
 	packages  *widget.CheckGroup
+	noPkg     *widget.Label
 	pkgIDs    map[string]int64
 	pkgGroups map[int64][]app.PackageGroup
 
@@ -124,10 +125,10 @@ func (v *examRegScreen) content() fyne.CanvasObject {
 		formRow{"劳动者", container.NewVBox(v.worker.content(), v.info), nil},
 		formRow{"用人单位", v.employer.content(), nil},
 		formRow{"体检任务", v.contract, nil},
-		formRow{"体检类型", container.NewHBox(v.examType, v.recheck, v.previous), nil},
+		formRow{"体检类型", container.NewHBox(withWidth(150, v.examType), v.recheck, v.previous), nil},
 		formRow{"危害因素", v.hazards.content(), nil},
 		formRow{"体检日期", withWidth(160, v.date), nil},
-		formRow{"套餐", v.packages, nil},
+		formRow{"套餐", container.NewVBox(v.packages, v.noPkg), nil},
 	)
 	left := container.NewVScroll(container.NewPadded(container.NewVBox(form, v.msg,
 		container.NewHBox(v.registerBtn), v.resultBox)))
@@ -307,6 +308,13 @@ func (v *examRegScreen) loadPackages() {
 	}
 	v.packages.Options = opts
 	v.packages.Refresh()
+	if v.noPkg == nil {
+		v.noPkg = widget.NewLabel("（没有启用的套餐：只做 GBZ 188 规定的项目）")
+		v.noPkg.Importance = widget.LowImportance
+	}
+	if len(opts) > 0 {
+		v.noPkg.Hide()
+	}
 }
 
 // registration collects the form.

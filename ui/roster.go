@@ -39,14 +39,19 @@ type rosterView struct {
 	shown    []int // indexes of preview rows under the filter
 
 	fileLbl, counts, result *widget.Label
-	filter                  *widget.RadioGroup
-	table                   *widget.Table
-	register                *widget.Check
-	examType                *widget.Select
-	date                    *widget.Entry
-	dateMsg                 *widget.Label
-	chooseBtn, saveBtn      *widget.Button
-	importBtn               *widget.Button
+	// detail shows the whole messages of the row last selected
+	detail *widget.Label
+	// raw holds the values as written in the file by row number (a rejected identity
+	// number is shown as typed)
+	raw                map[int]map[app.RosterColumn]string
+	filter             *widget.RadioGroup
+	table              *widget.Table
+	register           *widget.Check
+	examType           *widget.Select
+	date               *widget.Entry
+	dateMsg            *widget.Label
+	chooseBtn, saveBtn *widget.Button
+	importBtn          *widget.Button
 }
 
 func newRosterView(env *Env, committed func()) *rosterView {
@@ -55,6 +60,8 @@ func newRosterView(env *Env, committed func()) *rosterView {
 	v.fileLbl.Wrapping = fyne.TextWrapWord
 	v.counts = widget.NewLabel("")
 	v.result = newMsg()
+	v.detail = widget.NewLabel("")
+	v.detail.Wrapping = fyne.TextWrapWord
 	v.filter = widget.NewRadioGroup([]string{rosterAll, rosterWarned, rosterRejected}, func(string) { v.applyFilter() })
 	v.filter.Horizontal = true
 	v.filter.Required = true
@@ -69,6 +76,7 @@ func newRosterView(env *Env, committed func()) *rosterView {
 	for i, c := range rosterColumns {
 		v.table.SetColumnWidth(i, c.width)
 	}
+	v.table.OnSelected = func(id widget.TableCellID) { v.showDetail(id.Row) }
 	v.filter.SetSelected(rosterAll)
 	v.register = widget.NewCheck("同时登记体检", func(bool) { v.showOptions() })
 	v.examType = widget.NewSelect(examTypeLabels(), nil)
@@ -106,7 +114,7 @@ func (v *rosterView) content() fyne.CanvasObject {
 		v.fileLbl, v.counts,
 		container.NewBorder(nil, nil, widget.NewLabel("显示："), nil, v.filter),
 	)
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, v.importBtn, options), v.dateMsg, v.result)
+	bottom := container.NewVBox(v.detail, widget.NewSeparator(), container.NewBorder(nil, nil, nil, v.importBtn, options), v.dateMsg, v.result)
 	return container.NewBorder(top, bottom, nil, nil, v.table)
 }
 
@@ -206,6 +214,10 @@ func (v *rosterView) load(name string, data []byte) {
 		return
 	}
 	v.file, v.preview = f, p
+	v.raw = map[int]map[app.RosterColumn]string{}
+	for _, rec := range f.Records {
+		v.raw[rec.Row] = rec.Values
+	}
 	setMsg(v.result, "")
 	info := "文件：" + name
 	if f.Encoding != "" {
@@ -240,6 +252,24 @@ func rosterCounts(p *app.RosterPreview) string {
 	return fmt.Sprintf("共 %d 行：通过 %d，有提示 %d，拒绝 %d，已在档案 %d", len(p.Rows), p.Accepted, p.Warned, p.Rejected, p.Linked)
 }
 
+// showDetail shows all the messages of the row at table row i (the column may be too narrow).
+func (v *rosterView) showDetail(i int) {
+	if v.preview == nil || i < 1 || i-1 >= len(v.shown) {
+		v.detail.SetText("")
+		v.detail.Hide()
+		return
+	}
+	r := v.preview.Rows[v.shown[i-1]]
+	text, imp := outcomeName(r.Outcome)
+	text = "第 " + strconv.Itoa(r.Row) + " 行（" + text + "）"
+	if m := rowMessages(r); m != "" {
+		text += "：" + m
+	}
+	v.detail.Importance = imp
+	v.detail.SetText(text)
+	v.detail.Show()
+}
+
 func (v *rosterView) applyFilter() {
 	v.shown = v.shown[:0]
 	if v.preview != nil {
@@ -257,8 +287,10 @@ func (v *rosterView) applyFilter() {
 			v.shown = append(v.shown, i)
 		}
 	}
+	v.table.UnselectAll()
 	v.table.Refresh()
 	v.table.ScrollToTop()
+	v.showDetail(0)
 }
 
 func (v *rosterView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
@@ -282,8 +314,14 @@ func (v *rosterView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		text, l.Importance = outcomeName(r.Outcome)
 	case 2:
 		text = r.Worker.Name
+		if text == "" {
+			text = v.raw[r.Row][app.ColName]
+		}
 	case 3:
 		text = r.Worker.IDNumber
+		if text == "" {
+			text = v.raw[r.Row][app.ColIDNumber]
+		}
 	case 4:
 		names := hazardNames(v.cats, r.Hazards)
 		for _, o := range r.OtherHazards {
