@@ -89,9 +89,6 @@ func lastAudit(tx *bbolt.Tx) (app.AuditEntry, bool) {
 // A create (old == nil) lists only the identifying fields: the audit log keeps what changed
 // and a hash of the record, never a full copy.
 func diffJSON(old, new []byte) string {
-	if old == nil {
-		return createDiff(new)
-	}
 	var a, b map[string]json.RawMessage
 	if len(old) > 1 {
 		_ = json.Unmarshal(old[1:], &a)
@@ -132,46 +129,6 @@ func diffJSON(old, new []byte) string {
 		sb.WriteByte(',')
 		writeRaw(&sb, b[k])
 		sb.WriteByte(']')
-	}
-	sb.WriteByte('}')
-	return sb.String()
-}
-
-// createDiff lists a new record's identifying fields as {"field": [null, value]}, decoding
-// only those fields.
-func createDiff(new []byte) string {
-	if len(new) < 2 {
-		return ""
-	}
-	var id struct {
-		Name, Username, IDNumber, DocType, CreditCode, Number *string
-	}
-	_ = json.Unmarshal(new[1:], &id)
-	var sb strings.Builder
-	add := func(k string, v *string) {
-		if v == nil || *v == "" {
-			return
-		}
-		if sb.Len() == 0 {
-			sb.WriteByte('{')
-		} else {
-			sb.WriteByte(',')
-		}
-		kb, _ := json.Marshal(k)
-		vb, _ := json.Marshal(*v)
-		sb.Write(kb)
-		sb.WriteString(":[null,")
-		sb.Write(vb)
-		sb.WriteByte(']')
-	}
-	add("CreditCode", id.CreditCode)
-	add("DocType", id.DocType)
-	add("IDNumber", id.IDNumber)
-	add("Name", id.Name)
-	add("Number", id.Number)
-	add("Username", id.Username)
-	if sb.Len() == 0 {
-		return ""
 	}
 	sb.WriteByte('}')
 	return sb.String()
@@ -219,6 +176,36 @@ func appendAudit(tx *bbolt.Tx, keys *store.KeyRing, e app.AuditEntry) (app.Audit
 		}
 	}
 	return e, nil
+}
+
+// auditCreate appends the entry for a new record: its hash and the identifying fields given as
+// name, value pairs (the log says what was created without a copy of the record).
+func (t *txn) auditCreate(action, entity string, id uint64, enc []byte, fields ...string) error {
+	var sb strings.Builder
+	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i+1] == "" {
+			continue
+		}
+		if sb.Len() == 0 {
+			sb.WriteByte('{')
+		} else {
+			sb.WriteByte(',')
+		}
+		k, _ := json.Marshal(fields[i])
+		v, _ := json.Marshal(fields[i+1])
+		sb.Write(k)
+		sb.WriteString(":[null,")
+		sb.Write(v)
+		sb.WriteByte(']')
+	}
+	if sb.Len() > 0 {
+		sb.WriteByte('}')
+	}
+	_, err := appendAudit(t.tx, t.db.opts.Keys, app.AuditEntry{
+		Time: t.now, User: t.username(), Workstation: t.ws, Action: action,
+		Entity: entity, EntityID: int64(id), Diff: sb.String(), RecordHash: store.HashRecord(enc),
+	})
+	return err
 }
 
 // isRecordEntry reports whether e is about a stored record (not a read, not a system event).

@@ -88,7 +88,7 @@ func (s *ContractService) CreateContract(ctx context.Context, c *app.Contract) e
 		if err := t.tx.Bucket(bucketContractEmp).Put(append(itob(uint64(c.EmployerID)), itob(id)...), nil); err != nil {
 			return err
 		}
-		return t.audit("ContractService.CreateContract", "contract", id, nil, enc, "")
+		return t.auditCreate("ContractService.CreateContract", "contract", id, enc, "Number", c.Number)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -121,7 +122,13 @@ func Open(path string, opts Options) (*DB, error) {
 }
 
 func (db *DB) open() error {
-	b, err := bbolt.Open(db.path, 0o600, &bbolt.Options{Timeout: db.opts.Timeout, FreelistType: bbolt.FreelistMapType})
+	bo := &bbolt.Options{Timeout: db.opts.Timeout, FreelistType: bbolt.FreelistMapType}
+	if runtime.GOOS != "windows" {
+		// Map 256 MiB of address space up front so that a large import does not remap the file
+		// again and again as it grows. (On Windows bbolt would grow the file to the map size.)
+		bo.InitialMmapSize = 256 << 20
+	}
+	b, err := bbolt.Open(db.path, 0o600, bo)
 	if errors.Is(err, berrors.ErrTimeout) {
 		return app.Errorf(app.ELOCKED, "档案“%s”已被另一个程序打开（程序已在运行？）。请先关闭另一个窗口，或在“联网”模式下共用档案。", db.path)
 	} else if err != nil {

@@ -84,7 +84,7 @@ func (s *EmployerService) CreateEmployer(ctx context.Context, e *app.Employer) (
 		if err := t.indexEmployer(e, false); err != nil {
 			return err
 		}
-		return t.audit("EmployerService.CreateEmployer", "employer", id, nil, enc, "")
+		return t.auditCreate("EmployerService.CreateEmployer", "employer", id, enc, "CreditCode", e.CreditCode, "Name", e.Name)
 	})
 	return warnings, err
 }

@@ -173,7 +173,7 @@ func (t *txn) register(r app.Registration) (*app.Exam, error) {
 	if err := t.indexExam(e); err != nil {
 		return nil, err
 	}
-	return e, t.audit("ExamService.Register", "exam", id, nil, enc, "")
+	return e, t.auditCreate("ExamService.Register", "exam", id, enc, "Number", e.Number)
 }
 
 func (t *txn) indexExam(e *app.Exam) error {

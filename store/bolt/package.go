@@ -46,7 +46,7 @@ func (s *PackageService) CreatePackage(ctx context.Context, p *app.ExamPackage) 
 		if err != nil {
 			return err
 		}
-		return t.audit("PackageService.CreatePackage", "package", id, nil, enc, "")
+		return t.auditCreate("PackageService.CreatePackage", "package", id, enc, "Name", p.Name)
 	})
 }
 

@@ -60,7 +60,7 @@ func (t *txn) createUser(u *app.User, password, action string) error {
 	if err := t.tx.Bucket(bucketUsername).Put([]byte(u.Username), itob(id)); err != nil {
 		return err
 	}
-	return t.audit(action, "user", id, nil, enc, "")
+	return t.auditCreate(action, "user", id, enc, "Name", u.Name, "Username", u.Username)
 }
 
 // Login checks a password. Failed attempts are audited too.

@@ -140,7 +140,7 @@ func (t *txn) createWorker(w *app.Worker) error {
 	if err := t.indexWorker(w, false); err != nil {
 		return err
 	}
-	return t.audit("WorkerService.CreateWorker", "worker", id, nil, enc, "")
+	return t.auditCreate("WorkerService.CreateWorker", "worker", id, enc, "DocType", string(w.DocType), "IDNumber", w.IDNumber, "Name", w.Name)
 }
 
 func (t *txn) loadWorker(id int64) (*app.Worker, []byte, error) {
