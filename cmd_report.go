@@ -59,9 +59,9 @@ func cmdReport(args []string) int {
 	start := time.Now()
 	var pdf []byte
 	if kind == "guide" {
-		in, err := a.svc.Institution.Institution(ctx)
-		if err != nil {
-			return fail(err)
+		in, ierr := a.svc.Institution.Institution(ctx)
+		if ierr != nil {
+			return fail(ierr)
 		}
 		pdf, err = a.svc.Documents.GuideSheets(in, inputs, func(done, total int) {
 			if done%200 == 0 || done == total {
@@ -69,13 +69,15 @@ func cmdReport(args []string) int {
 			}
 		})
 		fmt.Fprintln(os.Stderr)
-		if err != nil {
-			return fail(err)
-		}
 	} else {
-		if pdf, err = a.svc.Documents.TubeLabels(inputs); err != nil {
-			return fail(err)
-		}
+		pdf, err = a.svc.Documents.TubeLabels(inputs)
+	}
+	// A character no bundled font has (a rare name) still gives a complete PDF, with 〓 in its
+	// place: keep the file and say so, never print a wrong name silently.
+	if err != nil && len(pdf) == 0 {
+		return fail(err)
+	} else if err != nil {
+		fmt.Fprintln(os.Stderr, "警告："+app.ErrorMessage(err)+"（文件已生成，缺字处印为〓，请手写补正）")
 	}
 	if err := os.WriteFile(*out, pdf, 0o644); err != nil {
 		return fail(err)
