@@ -176,6 +176,9 @@ func (f *contractForm) clear() {
 	f.touched = map[string]bool{}
 	f.dirty = false
 	f.title.SetText("新建体检任务")
+	if !f.canCreate {
+		f.title.SetText("在左侧选择体检任务查看")
+	}
 	setMsg(f.status, "")
 	f.showAttachments()
 	f.check()

@@ -350,6 +350,9 @@ func (v *examRegScreen) refresh() {
 	if v.loading || v.plan == nil {
 		return
 	}
+	// A change after a registration asks for a new one (the button is off meanwhile, so that
+	// a second click does not register the same exam twice).
+	v.registerBtn.Enable()
 	r, err := v.registration()
 	if err != nil || r.Date.IsZero() || !r.Type.Valid() || len(r.Hazards) == 0 {
 		v.plan.SetText("选择体检类型、危害因素和体检日期后，这里列出按 GBZ 188 应检的项目。")
@@ -453,6 +456,9 @@ func (v *examRegScreen) register() {
 		setMsg(v.msg, joinProblems(err))
 		return
 	}
+	if v.registerBtn.Disabled() {
+		return // Ctrl+S again after a registration, with nothing changed
+	}
 	e, err := v.env.Services.Exams.Register(v.env.Ctx, r)
 	if err != nil {
 		setMsg(v.msg, app.ErrorMessage(err))
@@ -469,6 +475,7 @@ func (v *examRegScreen) register() {
 	}
 	v.done.SetText(text)
 	v.resultBox.Show()
+	v.registerBtn.Disable()
 }
 
 // joinProblems lists the field problems of a validation error, sorted.

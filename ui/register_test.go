@@ -61,6 +61,11 @@ func TestRegister_OneWorker(t *testing.T) {
 	if v.number.Text != v.last.Number || !v.resultBox.Visible() || !markupHas(env.Window, v.last.Number) {
 		t.Errorf("exam number not shown: %q", v.number.Text)
 	}
+	first := v.last
+	test.Tap(v.registerBtn) // a second click registers nothing more
+	if _, n, _ := env.Services.Exams.FindExams(env.Ctx, app.ExamFilter{WorkerID: w.ID}); n != 1 || v.last != first {
+		t.Errorf("a second click registered again: %d exams", n)
+	}
 	e, err := env.Services.Exams.FindExamByNumber(env.Ctx, v.last.Number)
 	if err != nil || e.ContractID != c.ID || e.Type != app.ExamPeriodic || e.Edition != "2025" || len(e.PackageIDs) != 1 || e.Workshop != "破碎车间" {
 		t.Fatalf("stored exam %+v, %v", e, err)
@@ -120,4 +125,37 @@ func TestRegister_PlanNotesAndRefusals(t *testing.T) {
 	}
 	closeDialogs(env.Window)
 	_ = emp
+
+	// Before 2026-08-01 the 2014 edition applies; a rule not verified says 待核实.
+	v.hazards.set(nil)
+	pick(t, v.hazards.pick, "1006") // 电焊烟尘: its 2014 rules are unverified in the shipped table
+	v.examType.SetSelected(examTypeLabel(app.ExamPeriodic))
+	v.date.SetText("2026-03-02")
+	if !strings.Contains(v.plan.Text, "GBZ 188-2014") || !v.planNotes.Visible() || !strings.Contains(v.planNotes.Text, "待核实") {
+		t.Errorf("2014 plan %q, notes %q", v.plan.Text, v.planNotes.Text)
+	}
+}
+
+func TestContract_ReadOnlyForDoctors(t *testing.T) {
+	env := newIntakeEnv(t)
+	emp := addEmployer(t, env, "闽清示例水泥有限公司", validCreditCode)
+	c := addContract(t, env, emp, "2026-040")
+	doc := envAs(t, env, app.RoleExamDoctor)
+	v := newContractScreen(doc)
+	show(doc, v.content())
+	if v.form.saveBtn.Visible() || v.form.newBtn.Visible() || !markupHas(doc.Window, "在左侧选择体检任务查看") {
+		t.Error("a doctor is offered a new-contract form")
+	}
+	v.open(c.ID)
+	if v.form.saveBtn.Visible() || !v.form.number.Disabled() || v.form.importBtn.Visible() || v.form.uploadBtn.Visible() {
+		t.Error("a doctor may edit the contract or import a roster")
+	}
+	if v.exams.cancelBtn.Visible() || v.exams.voidBtn.Visible() {
+		t.Error("a doctor is offered 取消登记 or 作废")
+	}
+	for _, d := range visibleScreens(Screens(), doc.User, doc.Institution) {
+		if d.ID == "register" || d.ID == "admin_packages" || d.ID == "admin_rules" {
+			t.Errorf("a doctor sees %s", d.ID)
+		}
+	}
 }
