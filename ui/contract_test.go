@@ -238,6 +238,7 @@ func TestRoster_PreviewRejectsThenImports(t *testing.T) {
 	warn := []string{"王芳", idNumber("35012419900202002"), "男", "化验室", "化验员", "苯", "在岗"}
 	r := v.roster
 	r.load("名单.xlsx", rosterXLSX(t, [][]string{good, bad, warn}))
+	r.settle()
 	if r.preview == nil {
 		t.Fatal("no preview")
 	}
@@ -266,6 +267,7 @@ func TestRoster_PreviewRejectsThenImports(t *testing.T) {
 	// Fixed file: the bad row gets a valid number.
 	bad[1] = idNumber("35012419800101009")
 	r.load("名单.xlsx", rosterXLSX(t, [][]string{good, bad, warn}))
+	r.settle()
 	if r.preview.Rejected != 0 || r.importBtn.Disabled() {
 		t.Fatalf("fixed roster: %s, import disabled %v", r.counts.Text, r.importBtn.Disabled())
 	}
@@ -274,6 +276,7 @@ func TestRoster_PreviewRejectsThenImports(t *testing.T) {
 		t.Errorf("options default to %q %q", r.examType.Selected, r.date.Text)
 	}
 	test.Tap(r.importBtn)
+	r.settle()
 	if !strings.Contains(r.result.Text, "新建档案 3 人") || !strings.Contains(r.result.Text, "登记体检 3 人次") {
 		t.Fatalf("result %q", r.result.Text)
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -52,6 +53,8 @@ type rosterView struct {
 	dateMsg            *widget.Label
 	chooseBtn, saveBtn *widget.Button
 	importBtn          *widget.Button
+	// pending counts background work not yet shown
+	pending sync.WaitGroup
 }
 
 func newRosterView(env *Env, committed func()) *rosterView {
@@ -203,16 +206,51 @@ func (v *rosterView) load(name string, data []byte) {
 		showError(v.env.Window, err)
 		return
 	}
-	f, err := docs.ReadRoster(name, data)
-	if err != nil {
-		showError(v.env.Window, err)
-		return
-	}
-	p, err := v.env.Services.Intake.PreviewRoster(v.env.Ctx, v.contract.ID, f)
-	if err != nil {
-		showError(v.env.Window, err)
-		return
-	}
+	id, intake, ctx := v.contract.ID, v.env.Services.Intake, v.env.Ctx
+	v.background("正在检查名单", func() func() {
+		f, err := docs.ReadRoster(name, data)
+		var p *app.RosterPreview
+		if err == nil {
+			p, err = intake.PreviewRoster(ctx, id, f)
+		}
+		return func() {
+			if err != nil {
+				showError(v.env.Window, err)
+				return
+			}
+			if v.contract == nil || v.contract.ID != id {
+				return // another contract was opened meanwhile
+			}
+			v.showPreview(name, f, p)
+		}
+	})
+}
+
+// background runs work off the UI thread behind a dialog that says what is being done; the
+// function work returns runs on the UI thread afterwards. settle waits for it (tests).
+func (v *rosterView) background(title string, work func() func()) {
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(widget.NewLabel("请稍候…"), widget.NewProgressBarInfinite()), v.env.Window)
+	d.Show()
+	v.chooseBtn.Disable()
+	v.importBtn.Disable()
+	v.pending.Add(1)
+	go func() {
+		defer v.pending.Done()
+		done := work()
+		fyne.DoAndWait(func() {
+			d.Hide()
+			v.chooseBtn.Enable()
+			v.showOptions()
+			done()
+		})
+	}()
+}
+
+// settle waits until background work has been shown (tests).
+func (v *rosterView) settle() { v.pending.Wait() }
+
+// showPreview shows the preview of a file.
+func (v *rosterView) showPreview(name string, f app.RosterFile, p *app.RosterPreview) {
 	v.file, v.preview = f, p
 	v.raw = map[int]map[app.RosterColumn]string{}
 	for _, rec := range f.Records {
@@ -406,13 +444,21 @@ func (v *rosterView) commit() {
 		}
 		opts.Date = d
 	}
-	res, err := v.env.Services.Intake.CommitRoster(v.env.Ctx, v.contract.ID, v.file, opts)
+	id, file, rows, intake, ctx := v.contract.ID, v.file, len(v.preview.Rows), v.env.Services.Intake, v.env.Ctx
+	v.background("正在导入名单", func() func() {
+		res, err := intake.CommitRoster(ctx, id, file, opts)
+		return func() { v.committedResult(rows, opts, res, err) }
+	})
+}
+
+// committedResult shows the outcome of an import.
+func (v *rosterView) committedResult(rows int, opts app.RosterOptions, res *app.RosterCommit, err error) {
 	if err != nil {
 		setMsg(v.result, app.ErrorMessage(err))
 		showError(v.env.Window, err)
 		return
 	}
-	msg := fmt.Sprintf("已导入 %d 行：新建档案 %d 人，更新原有档案 %d 人", len(v.preview.Rows), res.Created, res.Updated)
+	msg := fmt.Sprintf("已导入 %d 行：新建档案 %d 人，更新原有档案 %d 人", rows, res.Created, res.Updated)
 	if opts.Register {
 		msg += fmt.Sprintf("，登记体检 %d 人次（见“已登记”）", res.Registered)
 	}
