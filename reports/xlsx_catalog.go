@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -112,7 +111,7 @@ func (XLSXCatalogExchange) ExportCatalog(c catalog.Catalog) ([]byte, error) {
 		if e.Local {
 			local = "是"
 		}
-		row = append(row, e.Code, e.Name, e.Parent, level, e.Category, joinAliases(e.Aliases), local, e.Status)
+		row = append(row, e.Code, e.Name, e.Parent, level, e.Category, catalog.JoinAliases(e.Aliases), local, e.Status)
 		for _, k := range extraKeys {
 			row = append(row, e.Extra[k])
 		}
@@ -254,7 +253,7 @@ func (XLSXCatalogExchange) ImportCatalog(name string, xlsx []byte) (catalog.Cata
 			}
 			e.Level = n
 		}
-		aliases, err := splitAliases(get(colAliases))
+		aliases, err := catalog.SplitAliases(get(colAliases))
 		if err != nil {
 			return catalog.Catalog{}, cellError(rowNo, colAliases, "%s", err.Error())
 		}
@@ -423,50 +422,4 @@ func isISODate(s string) bool {
 		}
 	}
 	return true
-}
-
-// joinAliases writes aliases separated by 、, putting an alias that itself contains 、 (such
-// as 三氧化铬、铬酸盐、重铬酸盐) inside 「」 so that splitAliases gets it back whole.
-func joinAliases(aliases []string) string {
-	parts := make([]string, len(aliases))
-	for i, a := range aliases {
-		if strings.ContainsAny(a, "、「」") {
-			a = "「" + a + "」"
-		}
-		parts[i] = a
-	}
-	return strings.Join(parts, "、")
-}
-
-// splitAliases reads a list written by joinAliases (or typed by a user): aliases separated by
-// 、, an alias in 「」 taken whole, spaces around each alias trimmed, empty ones dropped.
-func splitAliases(s string) ([]string, error) {
-	var out []string
-	var cur strings.Builder
-	quoted := false
-	flush := func() {
-		if a := strings.TrimSpace(cur.String()); a != "" {
-			out = append(out, a)
-		}
-		cur.Reset()
-	}
-	for len(s) > 0 {
-		r, size := utf8.DecodeRuneInString(s)
-		s = s[size:]
-		switch {
-		case r == '「' && !quoted:
-			quoted = true
-		case r == '」' && quoted:
-			quoted = false
-		case r == '、' && !quoted:
-			flush()
-		default:
-			cur.WriteRune(r)
-		}
-	}
-	if quoted {
-		return nil, fmt.Errorf("「」未配对")
-	}
-	flush()
-	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"occhealth/app"
+	"occhealth/app/catalog"
 	"occhealth/app/rules"
 )
 
@@ -138,7 +139,7 @@ func (XLSXRuleExchange) ExportRules(t *rules.Table) ([]byte, error) {
 				labels[i] = c + " " + g.Name
 			}
 		}
-		return joinAliases(labels)
+		return catalog.JoinAliases(labels)
 	}
 	for i, r := range d.RuleList {
 		row := []any{
@@ -433,7 +434,7 @@ func readRuleSheet(f *excelize.File, groups *rules.Table) ([]rules.Rule, error) 
 // parseGroupList reads a 、-separated list of groups: "G0101 血常规", "G0101" or a name or
 // alias (which may stand for several groups). Duplicates are dropped.
 func parseGroupList(groups *rules.Table, cell string) ([]string, error) {
-	tokens, err := splitAliases(cell)
+	tokens, err := catalog.SplitAliases(cell)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
+	"occhealth/app/catalog"
 )
 
 // adminDialog is a dialog with a form, a message line and 取消 / confirm buttons. Unlike
@@ -80,51 +80,6 @@ func adminSplitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// adminJoinAliases writes aliases separated by 、, an alias that itself contains 、 inside 「」, as
-// the catalog workbook does (reports/xlsx_catalog.go), so administrators meet one convention.
-func adminJoinAliases(aliases []string) string {
-	parts := make([]string, len(aliases))
-	for i, a := range aliases {
-		if strings.ContainsAny(a, "、「」") {
-			a = "「" + a + "」"
-		}
-		parts[i] = a
-	}
-	return strings.Join(parts, "、")
-}
-
-// adminSplitAliases reads what adminJoinAliases writes (or an administrator types).
-func adminSplitAliases(s string) ([]string, error) {
-	var out []string
-	var cur strings.Builder
-	quoted := false
-	flush := func() {
-		if a := strings.TrimSpace(cur.String()); a != "" {
-			out = append(out, a)
-		}
-		cur.Reset()
-	}
-	for len(s) > 0 {
-		r, size := utf8.DecodeRuneInString(s)
-		s = s[size:]
-		switch {
-		case r == '「' && !quoted:
-			quoted = true
-		case r == '」' && quoted:
-			quoted = false
-		case r == '、' && !quoted:
-			flush()
-		default:
-			cur.WriteRune(r)
-		}
-	}
-	if quoted {
-		return nil, app.FieldError("别名", "「」未配对")
-	}
-	flush()
-	return out, nil
 }
 
 // adminRoleNames returns the Chinese names of roles joined by 、.
@@ -227,4 +182,16 @@ func newAdminTable(cols []adminColumn, rows func() int, cell func(id widget.Tabl
 		t.SetColumnWidth(i, c.width)
 	}
 	return t
+}
+
+// adminJoinAliases writes aliases the way the catalog workbook does (catalog.JoinAliases).
+func adminJoinAliases(aliases []string) string { return catalog.JoinAliases(aliases) }
+
+// adminSplitAliases reads what adminJoinAliases writes (or an administrator types).
+func adminSplitAliases(s string) ([]string, error) {
+	out, err := catalog.SplitAliases(s)
+	if err != nil {
+		return nil, app.FieldError("别名", "%v", err)
+	}
+	return out, nil
 }
