@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -59,21 +60,25 @@ func newContractScreen(env *Env) *contractScreen {
 		func() fyne.CanvasObject {
 			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			name.Truncation = fyne.TextTruncateEllipsis
+			emp := widget.NewLabel("")
+			emp.Truncation = fyne.TextTruncateEllipsis
 			sub := widget.NewLabel("")
 			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(name, sub)
+			return container.New(layout.NewCustomPaddedVBoxLayout(0), name, emp, sub)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := o.(*fyne.Container)
-			name, sub := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label)
+			name, emp, sub := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
 			ct := v.at(i)
 			if ct == nil {
 				name.SetText("…")
+				emp.SetText("")
 				sub.SetText("")
 				return
 			}
-			name.SetText(ct.Number + "　" + v.employerName(ct.EmployerID))
-			sub.SetText(contractSummary(ct) + "　" + v.examCount(ct.ID))
+			name.SetText(ct.Number + "　" + contractStateName(ct.State) + "　" + v.examCount(ct.ID))
+			emp.SetText(v.employerName(ct.EmployerID))
+			sub.SetText(contractSummary(ct))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if ct := v.at(i); ct != nil {
@@ -116,7 +121,7 @@ func (v *contractScreen) content() fyne.CanvasObject {
 	}
 	v.showContract(v.form.current)
 	split := container.NewHSplit(left, v.tabs)
-	split.Offset = 0.3
+	split.Offset = 0.34
 	return split
 }
 
@@ -222,7 +227,7 @@ func contractSummary(c *app.Contract) string {
 	if !c.End.IsZero() {
 		dates += " 至 " + formatDate(c.End)
 	}
-	return dates + "　" + c.Place.Name() + "　" + contractStateName(c.State)
+	return dates + "　" + c.Place.Name()
 }
 
 func contractStateName(s app.ContractState) string {

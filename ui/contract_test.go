@@ -151,7 +151,7 @@ func TestContract_CreateByTyping(t *testing.T) {
 	if len(c.Monitoring) != 1 || c.Monitoring[0].ConcentrationType != "01" || c.Monitoring[0].Value != "0.85" || c.Monitoring[0].HazardCode != "1038" {
 		t.Errorf("monitoring: %+v", c.Monitoring)
 	}
-	if !markupHas(env.Window, "2026-018　闽清示例水泥有限公司") || !markupHas(env.Window, "登记 0 人（待检 0）") {
+	if !markupHas(env.Window, "2026-018　进行中　登记 0 人（待检 0）") || !markupHas(env.Window, "2026-11-02　外出") {
 		t.Error("the list does not show the new contract with its counts")
 	}
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"log"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -230,7 +231,8 @@ func openPath(env *Env, path string) {
 	}
 	if a := fyne.CurrentApp(); a != nil {
 		if err := a.OpenURL(u); err != nil {
-			showError(env.Window, app.Errorf(app.EINTERNAL, "无法打开 %s：%v", path, err))
+			log.Printf("ui: open %s: %v", path, err)
+			dialog.ShowInformation("无法自动打开", "文件已保存到：\n"+path+"\n\n本机没有能自动打开它的程序，请在文件夹中找到它再打开。", env.Window)
 		}
 	}
 }
