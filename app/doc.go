@@ -29,4 +29,19 @@
 //	资格               Qualification
 //	审计日志            AuditEntry
 //	备份               Backup
+//	体检任务 / 委托协议    Contract
+//	工作场所检测结果       MonitoringResult
+//	体检套餐            ExamPackage
+//	项目组合            ExamItem.GroupCode (item groups of app/rules)
+//	职业健康检查         Exam
+//	体检类型            ExamType (01 上岗前 … 05 离岗后)
+//	复查               Exam.Recheck
+//	体检号              Exam.Number
+//	登记               Registration
+//	未到检 / 取消 / 作废   ExamNoShow / ExamCancelled / ExamVoided
+//	团检名单            RosterFile
+//	接害工龄            ColExposureYears
+//	孕期/哺乳期禁忌作业    FemaleHazardRule
+//	导检单              GuideInput (rendered by reports)
+//	GBZ 188 规则表       ItemPlanner (app/rules.Table)
 package app
