@@ -362,14 +362,20 @@ func (v *backupScreen) showRestore() {
 				} else {
 					v.restoreDone.SetText("恢复完成")
 					v.result.Importance = widget.SuccessImportance
-					v.result.SetText("已从 " + filepath.Base(b.Path) + " 恢复档案。请退出登录后重新登录。")
+					v.result.SetText("已从 " + filepath.Base(b.Path) + " 恢复档案。请重新登录。")
 					msg := "档案已从备份 " + filepath.Base(b.Path) + " 恢复。\n" +
 						"恢复前的档案已另行备份（列表中的“恢复前”备份）。\n\n" +
-						"请点击右上角“退出登录”，然后重新登录，以使用恢复后的档案。"
+						"点击“确定”后返回登录界面，请重新登录以使用恢复后的档案。"
 					if catErr != nil {
 						msg += "\n\n字典未能按恢复后的档案重新载入：\n" + app.ErrorMessage(catErr) + "\n请重新启动程序。"
 					}
-					adminInfo(v.env.Window, "恢复完成", msg)
+					d := dialog.NewCustom("恢复完成", "确定", widget.NewLabel(msg), v.env.Window)
+					d.SetOnClosed(func() {
+						if v.env.Logout != nil {
+							v.env.Logout()
+						}
+					})
+					d.Show()
 				}
 			})
 		})

@@ -91,13 +91,19 @@ func TestAdminBackup_SettingsBackupRestore(t *testing.T) {
 	if !strings.Contains(v.restoreDlg.msg.Text, "输入的机构名称与“闽清县职业病防治院”不一致") {
 		t.Fatalf("wrong confirmation: %q", v.restoreDlg.msg.Text)
 	}
+	loggedOut := false
+	env.Logout = func() { loggedOut = true }
 	typeInto(v.restoreConfirm, "职业病防治院")
 	adminTapButton(t, w, "恢复")
 	if v.restoreDone.Text != "恢复完成" {
 		t.Fatalf("restore: %q, dialog %q", v.restoreDone.Text, dialogText(w))
 	}
-	if !adminDialogHas(w, "请点击右上角“退出登录”，然后重新登录") {
+	if !adminDialogHas(w, "点击“确定”后返回登录界面") {
 		t.Errorf("after restore dialog = %q", dialogText(w))
+	}
+	adminTapButton(t, w, "确定")
+	if !loggedOut {
+		t.Error("closing the restore message did not end the session")
 	}
 	if e, _ := env.Services.Catalogs.Lookup(catalog.Sex, sex.Entries[1].Code); strings.Contains(e.Name, "（改）") {
 		t.Errorf("the catalog edit made after the backup is still in force: %+v", e)

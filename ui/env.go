@@ -24,6 +24,9 @@ type Env struct {
 	// the screen on display; pass nil for a command the screen lacks. The shell clears them
 	// whenever another screen is shown. Nil outside the shell.
 	SetActions func(save, create func())
+	// Logout ends the session and shows the login screen (set by the shell); a restore calls
+	// it so that nobody keeps working on the state from before the restore.
+	Logout func()
 	// Focus, when a screen's New sets it, gets the keyboard focus once the shell shows the
 	// screen (the search box, so that the front desk can type at once).
 	Focus fyne.Focusable

@@ -126,6 +126,7 @@ func (t *navTree) FocusGained() {
 func newShell(s *starter, env *Env) *shell {
 	sh := &shell{s: s, env: env, byID: map[string]ScreenDef{}}
 	env.SetActions = sh.setActions
+	env.Logout = sh.logout
 	sh.defs = visibleScreens(Screens(), env.User, env.Institution)
 	for _, d := range sh.defs {
 		sh.byID[d.ID] = d
