@@ -111,8 +111,8 @@ func newExamRegScreen(env *Env) *examRegScreen {
 	v.guideBtn = widget.NewButton("打印导检单", func() { v.print(false) })
 	v.tubeBtn = widget.NewButton("打印条码", func() { v.print(true) })
 	next := widget.NewButton("登记下一位", v.clear)
-	v.resultBox = container.NewVBox(widget.NewSeparator(), widget.NewLabel("体检号"), v.number, v.done,
-		container.NewHBox(v.guideBtn, v.tubeBtn, next))
+	v.resultBox = container.NewVBox(widget.NewLabel("已登记，体检号"), v.number, v.done,
+		container.NewHBox(v.guideBtn, v.tubeBtn, next), widget.NewSeparator())
 	v.loadPackages()
 	env.setActions(v.register, v.clear)
 	env.Focus = v.worker.entry
@@ -131,9 +131,12 @@ func (v *examRegScreen) content() fyne.CanvasObject {
 		formRow{"套餐", container.NewVBox(v.packages, v.noPkg), nil},
 	)
 	left := container.NewVScroll(container.NewPadded(container.NewVBox(form, v.msg,
-		container.NewHBox(v.registerBtn), v.resultBox)))
-	right := container.NewBorder(heading("体检项目（按科室）"), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(v.planNotes, v.plan)))
+		container.NewHBox(v.registerBtn))))
+	// The exam number stands at the top of the right column, where it is seen without
+	// scrolling, above the items it was registered with.
+	right := container.NewBorder(v.resultBox, nil, nil, nil,
+		container.NewBorder(heading("体检项目（按科室）"), nil, nil, nil,
+			container.NewVScroll(container.NewVBox(v.planNotes, v.plan))))
 	split := container.NewHSplit(container.NewBorder(heading("体检登记"), nil, nil, nil, left), right)
 	split.Offset = 0.58
 	return split
@@ -166,6 +169,7 @@ func (v *examRegScreen) clear() {
 	v.worker.setText("")
 	v.current = nil
 	v.info.SetText("")
+	v.info.Hide()
 	v.employer.setText("")
 	v.hazards.set(nil)
 	v.examType.ClearSelected()
@@ -187,6 +191,7 @@ func (v *examRegScreen) clear() {
 func (v *examRegScreen) loadWorker(id int64) {
 	v.current = nil
 	v.info.SetText("")
+	v.info.Hide()
 	v.earlier = map[string]*app.Exam{}
 	v.previous.Options = nil
 	v.previous.ClearSelected()
@@ -198,6 +203,7 @@ func (v *examRegScreen) loadWorker(id int64) {
 		}
 		v.current = w
 		v.info.SetText(workerSummary(w))
+		v.info.Show()
 		v.loading = true
 		if emp := currentEmployer(w); emp != 0 {
 			v.employer.setSelected(employerItem(v.env, emp))
