@@ -254,6 +254,9 @@ func TestRoster_PreviewRejectsThenImports(t *testing.T) {
 	if ids, _ := env.Services.Workers.SearchWorkers(env.Ctx, app.WorkerSearch{Query: "张三"}); len(ids) != 0 {
 		t.Fatal("a preview wrote workers")
 	}
+	if w := env.Window.Content().MinSize().Width; w > 1024*0.85 {
+		t.Errorf("the preview widens the screen to %.0f", w)
+	}
 	assertMarkup(t, "roster_preview_errors.xml", env.Window)
 	r.filter.SetSelected(rosterAll)
 	if len(r.shown) != 3 {

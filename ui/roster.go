@@ -62,6 +62,7 @@ func newRosterView(env *Env, committed func()) *rosterView {
 	v.fileLbl = widget.NewLabel("")
 	v.fileLbl.Wrapping = fyne.TextWrapWord
 	v.counts = widget.NewLabel("")
+	v.counts.Wrapping = fyne.TextWrapWord
 	v.result = newMsg()
 	v.detail = widget.NewLabel("")
 	v.detail.Wrapping = fyne.TextWrapWord
