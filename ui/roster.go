@@ -108,7 +108,7 @@ var rosterColumns = []struct {
 	title string
 	width float32
 }{
-	{"行号", 56}, {"结果", 64}, {"姓名", 90}, {"证件号码", 190}, {"危害因素", 200}, {"提示与原因", 520},
+	{"行号", 48}, {"结果", 52}, {"姓名", 80}, {"证件号码", 170}, {"危害因素", 140}, {"提示与原因", 600},
 }
 
 func (v *rosterView) content() fyne.CanvasObject {
