@@ -146,7 +146,9 @@ func (v *examRegScreen) content() fyne.CanvasObject {
 // phone, name, pinyin initials), first 30 matches.
 func workerSearch(env *Env) func(string) []pickItem {
 	return func(q string) []pickItem {
-		ids, err := env.Services.Workers.SearchWorkers(env.Ctx, app.WorkerSearch{Query: strings.TrimSpace(q)})
+		// The picker shows the first matches only: a limit keeps a one-character name
+		// prefix (张) fast on an archive of 100,000 workers.
+		ids, err := env.Services.Workers.SearchWorkers(env.Ctx, app.WorkerSearch{Query: strings.TrimSpace(q), Limit: 30})
 		if err != nil || len(ids) == 0 {
 			return nil
 		}
