@@ -210,10 +210,16 @@ func (v *contractScreen) employerName(id int64) string {
 func (v *contractScreen) examCount(id int64) string {
 	c, ok := v.counts[id]
 	if !ok {
-		_, all, err1 := v.env.Services.Exams.FindExams(v.env.Ctx, app.ExamFilter{ContractID: id, Limit: 1})
-		_, waiting, err2 := v.env.Services.Exams.FindExams(v.env.Ctx, app.ExamFilter{ContractID: id, State: app.ExamRegistered, Limit: 1})
-		if err1 != nil || err2 != nil {
+		// One pass over the contract's exams (the store decodes them all to count anyway).
+		exams, all, err := v.env.Services.Exams.FindExams(v.env.Ctx, app.ExamFilter{ContractID: id})
+		if err != nil {
 			return ""
+		}
+		waiting := 0
+		for _, e := range exams {
+			if e.State == app.ExamRegistered {
+				waiting++
+			}
 		}
 		c = [2]int{all, waiting}
 		v.counts[id] = c
