@@ -48,8 +48,11 @@ type ruleScreen struct {
 	saveRuleBtn      *widget.Button
 	exportBtn        *widget.Button
 	importBtn, reset *widget.Button
-	// reason is the entry of the last reason dialog opened (tests).
-	reason *widget.Entry
+	// reason is the entry of the last reason dialog opened, editor the last rule editor
+	// (tests).
+	reason  *widget.Entry
+	editor  *ruleEditor
+	editBtn *widget.Button
 }
 
 var ruleColumns = []struct {
@@ -87,10 +90,12 @@ func newRuleScreen(env *Env) *ruleScreen {
 	v.detail = widget.NewLabel("")
 	v.detail.Wrapping = fyne.TextWrapWord
 	v.ruleStatus = widget.NewSelect([]string{ruleStatusLabel(rules.StatusVerified), ruleStatusLabel(rules.StatusPartial), ruleStatusLabel(rules.StatusUnverified)}, nil)
+	v.ruleStatus.PlaceHolder = "—"
 	v.notes = widget.NewMultiLineEntry()
 	v.notes.SetMinRowsVisible(2)
 	v.notes.SetPlaceHolder("核实情况、出处等说明")
 	v.saveRuleBtn = widget.NewButton("保存此条修改…", v.saveRule)
+	v.editBtn = widget.NewButton("编辑此条全部内容…", v.editRule)
 	v.exportBtn = widget.NewButton("导出 .xlsx…", v.exportFile)
 	v.importBtn = widget.NewButton("导入 .xlsx…", v.importFile)
 	v.reset = widget.NewButton("恢复出厂规则表…", v.confirmReset)
@@ -112,7 +117,7 @@ func (v *ruleScreen) content() fyne.CanvasObject {
 	edit := container.NewVBox(widget.NewSeparator(), formGrid(
 		formRow{"核实状态", v.ruleStatus, nil},
 		formRow{"说明", v.notes, nil},
-	), container.NewHBox(v.saveRuleBtn))
+	), container.NewHBox(v.saveRuleBtn, v.editBtn))
 	right := container.NewBorder(heading("规则详情"), edit, nil, nil, container.NewVScroll(v.detail))
 	split := container.NewHSplit(v.grid, right)
 	split.Offset = 0.64
@@ -239,6 +244,7 @@ func (v *ruleScreen) choose(i int) {
 		v.ruleStatus.Disable()
 		v.notes.Disable()
 		v.saveRuleBtn.Disable()
+		v.editBtn.Disable()
 		return
 	}
 	r := v.all[i]
@@ -277,6 +283,7 @@ func (v *ruleScreen) choose(i int) {
 	v.ruleStatus.Enable()
 	v.notes.Enable()
 	v.saveRuleBtn.Enable()
+	v.editBtn.Enable()
 }
 
 // saveRule stores the status and notes of the selected rule in an edited table.

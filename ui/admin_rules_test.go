@@ -129,3 +129,40 @@ func TestRules_ExportImportRoundTrip(t *testing.T) {
 		t.Errorf("reset: status %q", v.status.Text)
 	}
 }
+
+func TestRules_EditOneRule(t *testing.T) {
+	env := newIntakeEnv(t)
+	v := newRuleScreen(env)
+	show(env, v.content())
+	typeInto(v.query, "1038")
+	v.edition.SetSelected("2025")
+	v.typ.SetSelected(examTypeLabel("02"))
+	v.grid.Select(widgetCell(1, 0))
+	r := v.all[v.sel]
+	test.Tap(v.editBtn)
+	ed := v.editor
+	if ed == nil || len(ed.required.codes) != len(r.Required) {
+		t.Fatal("editor does not show the rule's required groups")
+	}
+	pick(t, ed.optional.pick, "G0101")
+	ed.contra.SetText("活动性肺结核病\n慢性阻塞性肺病\n\n")
+	ed.interval.SetText("1 年 1 次（测试）")
+	adminTapButton(t, env.Window, "保存")
+	if !adminDialogHas(env.Window, "修改原因") {
+		t.Fatal("saved without a reason")
+	}
+	typeInto(ed.reason, "测试修改")
+	adminTapButton(t, env.Window, "保存")
+	over, _ := env.Services.Rules.RuleTableOverride(env.Ctx)
+	tb, err := rules.Unmarshal(over)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := tb.Rule(r.Hazard, r.ExamType, r.Edition)
+	if got.Interval != "1 年 1 次（测试）" || len(got.Contraindications) != 2 || got.Optional[len(got.Optional)-1] != "G0101" {
+		t.Errorf("saved rule %+v", got)
+	}
+	if v.all[v.sel].Interval != got.Interval || !strings.Contains(v.detail.Text, "1 年 1 次（测试）") {
+		t.Error("the screen does not show the saved rule")
+	}
+}
