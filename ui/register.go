@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,7 @@ type examRegScreen struct {
 	noPkg     *widget.Label
 	pkgIDs    map[string]int64
 	pkgGroups map[int64][]app.PackageGroup
+	pkgs      []*app.ExamPackage
 
 	plan, planNotes *widget.Label
 	msg             *widget.Label
@@ -301,26 +303,59 @@ func (v *examRegScreen) showPrevious() {
 	}
 }
 
-// loadPackages offers the active packages.
+// loadPackages reads the active packages; offerPackages shows those meant for the form.
 func (v *examRegScreen) loadPackages() {
 	v.pkgIDs = map[string]int64{}
 	v.pkgGroups = map[int64][]app.PackageGroup{}
-	var opts []string
+	v.pkgs = nil
 	if ps, err := v.env.Services.Packages.FindPackages(v.env.Ctx, false); err == nil {
+		v.pkgs = ps
 		for _, p := range ps {
-			l := p.Name + "（" + formatFen(p.TotalFen()) + " 元）"
-			v.pkgIDs[l] = p.ID
+			v.pkgIDs[packageLabel(p)] = p.ID
 			v.pkgGroups[p.ID] = p.Groups
-			opts = append(opts, l)
 		}
 	}
-	v.packages.Options = opts
-	v.packages.Refresh()
 	if v.noPkg == nil {
-		v.noPkg = widget.NewLabel("（没有启用的套餐：只做 GBZ 188 规定的项目）")
+		v.noPkg = widget.NewLabel("")
 		v.noPkg.Importance = widget.LowImportance
 	}
-	if len(opts) > 0 {
+	v.offerPackages()
+}
+
+func packageLabel(p *app.ExamPackage) string {
+	return p.Name + "（" + formatFen(p.TotalFen()) + " 元）"
+}
+
+// offerPackages lists the active packages meant for the exam type and hazards chosen (a
+// package without a type or hazards suits any), keeping the ticks of those still listed.
+func (v *examRegScreen) offerPackages() {
+	typ, hazards := examTypeOf(v.examType.Selected), v.hazards.Codes()
+	var opts []string
+	for _, p := range v.pkgs {
+		if p.Type != "" && p.Type != typ {
+			continue
+		}
+		if len(p.Hazards) > 0 && !slices.ContainsFunc(p.Hazards, func(h string) bool { return slices.Contains(hazards, h) }) {
+			continue
+		}
+		opts = append(opts, packageLabel(p))
+	}
+	var keep []string
+	for _, s := range v.packages.Selected {
+		if slices.Contains(opts, s) {
+			keep = append(keep, s)
+		}
+	}
+	v.packages.Options, v.packages.Selected = opts, keep
+	v.packages.Refresh()
+	switch {
+	case len(v.pkgs) == 0:
+		v.noPkg.SetText("（没有启用的套餐：只做 GBZ 188 规定的项目）")
+		v.noPkg.Show()
+	case len(opts) == 0:
+		v.noPkg.SetText("（没有适用于所选体检类型和危害因素的套餐）")
+		v.noPkg.Show()
+	default:
 		v.noPkg.Hide()
 	}
 }
@@ -361,6 +396,7 @@ func (v *examRegScreen) refresh() {
 	// A change after a registration asks for a new one (the button is off meanwhile, so that
 	// a second click does not register the same exam twice).
 	v.registerBtn.Enable()
+	v.offerPackages()
 	r, err := v.registration()
 	if err != nil || r.Date.IsZero() || !r.Type.Valid() || len(r.Hazards) == 0 {
 		v.plan.SetText("选择体检类型、危害因素和体检日期后，这里列出按 GBZ 188 应检的项目。")

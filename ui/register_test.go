@@ -26,6 +26,13 @@ func TestRegister_OneWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	pre := &app.ExamPackage{Name: "上岗前加项", Active: true, Type: app.ExamPreEmployment, Groups: []app.PackageGroup{{GroupCode: "G0101", PriceFen: 1000}}}
+	noise := &app.ExamPackage{Name: "噪声加项", Active: true, Hazards: []string{"3008"}, Groups: []app.PackageGroup{{GroupCode: "G0101", PriceFen: 1000}}}
+	for _, p := range []*app.ExamPackage{pre, noise} {
+		if err := env.Services.Packages.CreatePackage(env.Ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
 	v := newExamRegScreen(env)
 	show(env, v.content())
 	pick(t, v.worker, "zs") // pinyin initials, as in the worker search box
@@ -44,6 +51,15 @@ func TestRegister_OneWorker(t *testing.T) {
 	if !strings.Contains(v.plan.Text, "GBZ 188-2025") || !strings.Contains(v.plan.Text, "：") {
 		t.Errorf("plan %q", v.plan.Text)
 	}
+	// Only the packages meant for 在岗期间 and 矽尘 are offered.
+	if len(v.packages.Options) != 1 || !strings.HasPrefix(v.packages.Options[0], "加做肝功能") {
+		t.Errorf("packages offered: %v", v.packages.Options)
+	}
+	v.examType.SetSelected(examTypeLabel(app.ExamPreEmployment))
+	if len(v.packages.Options) != 2 {
+		t.Errorf("packages offered for 上岗前: %v", v.packages.Options)
+	}
+	v.examType.SetSelected(examTypeLabel(app.ExamPeriodic))
 	v.packages.SetSelected([]string{v.packages.Options[0]})
 
 	// 复查 without the earlier exam is refused before the service is asked.
