@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,6 +23,9 @@ type contractExams struct {
 	contract *app.Contract
 	total    int
 	pages    map[int][]*app.Exam
+	// found holds the matches of the search box (nil: no search, the list pages through all)
+	found    []*app.Exam
+	search   *searchEntry
 	names    map[int64]string
 	selected *app.Exam
 
@@ -44,8 +48,20 @@ func newContractExams(env *Env, changed func()) *contractExams {
 	v.sel = widget.NewLabel("")
 	v.sel.Wrapping = fyne.TextWrapWord
 	v.status = newMsg()
+	v.search = newSearchEntry("体检号、姓名、证件号后 6 位或拼音首字母")
+	v.search.OnChanged = func(string) { v.reload() }
+	v.search.onDown = func() {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(v.list); c != nil && v.list.Length() > 0 {
+			c.Focus(v.list)
+		}
+	}
 	v.list = newKeyList(
-		func() int { return v.total },
+		func() int {
+			if v.found != nil {
+				return len(v.found)
+			}
+			return v.total
+		},
 		func() fyne.CanvasObject {
 			row := widget.NewLabel("")
 			row.Truncation = fyne.TextTruncateEllipsis
@@ -97,7 +113,7 @@ func recheckMark(e *app.Exam) string {
 func (v *contractExams) content() fyne.CanvasObject {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, v.count, container.NewHBox(v.batchGuide, v.batchTube)),
-		widget.NewSeparator())
+		v.search, widget.NewSeparator())
 	actions := container.NewVBox(widget.NewSeparator(), v.sel,
 		container.NewHBox(v.guideBtn, v.tubeBtn, v.cancelBtn, v.noShowBtn, v.voidBtn), v.status)
 	return container.NewBorder(top, actions, nil, nil, v.list)
@@ -105,15 +121,22 @@ func (v *contractExams) content() fyne.CanvasObject {
 
 // setContract shows the exams of c (nil: none).
 func (v *contractExams) setContract(c *app.Contract) {
+	other := c == nil || v.contract == nil || c.ID != v.contract.ID
 	v.contract = c
+	if other && v.search.Text != "" {
+		v.search.SetText("") // reloads
+		return
+	}
 	v.reload()
 }
 
-// reload reads the count again; rows decode as the list shows them.
+// reload reads the count again, or the matches of the search box; rows decode as the list
+// shows them.
 func (v *contractExams) reload() {
 	v.pages = map[int][]*app.Exam{}
 	v.names = map[int64]string{}
 	v.total = 0
+	v.found = nil
 	if v.contract != nil {
 		_, total, err := v.env.Services.Exams.FindExams(v.env.Ctx, app.ExamFilter{ContractID: v.contract.ID, Limit: 1})
 		if err != nil {
@@ -121,6 +144,10 @@ func (v *contractExams) reload() {
 		} else {
 			v.total = total
 			v.count.SetText("本任务已登记 " + strconv.Itoa(total) + " 人次")
+		}
+		if q := strings.TrimSpace(v.search.Text); q != "" {
+			v.found = v.find(q)
+			v.count.SetText(v.count.Text + "，找到 " + strconv.Itoa(len(v.found)) + " 人次")
 		}
 	} else {
 		v.count.SetText("")
@@ -136,8 +163,70 @@ func (v *contractExams) reload() {
 	v.choose(nil)
 }
 
+// find returns the contract's exams of an exam number, or of the workers a search finds
+// (as the worker search box reads it: ID number, its last 6, name, pinyin initials).
+func (v *contractExams) find(q string) []*app.Exam {
+	out := []*app.Exam{}
+	svc, ctx, id := v.env.Services, v.env.Ctx, v.contract.ID
+	if isDigits(q) && len(q) >= 9 {
+		if es, _, err := svc.Exams.FindExams(ctx, app.ExamFilter{Number: q}); err == nil {
+			for _, e := range es {
+				if e.ContractID == id {
+					out = append(out, e)
+				}
+			}
+		}
+		if len(out) > 0 {
+			v.nameWorkers(out)
+			return out
+		}
+	}
+	ids, err := svc.Workers.SearchWorkers(ctx, app.WorkerSearch{Query: q, Limit: 200})
+	if err != nil {
+		return out
+	}
+	for _, wid := range ids {
+		// By worker (a few exams each), not by contract (thousands each).
+		es, _, err := svc.Exams.FindExams(ctx, app.ExamFilter{WorkerID: wid})
+		if err != nil {
+			continue
+		}
+		for _, e := range es {
+			if e.ContractID == id {
+				out = append(out, e)
+			}
+		}
+	}
+	v.nameWorkers(out)
+	return out
+}
+
+// nameWorkers reads the names of the workers of exams.
+func (v *contractExams) nameWorkers(exams []*app.Exam) {
+	var ids []int64
+	for _, e := range exams {
+		if _, ok := v.names[e.WorkerID]; !ok {
+			ids = append(ids, e.WorkerID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	if ws, err := v.env.Services.Workers.WorkersByIDs(v.env.Ctx, ids); err == nil {
+		for _, w := range ws {
+			v.names[w.ID] = w.Name
+		}
+	}
+}
+
 func (v *contractExams) at(i int) *app.Exam {
-	if v.contract == nil {
+	if v.contract == nil || i < 0 {
+		return nil
+	}
+	if v.found != nil {
+		if i < len(v.found) {
+			return v.found[i]
+		}
 		return nil
 	}
 	p := i / examPage
@@ -149,17 +238,7 @@ func (v *contractExams) at(i int) *app.Exam {
 			return nil
 		}
 		v.pages[p] = page
-		var ids []int64
-		for _, e := range page {
-			if _, ok := v.names[e.WorkerID]; !ok {
-				ids = append(ids, e.WorkerID)
-			}
-		}
-		if ws, err := v.env.Services.Workers.WorkersByIDs(v.env.Ctx, ids); err == nil {
-			for _, w := range ws {
-				v.names[w.ID] = w.Name
-			}
-		}
+		v.nameWorkers(page)
 	}
 	if j := i - p*examPage; j < len(page) {
 		return page[j]

@@ -317,6 +317,20 @@ func TestContractExams_CancelVoidAndBatch(t *testing.T) {
 	if x.total != 2 || !x.voidBtn.Hidden {
 		t.Fatalf("exams %d; void hidden for a registrar: %v", x.total, x.voidBtn.Hidden)
 	}
+	// The search box finds a person of the round by pinyin initials or by exam number.
+	typeInto(x.search, "zs")
+	if len(x.found) != 1 || x.found[0].ID != ids[0] || !strings.Contains(x.count.Text, "找到 1 人次") {
+		t.Errorf("search zs: %v %q", x.found, x.count.Text)
+	}
+	first, _ := env.Services.Exams.FindExamByID(env.Ctx, ids[0])
+	x.search.SetText(first.Number)
+	if len(x.found) != 1 || x.found[0].ID != ids[0] {
+		t.Errorf("search by number: %v", x.found)
+	}
+	x.search.SetText("")
+	if x.found != nil || x.list.Length() != 2 {
+		t.Error("clearing the search does not show the whole round")
+	}
 	x.list.Select(0) // newest first: 赵六
 	if !strings.Contains(x.sel.Text, "赵六") {
 		t.Fatalf("selected %q", x.sel.Text)
