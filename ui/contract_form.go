@@ -165,6 +165,9 @@ func (f *contractForm) clear() {
 		e.SetText("")
 	}
 	f.start.SetText(formatDate(f.env.Now()))
+	if f.canCreate {
+		f.number.SetText(f.suggestNumber())
+	}
 	f.employer.setText("")
 	f.place.SetSelected(placeIn)
 	f.state.SetSelected(stateOpen)
@@ -187,6 +190,23 @@ func (f *contractForm) clear() {
 	if f.cleared != nil {
 		f.cleared()
 	}
+}
+
+// suggestNumber proposes the next free number of the year, e.g. 2026-007; the desk may
+// type its own.
+func (f *contractForm) suggestNumber() string {
+	prefix := strconv.Itoa(f.env.Now().Year()) + "-"
+	_, n, err := f.env.Services.Contracts.FindContracts(f.env.Ctx, app.ContractFilter{Query: prefix, Limit: 1})
+	if err != nil {
+		return ""
+	}
+	for i := n + 1; i < n+1000; i++ {
+		cand := fmt.Sprintf("%s%03d", prefix, i)
+		if _, taken, err := f.env.Services.Contracts.FindContracts(f.env.Ctx, app.ContractFilter{Query: cand, Limit: 1}); err == nil && taken == 0 {
+			return cand
+		}
+	}
+	return ""
 }
 
 // load shows c.

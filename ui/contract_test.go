@@ -102,6 +102,10 @@ func TestContract_CreateByTyping(t *testing.T) {
 	show(env, v.content())
 	f := v.form
 
+	if f.number.Text != "2026-001" {
+		t.Errorf("suggested number %q", f.number.Text)
+	}
+	f.number.SetText("")
 	typeInto(f.number, "2026-018")
 	pick(t, f.employer, "闽清示例")
 	typeInto(f.name, "2026 年在岗期间职业健康检查")
@@ -184,6 +188,7 @@ func TestContract_HazardOutsideFiledCategories(t *testing.T) {
 	v := newContractScreen(env)
 	show(env, v.content())
 	f := v.form
+	f.number.SetText("")
 	typeInto(f.number, "2026-019")
 	pick(t, f.employer, "闽清示例")
 	pick(t, f.hazards.pick, "4003") // 炭疽杆菌: 生物因素, not filed by the test institution
