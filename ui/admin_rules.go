@@ -69,7 +69,7 @@ func newRuleScreen(env *Env) *ruleScreen {
 	v.edition = widget.NewSelect([]string{allOption, "2014", "2025"}, func(string) { v.applyFilter() })
 	v.typ = widget.NewSelect(append([]string{allOption}, examTypeLabels()...), func(string) { v.applyFilter() })
 	v.grid = widget.NewTable(
-		func() (int, int) { return len(v.shown) + 1, len(ruleColumns) },
+		func() (int, int) { return len(v.shown), len(ruleColumns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -79,9 +79,16 @@ func newRuleScreen(env *Env) *ruleScreen {
 	for i, c := range ruleColumns {
 		v.grid.SetColumnWidth(i, c.width)
 	}
+	v.grid.ShowHeaderRow = true
+	v.grid.CreateHeader = headerLabel
+	v.grid.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(ruleColumns) {
+			o.(*widget.Label).SetText(ruleColumns[id.Col].title)
+		}
+	}
 	v.grid.OnSelected = func(id widget.TableCellID) {
-		if id.Row > 0 && id.Row-1 < len(v.shown) {
-			v.choose(v.shown[id.Row-1])
+		if id.Row >= 0 && id.Row < len(v.shown) {
+			v.choose(v.shown[id.Row])
 		}
 	}
 	v.detail = widget.NewLabel("")
@@ -186,17 +193,12 @@ func (v *ruleScreen) groupNames(codes []string) string {
 
 func (v *ruleScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
-	l.TextStyle.Bold = id.Row == 0
 	l.Importance = widget.MediumImportance
-	if id.Row == 0 {
-		l.SetText(ruleColumns[id.Col].title)
-		return
-	}
-	if id.Row-1 >= len(v.shown) {
+	if id.Row >= len(v.shown) {
 		l.SetText("")
 		return
 	}
-	r := v.all[v.shown[id.Row-1]]
+	r := v.all[v.shown[id.Row]]
 	var text string
 	switch id.Col {
 	case 0:

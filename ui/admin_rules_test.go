@@ -24,7 +24,7 @@ func TestRules_TableFilterAndDetail(t *testing.T) {
 	if len(v.shown) == 0 {
 		t.Fatalf("矽尘 2025 在岗: %d rules", len(v.shown))
 	}
-	v.grid.Select(widgetCell(1, 0))
+	v.grid.Select(widgetCell(0, 0))
 	if !strings.Contains(v.detail.Text, "目标疾病") || !strings.Contains(v.detail.Text, "GBZ 188-2025") {
 		t.Errorf("detail %q", v.detail.Text)
 	}
@@ -137,7 +137,7 @@ func TestRules_EditOneRule(t *testing.T) {
 	typeInto(v.query, "1038")
 	v.edition.SetSelected("2025")
 	v.typ.SetSelected(examTypeLabel("02"))
-	v.grid.Select(widgetCell(1, 0))
+	v.grid.Select(widgetCell(0, 0))
 	r := v.all[v.sel]
 	test.Tap(v.editBtn)
 	ed := v.editor

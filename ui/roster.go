@@ -70,7 +70,7 @@ func newRosterView(env *Env, committed func()) *rosterView {
 	v.filter.Horizontal = true
 	v.filter.Required = true
 	v.table = widget.NewTable(
-		func() (int, int) { return len(v.shown) + 1, len(rosterColumns) },
+		func() (int, int) { return len(v.shown), len(rosterColumns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -79,6 +79,13 @@ func newRosterView(env *Env, committed func()) *rosterView {
 		v.updateCell)
 	for i, c := range rosterColumns {
 		v.table.SetColumnWidth(i, c.width)
+	}
+	v.table.ShowHeaderRow = true
+	v.table.CreateHeader = headerLabel
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(rosterColumns) {
+			o.(*widget.Label).SetText(rosterColumns[id.Col].title)
+		}
 	}
 	v.table.OnSelected = func(id widget.TableCellID) { v.showDetail(id.Row) }
 	v.filter.SetSelected(rosterAll)
@@ -291,14 +298,22 @@ func rosterCounts(p *app.RosterPreview) string {
 	return fmt.Sprintf("共 %d 行：通过 %d，有提示 %d，拒绝 %d，已在档案 %d", len(p.Rows), p.Accepted, p.Warned, p.Rejected, p.Linked)
 }
 
+// headerLabel is the bold header cell of a table.
+func headerLabel() fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.TextStyle.Bold = true
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
 // showDetail shows all the messages of the row at table row i (the column may be too narrow).
 func (v *rosterView) showDetail(i int) {
-	if v.preview == nil || i < 1 || i-1 >= len(v.shown) {
+	if v.preview == nil || i < 0 || i >= len(v.shown) {
 		v.detail.SetText("")
 		v.detail.Hide()
 		return
 	}
-	r := v.preview.Rows[v.shown[i-1]]
+	r := v.preview.Rows[v.shown[i]]
 	text, imp := outcomeName(r.Outcome)
 	text = "第 " + strconv.Itoa(r.Row) + " 行（" + text + "）"
 	if m := rowMessages(r); m != "" {
@@ -329,22 +344,17 @@ func (v *rosterView) applyFilter() {
 	v.table.UnselectAll()
 	v.table.Refresh()
 	v.table.ScrollToTop()
-	v.showDetail(0)
+	v.showDetail(-1)
 }
 
 func (v *rosterView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
-	l.TextStyle.Bold = id.Row == 0
 	l.Importance = widget.MediumImportance
-	if id.Row == 0 {
-		l.SetText(rosterColumns[id.Col].title)
-		return
-	}
-	if v.preview == nil || id.Row-1 >= len(v.shown) {
+	if v.preview == nil || id.Row >= len(v.shown) {
 		l.SetText("")
 		return
 	}
-	r := v.preview.Rows[v.shown[id.Row-1]]
+	r := v.preview.Rows[v.shown[id.Row]]
 	text := ""
 	switch id.Col {
 	case 0:
