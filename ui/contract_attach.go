@@ -100,7 +100,12 @@ func (f *contractForm) addAttachment(name string, data []byte) {
 		return
 	}
 	if f.dirty {
-		f.current.Attachments, f.current.Version = c.Attachments, c.Version
+		// Keep the typed edits. The version moves on only when the upload alone changed
+		// the contract; an edit made elsewhere meanwhile still makes the save a conflict.
+		if c.Version == f.current.Version+1 {
+			f.current.Version = c.Version
+		}
+		f.current.Attachments = c.Attachments
 		f.showAttachments()
 	} else {
 		f.load(c)
