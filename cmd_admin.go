@@ -214,6 +214,9 @@ func cmdVerify(args []string) int {
 	} else {
 		fmt.Printf("审计记录 %d 条，%d 个密钥段，核对记录 %d 条，外部锚点 %d 个（不符 %d 个），链头 %s\n",
 			r.Entries, r.Segments, r.RecordsChecked, r.AnchorsChecked, r.AnchorsFailed, app.ShortHash(r.Head))
+		for _, n := range r.Notes {
+			fmt.Println("注意：" + n)
+		}
 		if r.OK {
 			fmt.Println("校验通过")
 		} else {

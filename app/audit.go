@@ -53,6 +53,11 @@ type AuditReport struct {
 	AnchorsFailed  int
 	// RecordsChecked counts current records whose hash matched their newest audit entry.
 	RecordsChecked int
+	// Unverifiable counts entries signed with a key this PC no longer has (a lost key ring
+	// started a new segment): their order is checked, their MACs cannot be.
+	Unverifiable int
+	// Notes are things a reader must know even when OK (unverifiable segments).
+	Notes []string
 }
 
 // AuditService reads and verifies the audit log.

@@ -127,7 +127,13 @@ func (v *auditScreen) showReport(r app.AuditReport) {
 		r.Entries, r.Segments, r.RecordsChecked, r.AnchorsChecked, r.AnchorsFailed, app.ShortHash(r.Head))
 	if r.OK {
 		v.result.Importance = widget.SuccessImportance
-		v.result.SetText("校验通过。" + counts)
+		text := "校验通过。" + counts
+		if len(r.Notes) > 0 {
+			// Entries of a lost key could not be checked: say so plainly, not as a pass.
+			v.result.Importance = widget.WarningImportance
+			text = "校验通过（有无法核对的部分）。" + counts + "\n" + strings.Join(r.Notes, "\n")
+		}
+		v.result.SetText(text)
 		return
 	}
 	v.result.Importance = widget.DangerImportance

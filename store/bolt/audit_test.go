@@ -12,6 +12,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"occhealth/app"
+	"occhealth/store"
 	"occhealth/store/bolt"
 )
 
@@ -264,4 +265,40 @@ func TestCompact(t *testing.T) {
 		t.Fatalf("employers after compact: %d", total)
 	}
 	t.Logf("compacted %d → %d bytes", before, after)
+}
+
+// TestKeyRingLost reopens an archive with a new key ring, as after a lost configuration
+// folder: the program goes on, the new segment is recorded, the old entries are reported as
+// unverifiable (not as tampering), and tampering in the new segment is still found.
+func TestKeyRingLost(t *testing.T) {
+	td := seeded(t)
+	if err := td.Close(); err != nil {
+		t.Fatal(err)
+	}
+	newKeys := store.NewMemoryKeyRing(td.clock.Now())
+	db, err := bolt.Open(td.path, bolt.Options{Keys: newKeys, Codes: testCatalogs(t), Now: td.clock.Now, FastPasswords: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	td.DB, td.keys = db, newKeys
+	td.svc = db.Services(testCatalogs(t))
+	td.employer(t, "新密钥后的单位", creditCode("91450102MA5K00009"))
+	r, err := td.svc.Audit.VerifyAudit(td.admin)
+	if err != nil || !r.OK || r.Segments != 2 || r.Unverifiable == 0 || len(r.Notes) != 1 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	entries, _, _ := td.svc.Audit.FindAudit(td.admin, app.AuditFilter{Entity: "audit"})
+	if len(entries) != 1 || !strings.Contains(entries[0].Note, "新的链段") {
+		t.Fatalf("segment not recorded: %+v", entries)
+	}
+	t.Logf("after a lost key: %s", r.Notes[0])
+	last := uint64(r.Entries)
+	r = tamper(t, td, func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte("audit"))
+		v := append([]byte(nil), b.Get(key(last))...)
+		return b.Put(key(last), bytes.Replace(v, []byte("新密钥后的单位"), []byte("改过的单位"), 1))
+	})
+	if r.OK {
+		t.Fatalf("tampering in the new segment not found: %+v", r)
+	}
 }

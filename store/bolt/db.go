@@ -113,6 +113,10 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := db.open(); err != nil {
 		return nil, err
 	}
+	if err := db.recordKeySegment(); err != nil {
+		db.bolt.Close()
+		return nil, err
+	}
 	if err := db.applyRuleOverride(); err != nil {
 		db.bolt.Close()
 		return nil, fmt.Errorf("档案中修改过的规则表无法读取: %w", err)
@@ -282,4 +286,27 @@ func conflict(what string, by string, at time.Time) error {
 		by = "系统"
 	}
 	return app.Errorf(app.ECONFLICT, "%s已被“%s”于 %s 修改，您看到的是旧版本。请重新打开后再修改（您输入的内容仍在窗口中）。", what, by, at.Local().Format("2006-01-02 15:04:05"))
+}
+
+// recordKeySegment appends an entry when the key that signs from now on is not the key of the
+// newest entry: the key ring was lost or rotated, and a new chain segment starts. The entry is
+// chained to the old segment, so the old one cannot be replaced later without breaking it.
+func (db *DB) recordKeySegment() error {
+	cur := db.opts.Keys.Current()
+	return db.bolt.Update(func(tx *bbolt.Tx) error {
+		last, ok := lastAudit(tx)
+		if !ok || last.KeyID == cur.ID {
+			return nil
+		}
+		note := fmt.Sprintf("审计密钥变更：密钥 %s 开始新的链段（上一段由密钥 %s 签名）", cur.ID, last.KeyID)
+		if _, known := db.opts.Keys.ByID(last.KeyID); !known {
+			note += "；上一段的密钥不在本机，旧链段今后无法核对校验码"
+		}
+		now := db.now()
+		if now.Before(last.Time) {
+			now = last.Time
+		}
+		_, err := appendAudit(tx, db.opts.Keys, app.AuditEntry{Time: now, Workstation: db.opts.Workstation, Action: "audit.key_segment", Entity: "audit", Note: note})
+		return err
+	})
 }
