@@ -182,6 +182,28 @@ func TestContract_CreateByTyping(t *testing.T) {
 	closeDialogs(env.Window)
 }
 
+func TestRoster_ClosedContract(t *testing.T) {
+	env := newIntakeEnv(t)
+	emp := addEmployer(t, env, "闽清示例水泥有限公司", validCreditCode)
+	c := addContract(t, env, emp, "2026-050")
+	c.State = app.ContractClosed
+	if err := env.Services.Contracts.UpdateContract(env.Ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	v := newContractScreen(env)
+	show(env, v.content())
+	v.open(c.ID)
+	r := v.roster
+	if !strings.Contains(r.fileLbl.Text, "已结束") {
+		t.Errorf("closed contract not explained: %q", r.fileLbl.Text)
+	}
+	r.load("名单.xlsx", rosterXLSX(t, [][]string{{"张三", idNumber("35012419800101001"), "男", "破碎车间", "破碎工", "矽尘", "在岗"}}))
+	r.settle()
+	if r.preview == nil || r.preview.Rejected != 0 || !r.importBtn.Disabled() {
+		t.Errorf("closed contract: preview %v, import disabled %v", r.preview != nil, r.importBtn.Disabled())
+	}
+}
+
 func TestContract_HazardOutsideFiledCategories(t *testing.T) {
 	env := newIntakeEnv(t)
 	addEmployer(t, env, "闽清示例水泥有限公司", validCreditCode)

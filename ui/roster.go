@@ -131,8 +131,8 @@ func (v *rosterView) content() fyne.CanvasObject {
 
 // setContract points the view at c and drops any preview of another contract.
 func (v *rosterView) setContract(c *app.Contract) {
-	if v.contract != nil && c != nil && v.contract.ID == c.ID {
-		v.contract = c
+	if v.contract != nil && c != nil && v.contract.ID == c.ID && v.preview != nil {
+		v.contract = c // keep the preview; a closed contract disables 导入
 		v.showOptions()
 		return
 	}
@@ -144,6 +144,9 @@ func (v *rosterView) reset() {
 	v.preview = nil
 	v.file = app.RosterFile{}
 	v.fileLbl.SetText("选择单位提供的名单（.xlsx 或 .csv）。先预览检查，确认无误后再导入；预览不写入任何数据。")
+	if v.contract != nil && v.contract.State == app.ContractClosed {
+		v.fileLbl.SetText("本体检任务已结束：名单可以预览，但不能导入（需要时在“任务信息”中把状态改为进行中）。")
+	}
 	v.counts.SetText("")
 	v.register.SetChecked(false)
 	v.examType.ClearSelected()
