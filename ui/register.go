@@ -261,12 +261,19 @@ func (v *examRegScreen) employerID() int64 {
 func (v *examRegScreen) loadContracts() {
 	v.contracts = map[string]*app.Contract{}
 	opts := []string{noContract}
-	if emp := v.employerID(); emp != 0 {
+	// A dispatched worker's round may be the host employer's (用工单位).
+	for _, emp := range []int64{v.employerID(), v.hostEmployerID()} {
+		if emp == 0 {
+			continue
+		}
 		if cs, _, err := v.env.Services.Contracts.FindContracts(v.env.Ctx, app.ContractFilter{EmployerID: emp, OpenOnly: true}); err == nil {
 			for _, c := range cs {
 				l := c.Number
 				if c.Title != "" {
 					l += "　" + c.Title
+				}
+				if _, dup := v.contracts[l]; dup {
+					continue
 				}
 				v.contracts[l] = c
 				opts = append(opts, l)
@@ -279,6 +286,26 @@ func (v *examRegScreen) loadContracts() {
 	} else {
 		v.contract.SetSelected(noContract)
 	}
+}
+
+// currentPeriod is the worker's current job at the chosen employer, if any.
+func (v *examRegScreen) currentPeriod() (app.WorkPeriod, bool) {
+	if v.current == nil {
+		return app.WorkPeriod{}, false
+	}
+	emp := v.employerID()
+	for _, p := range v.current.WorkHistory {
+		if p.End.IsZero() && p.EmployerID == emp && emp != 0 {
+			return p, true
+		}
+	}
+	return app.WorkPeriod{}, false
+}
+
+// hostEmployerID is the 用工单位 of the worker's current job at the chosen employer (0: none).
+func (v *examRegScreen) hostEmployerID() int64 {
+	p, _ := v.currentPeriod()
+	return p.HostEmployerID
 }
 
 // contractChosen defaults the exam type from the contract.
@@ -378,12 +405,8 @@ func (v *examRegScreen) registration() (app.Registration, error) {
 	}
 	d, err := parseDate(v.date.Text)
 	r.Date = d
-	if v.current != nil {
-		for _, p := range v.current.WorkHistory {
-			if p.End.IsZero() && p.EmployerID == r.EmployerID {
-				r.Workshop, r.JobCode, r.JobName = p.Workshop, p.JobCode, p.JobName
-			}
-		}
+	if p, ok := v.currentPeriod(); ok {
+		r.HostEmployerID, r.Workshop, r.JobCode, r.JobName = p.HostEmployerID, p.Workshop, p.JobCode, p.JobName
 	}
 	return r, err
 }

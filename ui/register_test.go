@@ -175,3 +175,36 @@ func TestContract_ReadOnlyForDoctors(t *testing.T) {
 		}
 	}
 }
+
+// creditCodeFor completes a 17-character credit-code body with its check character.
+func creditCodeFor(t *testing.T, body string) string {
+	c, ok := app.CreditCodeCheckChar(body)
+	if !ok {
+		t.Fatalf("credit code body %q", body)
+	}
+	return body + string(c)
+}
+
+func TestRegister_DispatchedWorker(t *testing.T) {
+	env := newIntakeEnv(t)
+	agency := addEmployer(t, env, "闽清劳务派遣有限公司", validCreditCode)
+	host := addEmployer(t, env, "闽清示例水泥有限公司", creditCodeFor(t, "91350100M000200Y4"))
+	c := addContract(t, env, host, "2026-060")
+	start := time.Date(2021, 5, 1, 0, 0, 0, 0, time.UTC)
+	w := &app.Worker{Name: "韦丽丽", DocType: app.DocResidentID, IDNumber: idNumber("45010219900101002"),
+		WorkHistory: []app.WorkPeriod{{EmployerID: agency.ID, HostEmployerID: host.ID, Workshop: "包装车间", JobName: "包装工", Start: start}},
+		Exposures:   []app.Exposure{{HazardCode: "3008", Start: start}}}
+	if err := env.Services.Workers.CreateWorker(env.Ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	v := newExamRegScreen(env)
+	show(env, v.content())
+	pick(t, v.worker, "wll")
+	if v.employer.Text() != agency.Name || !strings.HasPrefix(v.contract.Selected, c.Number) {
+		t.Fatalf("employer %q, contract %q: the host's round is not offered", v.employer.Text(), v.contract.Selected)
+	}
+	test.Tap(v.registerBtn)
+	if v.last == nil || v.last.HostEmployerID != host.ID || v.last.ContractID != c.ID || v.last.EmployerID != agency.ID {
+		t.Fatalf("registered %+v, %q", v.last, v.msg.Text)
+	}
+}
