@@ -34,6 +34,7 @@ type packageScreen struct {
 
 	pkgs    []*app.ExamPackage
 	list    *keyList
+	empty   *widget.Label
 	current *app.ExamPackage
 	dirty   bool
 	loading bool
@@ -118,13 +119,23 @@ func newPackageScreen(env *Env) *packageScreen {
 			v.add.setText("")
 			v.addGroup(it.Key, 0)
 			v.changed()
+			// The price next: the new row stands above the picker, where Tab would not go.
+			for _, r := range v.items {
+				if r.code == it.Key {
+					focusIfShown(r.price)
+				}
+			}
 		}
 	}
 	v.rows = container.NewVBox()
 	v.total = widget.NewLabel("")
+	v.empty = widget.NewLabel("尚无套餐：在右侧填写后保存。")
+	v.empty.Wrapping = fyne.TextWrapWord
+	v.empty.Importance = widget.LowImportance
 	v.reloadList()
 	v.clear()
 	env.setActions(v.save, func() { v.confirmDiscard(v.clear) })
+	env.Focus = v.name
 	return v
 }
 
@@ -145,7 +156,7 @@ func (v *packageScreen) content() fyne.CanvasObject {
 	body := container.NewVBox(hint, form, groups, formGrid(formRow{"备注", v.note, nil}), v.msg, v.status)
 	right := container.NewBorder(container.NewBorder(nil, nil, v.title, container.NewHBox(newBtn, saveBtn)), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(body)))
-	left := container.NewBorder(heading("体检套餐"), nil, nil, nil, v.list)
+	left := container.NewBorder(container.NewVBox(heading("体检套餐"), v.empty), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.28
 	return split
@@ -178,6 +189,11 @@ func (v *packageScreen) reloadList() {
 		return
 	}
 	v.pkgs = ps
+	if len(ps) == 0 {
+		v.empty.Show()
+	} else {
+		v.empty.Hide()
+	}
 	v.list.UnselectAll()
 	v.list.Refresh()
 }

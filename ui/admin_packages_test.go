@@ -20,6 +20,9 @@ func TestPackages_CreateAndEdit(t *testing.T) {
 	pick(t, v.hazards.pick, "矽尘")
 	v.examType.SetSelected(examTypeLabel(app.ExamPeriodic))
 	pick(t, v.add, "血常规")
+	if env.Window.Canvas().Focused() != v.items[0].price {
+		t.Error("the cursor does not go to the price of the group just added")
+	}
 	pick(t, v.add, "胸部")
 	if len(v.items) != 2 {
 		t.Fatalf("%d groups added", len(v.items))
