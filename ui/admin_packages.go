@@ -259,6 +259,7 @@ func (v *packageScreen) addGroup(code string, fen int64) {
 		r.price.SetText(formatFen(fen))
 	}
 	r.price.OnChanged = func(string) { v.changed() }
+	enterMovesOn(r.price)
 	v.items = append(v.items, r)
 	v.rebuildRows()
 }

@@ -84,6 +84,7 @@ func newContractForm(env *Env, saved func(*app.Contract)) *contractForm {
 	f.start = entry(fCStart, "年-月-日")
 	f.end = entry(fCEnd, "年-月-日，可留空")
 	f.address = entry(fCAddress, "外出体检的地点")
+	enterMovesOn(f.number, f.start, f.end)
 	f.note = widget.NewMultiLineEntry()
 	f.note.SetMinRowsVisible(2)
 	f.note.OnChanged = func(string) { f.changed(fCNote) }

@@ -35,6 +35,7 @@ func newContractPackageRow(f *contractForm) *contractPackageRow {
 	r.price = widget.NewEntry()
 	r.price.SetPlaceHolder("约定价格（元）")
 	r.price.OnChanged = func(string) { f.changed("") }
+	enterMovesOn(r.price)
 	r.pkg = widget.NewSelect(opts, func(s string) {
 		r.kept = nil
 		if p := r.ids[s]; p != nil && strings.TrimSpace(r.price.Text) == "" {
@@ -132,6 +133,7 @@ func newMonitoringRow(f *contractForm) *monitoringRow {
 		return e
 	}
 	r.workshop, r.date, r.result, r.unit, r.grade = mk("车间/岗位"), mk("检测日期"), mk("结果，如 0.35"), mk("单位，如 mg/m³"), mk("作业分级，如 Ⅰ级")
+	enterMovesOn(r.date, r.result)
 	r.ctype = widget.NewSelect(concentrationTypes, ch)
 	r.ctype.PlaceHolder = "浓度类型"
 	r.del = widget.NewButton("删除", nil)

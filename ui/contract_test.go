@@ -111,6 +111,10 @@ func TestContract_CreateByTyping(t *testing.T) {
 	typeInto(f.name, "2026 年在岗期间职业健康检查")
 	f.start.SetText("")
 	typeInto(f.start, "2026/11/2")
+	enter(f.start) // a date is typed without an input method: Enter moves on like Tab
+	if env.Window.Canvas().Focused() != f.end {
+		t.Errorf("Enter in 开始日期 focused %T", env.Window.Canvas().Focused())
+	}
 	f.place.SetSelected(placeOut)
 	typeInto(f.address, "闽清县梅城镇工业路 8 号")
 	pick(t, f.hazards.pick, "矽尘")

@@ -96,6 +96,7 @@ func newExamRegScreen(env *Env) *examRegScreen {
 	v.date = widget.NewEntry()
 	v.date.SetPlaceHolder("年-月-日")
 	v.date.OnChanged = func(string) { v.refresh() }
+	enterMovesOn(v.date)
 	v.packages = widget.NewCheckGroup(nil, func([]string) { v.refresh() })
 	v.plan = widget.NewLabel("")
 	v.plan.Wrapping = fyne.TextWrapWord

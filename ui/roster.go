@@ -95,6 +95,7 @@ func newRosterView(env *Env, committed func()) *rosterView {
 	v.date = widget.NewEntry()
 	v.date.SetPlaceHolder("体检日期")
 	v.dateMsg = newMsg()
+	enterMovesOn(v.date)
 	v.date.OnChanged = func(s string) {
 		if _, err := parseDate(s); err != nil {
 			setMsg(v.dateMsg, fieldMessage(err))
