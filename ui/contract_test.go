@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
 	"occhealth/app"
@@ -111,9 +112,10 @@ func TestContract_CreateByTyping(t *testing.T) {
 	typeInto(f.name, "2026 年在岗期间职业健康检查")
 	f.start.SetText("")
 	typeInto(f.start, "2026/11/2")
+	env.Window.Canvas().Focus(f.start)
 	enter(f.start) // a date is typed without an input method: Enter moves on like Tab
 	if env.Window.Canvas().Focused() != f.end {
-		t.Errorf("Enter in 开始日期 focused %T", env.Window.Canvas().Focused())
+		t.Errorf("Enter in 开始日期 focused %T %q", env.Window.Canvas().Focused(), env.Window.Canvas().Focused().(*widget.Entry).PlaceHolder)
 	}
 	f.place.SetSelected(placeOut)
 	typeInto(f.address, "闽清县梅城镇工业路 8 号")
