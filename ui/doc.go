@@ -25,5 +25,7 @@
 // Glossary (中文 → identifier): 首次设置 setupScreen, 登录 loginScreen, 修改密码 passwordForm,
 // 导航 shell/navTree, 首页 homeScreen, 用人单位 employerScreen/employerForm, 劳动者
 // workerScreen/workerForm, 工作经历 historyRow, 接害史 exposureRow, 所在地区 areaPicker,
-// 可搜索的下拉选择 picker, 更正证件号码 showCorrection.
+// 可搜索的下拉选择 picker, 更正证件号码 showCorrection, 体检任务 contractScreen/contractForm,
+// 已登记 contractExams, 名单导入 rosterView, 体检登记 examRegScreen, 导检单/条码 printExams,
+// 危害因素多选 hazardMulti, 体检套餐 packageScreen, GBZ 188 规则表 ruleScreen/ruleEditor.
 package ui
