@@ -95,3 +95,24 @@ func TestIntakeScreens_FitSmallScreens(t *testing.T) {
 		env.Window.Resize(fyne.NewSize(1280, 760))
 	}
 }
+
+func TestPackages_ConflictKeepsTypedValues(t *testing.T) {
+	env := newIntakeEnv(t)
+	p := &app.ExamPackage{Name: "噪声套餐", Active: true, Groups: []app.PackageGroup{{GroupCode: "G0101", PriceFen: 1500}}}
+	if err := env.Services.Packages.CreatePackage(env.Ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	v := newPackageScreen(env)
+	show(env, v.content())
+	v.list.Select(0)
+	other := *p
+	other.Note = "别处修改"
+	if err := env.Services.Packages.UpdatePackage(env.Ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	v.name.SetText("噪声作业套餐")
+	v.save()
+	if !strings.Contains(dialogText(env.Window), "仍保留在表单中") || v.name.Text != "噪声作业套餐" {
+		t.Errorf("conflict: %q, name %q", dialogText(env.Window), v.name.Text)
+	}
+}
