@@ -148,9 +148,8 @@ type employerForm struct {
 	status                                     *widget.Label
 	saveBtn                                    *widget.Button
 	canCreate, canUpdate                       bool
-	body                                       *container.Scroll
-	cleared                                    func() // after clear: the screen unselects its list
-	hint                                       *widget.Label
+	formFrame
+	cleared func() // after clear: the screen unselects its list
 }
 
 // The field names of app.Employer.Validate, which key the messages.
@@ -263,25 +262,7 @@ func (f *employerForm) content() fyne.CanvasObject {
 		formRow{"备注", f.note, f.msgs[fEmpNote]},
 	)
 	top := container.NewBorder(nil, nil, f.title, container.NewHBox(newBtn, f.saveBtn))
-	f.body = container.NewVScroll(container.NewPadded(container.NewVBox(form, f.msgs[""], f.status)))
-	f.hint = widget.NewLabel("在左侧查找用人单位，再从列表中选择查看。")
-	f.showBody(f.current != nil || f.canCreate)
-	return container.NewBorder(top, nil, nil, nil, container.NewStack(f.body, container.NewCenter(f.hint)))
-}
-
-// showBody shows the form, or the hint for a user who may not create employers and has not
-// chosen one yet.
-func (f *employerForm) showBody(show bool) {
-	if f.body == nil {
-		return
-	}
-	if show {
-		f.body.Show()
-		f.hint.Hide()
-	} else {
-		f.body.Hide()
-		f.hint.Show()
-	}
+	return f.frame(top, container.NewVBox(form, f.msgs[""], f.status), "在左侧查找用人单位，再从列表中选择查看。", f.current != nil || f.canCreate)
 }
 
 // clear shows an empty form for a new employer.

@@ -54,9 +54,8 @@ type workerForm struct {
 	canCreate, canUpdate, canCorrect bool
 	// correction is the open 更正证件号码 dialog, nil when none was opened.
 	correction *correctionDialog
-	body       *container.Scroll
-	hint       *widget.Label
-	cleared    func() // after clear: the screen unselects its list
+	formFrame
+	cleared func() // after clear: the screen unselects its list
 }
 
 func docTypeNames() []string {
@@ -163,25 +162,7 @@ func (f *workerForm) content() fyne.CanvasObject {
 		f.msgs[""], f.status,
 	)
 	top := container.NewBorder(nil, nil, f.title, container.NewHBox(f.fixBtn, f.newBtn, f.saveBtn))
-	f.body = container.NewVScroll(container.NewPadded(body))
-	f.hint = widget.NewLabel("在左侧查找劳动者，再从列表中选择查看。")
-	f.showBody(f.current != nil || f.canCreate)
-	return container.NewBorder(top, nil, nil, nil, container.NewStack(f.body, container.NewCenter(f.hint)))
-}
-
-// showBody shows the form, or the hint for a user who may not create workers and has not
-// chosen one yet.
-func (f *workerForm) showBody(show bool) {
-	if f.body == nil {
-		return
-	}
-	if show {
-		f.body.Show()
-		f.hint.Hide()
-	} else {
-		f.body.Hide()
-		f.hint.Show()
-	}
+	return f.frame(top, body, "在左侧查找劳动者，再从列表中选择查看。", f.current != nil || f.canCreate)
 }
 
 // clear shows an empty form for a new worker.
