@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"time"
 
@@ -126,13 +125,9 @@ func Open(path string, opts Options) (*DB, error) {
 }
 
 func (db *DB) open() error {
-	bo := &bbolt.Options{Timeout: db.opts.Timeout, FreelistType: bbolt.FreelistMapType}
-	if runtime.GOOS != "windows" {
-		// Map 256 MiB of address space up front so that a large import does not remap the file
-		// again and again as it grows. (On Windows bbolt would grow the file to the map size.)
-		bo.InitialMmapSize = 256 << 20
-	}
-	b, err := bbolt.Open(db.path, 0o600, bo)
+	// No InitialMmapSize: it would make bbolt grow the file in 16 MiB steps, so even an empty
+	// archive would take 16 MiB; remapping during a large import costs less than that surprise.
+	b, err := bbolt.Open(db.path, 0o600, &bbolt.Options{Timeout: db.opts.Timeout, FreelistType: bbolt.FreelistMapType})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return app.Errorf(app.ELOCKED, "档案“%s”已被另一个程序打开（程序已在运行？）。请先关闭另一个窗口，或在“联网”模式下共用档案。", db.path)
 	} else if err != nil {
