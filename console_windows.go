@@ -22,7 +22,7 @@ func init() {
 	}
 	// A handle the parent already gave us (cmd's "> out.txt", a pipe) is kept: only missing
 	// ones are pointed at the console.
-	valid := func(std uint32) bool {
+	valid := func(std int) bool {
 		h, err := syscall.GetStdHandle(std)
 		return err == nil && h != 0 && h != syscall.InvalidHandle
 	}
