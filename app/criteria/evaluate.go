@@ -216,13 +216,14 @@ func evalBinauralHighWeighted(c Criterion, in Input, s *Set) result {
 	limit := c.Params["weighted"]
 	used := append(high.used, Value{"较好耳（" + side.Name() + "）加权值", v, "dBHL"})
 	wtext := fmt.Sprintf("较好耳（%s）语频和 4000 Hz 听阈加权值 %s dBHL", side.Name(), num(v))
+	note := ""
 	if w.Status != StatusVerified {
-		wtext += "（加权公式待核实）"
+		note = "（加权公式待核实）"
 	}
 	if v >= limit {
-		return result{outcome: Met, detail: high.detail + "，且" + wtext + " ≥ " + num(limit) + " dBHL", used: used}
+		return result{outcome: Met, detail: high.detail + "，且" + wtext + " ≥ " + num(limit) + " dBHL" + note, used: used}
 	}
-	return result{outcome: NotMet, detail: high.detail + "，但" + wtext + " < " + num(limit) + " dBHL", used: used}
+	return result{outcome: NotMet, detail: high.detail + "，但" + wtext + " < " + num(limit) + " dBHL" + note, used: used}
 }
 
 // evalSpeechAvg: any ear's speech-frequency average ≥ limit (atLeast) or > limit.
