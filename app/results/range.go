@@ -1,0 +1,359 @@
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"occhealth/app"
+)
+
+// Status marks of a range or a critical limit, as in the catalogs and the rule table.
+const (
+	StatusVerified   = "V" // checked against the quoted source's own text
+	StatusPartial    = "P" // secondary or partial source
+	StatusUnverified = "U" // from memory or a secondary list: shown as 待核实
+)
+
+// RangesFile is the name of the reference-range file in assets/rules.
+const RangesFile = "reference_ranges.json"
+
+// Limits are the bounds of one sex: nil means no bound on that side.
+type Limits struct {
+	Low, High *float64
+}
+
+// Range is the adult reference range of one item, and its critical limits (危急值), for the
+// laboratory that set them. Numeric bounds are inclusive: Low ≤ v ≤ High is normal. Critical
+// limits are strict: v < CriticalLow or v > CriticalHigh is critical, as labs write them
+// ("WBC <1.5").
+type Range struct {
+	ItemCode string // national 7-digit 健康指标 code
+	Name     string // the item's name in the catalog
+	Abbr     string // the lab's abbreviation, e.g. WBC
+	Kind     Kind
+	Unit     string
+	// Low and High bound both sexes. For a sex-specific item they are the union of Male and
+	// Female (used when the sex is unknown: nothing normal for either sex is flagged); after
+	// ForSex they are the bounds of that sex.
+	Low, High *float64
+	// Male and Female are the sex-specific bounds, nil when the item has one range.
+	Male, Female *Limits
+	// Sex is the sex ForSex resolved the range for, "" when it applies to both.
+	Sex app.Sex
+	// Text is the reference as printed for a text or code item ("阴性", "0 未见异常").
+	Text string
+	// Normal lists the text or code values judged normal; empty means just Text.
+	Normal []string
+	// NotDone lists code values that mean the item was not examined (胸片 3 未检查): no flag.
+	NotDone []string
+
+	CriticalLow, CriticalHigh *float64
+
+	Status, Source                 string // of the reference range
+	CriticalStatus, CriticalSource string // of the critical limits
+	Note                           string
+}
+
+// Unverified reports whether the range or its critical limits still need checking (待核实).
+func (r Range) Unverified() bool {
+	return r.Status == StatusUnverified || r.CriticalStatus == StatusUnverified
+}
+
+// ForSex returns the range for a worker of sex: Low and High become that sex's bounds when the
+// item is sex-specific, and Male and Female are dropped. For an unknown or unspecified sex the
+// union stays.
+func (r Range) ForSex(sex app.Sex) Range {
+	var l *Limits
+	switch sex {
+	case app.SexMale:
+		l = r.Male
+	case app.SexFemale:
+		l = r.Female
+	}
+	if r.Male != nil || r.Female != nil {
+		if l != nil {
+			r.Low, r.High, r.Sex = l.Low, l.High, sex
+		}
+		r.Male, r.Female = nil, nil
+	}
+	return r
+}
+
+// String returns the range as a report prints it: "3.5–9.5", "≤25", "≥60", "阴性"; for a
+// sex-specific range not resolved by ForSex, "男 130–175；女 115–150".
+func (r Range) String() string {
+	if r.Kind == KindNumeric {
+		if r.Male != nil && r.Female != nil {
+			return "男 " + bounds(r.Male.Low, r.Male.High) + "；女 " + bounds(r.Female.Low, r.Female.High)
+		}
+		return bounds(r.Low, r.High)
+	}
+	if r.Text != "" {
+		return r.Text
+	}
+	return strings.Join(r.Normal, "/")
+}
+
+func bounds(lo, hi *float64) string {
+	switch {
+	case lo != nil && hi != nil:
+		return num(*lo) + "–" + num(*hi)
+	case hi != nil:
+		return "≤" + num(*hi)
+	case lo != nil:
+		return "≥" + num(*lo)
+	}
+	return ""
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// Ranges is the reference-range table: one Range per item code.
+type Ranges struct {
+	Version string
+	Source  string
+	Notes   string
+	list    []Range
+	ix      map[string]int
+}
+
+// Lookup returns the range of an item code (not resolved for sex: see ForSex and Evaluate).
+func (rs *Ranges) Lookup(item string) (Range, bool) {
+	i, ok := rs.ix[item]
+	if !ok {
+		return Range{}, false
+	}
+	return cloneRange(rs.list[i]), true
+}
+
+// List returns every range in file order.
+func (rs *Ranges) List() []Range {
+	out := make([]Range, len(rs.list))
+	for i, r := range rs.list {
+		out[i] = cloneRange(r)
+	}
+	return out
+}
+
+// LoadRanges reads reference_ranges.json from fsys, at its root or under rules/ (so both
+// os.DirFS("assets/rules") and assets.Rules work), and checks it with DecodeRanges.
+func LoadRanges(fsys fs.FS) (*Ranges, error) {
+	b, err := fs.ReadFile(fsys, RangesFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		b, err = fs.ReadFile(fsys, "rules/"+RangesFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read reference ranges: %w", err)
+	}
+	return DecodeRanges(b)
+}
+
+// The JSON form. The file has no "kind" (rules.Load passes over files without one) but a
+// "name", like intake_warnings.json.
+type rangesFile struct {
+	Name    string      `json:"name"`
+	Title   string      `json:"title"`
+	Version string      `json:"version"`
+	Source  string      `json:"source"`
+	Notes   string      `json:"notes"`
+	Ranges  []fileRange `json:"ranges"`
+}
+
+type fileLimits struct {
+	Low  *float64 `json:"low,omitempty"`
+	High *float64 `json:"high,omitempty"`
+}
+
+type fileRange struct {
+	Item           string      `json:"item"`
+	Name           string      `json:"name"`
+	Abbr           string      `json:"abbr,omitempty"`
+	Kind           Kind        `json:"kind"`
+	Unit           string      `json:"unit,omitempty"`
+	Low            *float64    `json:"low,omitempty"`
+	High           *float64    `json:"high,omitempty"`
+	Male           *fileLimits `json:"male,omitempty"`
+	Female         *fileLimits `json:"female,omitempty"`
+	Text           string      `json:"text,omitempty"`
+	Normal         []string    `json:"normal,omitempty"`
+	NotDone        []string    `json:"not_done,omitempty"`
+	Status         string      `json:"status"`
+	Source         string      `json:"source"`
+	CriticalLow    *float64    `json:"critical_low,omitempty"`
+	CriticalHigh   *float64    `json:"critical_high,omitempty"`
+	CriticalStatus string      `json:"critical_status,omitempty"`
+	CriticalSource string      `json:"critical_source,omitempty"`
+	Note           string      `json:"note,omitempty"`
+}
+
+const rangesName = "reference_ranges"
+
+// DecodeRanges decodes and checks a reference-range file. Unknown fields are rejected, so a
+// misspelt field in an edited file is reported, not dropped. Checked: name; item codes of 7
+// digits (or local L codes) listed once; a kind; status V/P/U and a source for every range, and
+// for critical limits when there are any; numeric ranges with a bound, Low ≤ High, both sexes
+// or neither, and critical limits outside the normal range; text and code ranges with a
+// normal value. For a sex-specific range without low/high, Low and High become the union.
+func DecodeRanges(b []byte) (*Ranges, error) {
+	var f rangesFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("decode reference ranges: %w", err)
+	}
+	if f.Name != rangesName {
+		return nil, fmt.Errorf("decode reference ranges: name %q, want %q", f.Name, rangesName)
+	}
+	rs := &Ranges{Version: f.Version, Source: f.Source, Notes: f.Notes, ix: map[string]int{}}
+	for i, fr := range f.Ranges {
+		r, err := fr.toRange()
+		if err != nil {
+			return nil, fmt.Errorf("reference ranges: entry %d (%s %s): %w", i, fr.Item, fr.Name, err)
+		}
+		if _, dup := rs.ix[r.ItemCode]; dup {
+			return nil, fmt.Errorf("reference ranges: entry %d: item %s listed twice", i, r.ItemCode)
+		}
+		rs.ix[r.ItemCode] = len(rs.list)
+		rs.list = append(rs.list, r)
+	}
+	return rs, nil
+}
+
+func (fr fileRange) toRange() (Range, error) {
+	r := Range{
+		ItemCode: fr.Item, Name: fr.Name, Abbr: fr.Abbr, Kind: fr.Kind, Unit: fr.Unit,
+		Low: fr.Low, High: fr.High, Text: fr.Text, Normal: fr.Normal, NotDone: fr.NotDone,
+		CriticalLow: fr.CriticalLow, CriticalHigh: fr.CriticalHigh,
+		Status: fr.Status, Source: fr.Source, CriticalStatus: fr.CriticalStatus,
+		CriticalSource: fr.CriticalSource, Note: fr.Note,
+	}
+	if fr.Male != nil {
+		r.Male = &Limits{fr.Male.Low, fr.Male.High}
+	}
+	if fr.Female != nil {
+		r.Female = &Limits{fr.Female.Low, fr.Female.High}
+	}
+	if !validItemCode(r.ItemCode) {
+		return Range{}, fmt.Errorf("item code %q: want 7 digits or a local L code", r.ItemCode)
+	}
+	if strings.TrimSpace(r.Name) == "" || !r.Kind.Valid() {
+		return Range{}, fmt.Errorf("no name or bad kind %q", r.Kind)
+	}
+	if !validStatus(r.Status) || strings.TrimSpace(r.Source) == "" {
+		return Range{}, fmt.Errorf("range status %q (want V, P or U) or no source", r.Status)
+	}
+	critical := r.CriticalLow != nil || r.CriticalHigh != nil
+	if critical && (!validStatus(r.CriticalStatus) || strings.TrimSpace(r.CriticalSource) == "") {
+		return Range{}, fmt.Errorf("critical status %q (want V, P or U) or no critical source", r.CriticalStatus)
+	}
+	if !critical && (r.CriticalStatus != "" || r.CriticalSource != "") {
+		return Range{}, fmt.Errorf("critical status or source without critical limits")
+	}
+	if r.Kind != KindNumeric {
+		if r.Low != nil || r.High != nil || r.Male != nil || r.Female != nil || critical {
+			return Range{}, fmt.Errorf("%s item with numeric bounds", r.Kind.Name())
+		}
+		if r.Text == "" && len(r.Normal) == 0 {
+			return Range{}, fmt.Errorf("%s item without text or normal values", r.Kind.Name())
+		}
+		return r, nil
+	}
+	if len(r.Normal) > 0 || len(r.NotDone) > 0 {
+		return Range{}, fmt.Errorf("numeric item with normal or not_done values")
+	}
+	if (r.Male == nil) != (r.Female == nil) {
+		return Range{}, fmt.Errorf("sex-specific range for one sex only")
+	}
+	for _, l := range []*Limits{{r.Low, r.High}, r.Male, r.Female} {
+		if l == nil {
+			continue
+		}
+		if l.Low != nil && l.High != nil && *l.Low > *l.High {
+			return Range{}, fmt.Errorf("low %v above high %v", *l.Low, *l.High)
+		}
+	}
+	if r.Male != nil {
+		lo, hi := union(r.Male.Low, r.Female.Low, math.Min), union(r.Male.High, r.Female.High, math.Max)
+		if r.Low == nil && r.High == nil {
+			r.Low, r.High = lo, hi
+		} else if !sameBound(r.Low, lo) || !sameBound(r.High, hi) {
+			return Range{}, fmt.Errorf("low/high of a sex-specific range must be the union of male and female (%s)", bounds(lo, hi))
+		}
+		if (r.Male.Low == nil && r.Male.High == nil) || (r.Female.Low == nil && r.Female.High == nil) {
+			return Range{}, fmt.Errorf("sex-specific range without bounds")
+		}
+	}
+	if r.Low == nil && r.High == nil {
+		return Range{}, fmt.Errorf("numeric item without low or high")
+	}
+	if r.CriticalLow != nil && (r.Low == nil || *r.CriticalLow > *r.Low) {
+		return Range{}, fmt.Errorf("critical_low %v not at or below the low bound", *r.CriticalLow)
+	}
+	if r.CriticalHigh != nil && (r.High == nil || *r.CriticalHigh < *r.High) {
+		return Range{}, fmt.Errorf("critical_high %v not at or above the high bound", *r.CriticalHigh)
+	}
+	if r.CriticalLow != nil && r.Male != nil && (r.Male.Low == nil || r.Female.Low == nil) {
+		return Range{}, fmt.Errorf("critical_low on a sex-specific range needs both low bounds")
+	}
+	return r, nil
+}
+
+// union combines one bound of both sexes: nil (unbounded) on either side wins.
+func union(a, b *float64, pick func(x, y float64) float64) *float64 {
+	if a == nil || b == nil {
+		return nil
+	}
+	v := pick(*a, *b)
+	return &v
+}
+
+func sameBound(a, b *float64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+func validStatus(s string) bool {
+	return s == StatusVerified || s == StatusPartial || s == StatusUnverified
+}
+
+func validItemCode(c string) bool {
+	if strings.HasPrefix(c, "L") && len(c) > 1 && c[1] >= '0' && c[1] <= '9' {
+		return true
+	}
+	if len(c) != 7 {
+		return false
+	}
+	for _, d := range c {
+		if d < '0' || d > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func cloneRange(r Range) Range {
+	r.Low, r.High = clonePtr(r.Low), clonePtr(r.High)
+	r.CriticalLow, r.CriticalHigh = clonePtr(r.CriticalLow), clonePtr(r.CriticalHigh)
+	if r.Male != nil {
+		r.Male = &Limits{clonePtr(r.Male.Low), clonePtr(r.Male.High)}
+	}
+	if r.Female != nil {
+		r.Female = &Limits{clonePtr(r.Female.Low), clonePtr(r.Female.High)}
+	}
+	r.Normal, r.NotDone = slices.Clone(r.Normal), slices.Clone(r.NotDone)
+	return r
+}
+
+func clonePtr(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
