@@ -142,6 +142,101 @@ func (rs *Ranges) List() []Range {
 	return out
 }
 
+// Judge looks up r's item, stores the range resolved for sex in r.Range, fills r.Kind and
+// r.Unit when they are empty, and sets r.Flag by Evaluate. It returns false, with r.Range and
+// r.Flag cleared, when the table has no range for the item: the doctor judges alone.
+func (rs *Ranges) Judge(r *Result, sex app.Sex) bool {
+	rng, ok := rs.Lookup(r.ItemCode)
+	if !ok {
+		r.Range, r.Flag = Range{}, FlagNone
+		return false
+	}
+	if r.Kind == "" {
+		r.Kind = rng.Kind
+	}
+	if r.Unit == "" {
+		r.Unit = rng.Unit
+	}
+	r.Range = rng.ForSex(sex)
+	r.Flag = Evaluate(r, rng, sex)
+	return true
+}
+
+// Overlay returns a table in which the ranges of over (an administrator's corrections, or the
+// ranges imported from the institution's LIS) replace those of rs item by item; items only rs
+// has stay. Version, Source and Notes are over's. Neither table changes; a nil over gives a
+// copy of rs.
+func (rs *Ranges) Overlay(over *Ranges) *Ranges {
+	if over == nil {
+		over = &Ranges{Version: rs.Version, Source: rs.Source, Notes: rs.Notes}
+	}
+	out := &Ranges{Version: over.Version, Source: over.Source, Notes: over.Notes, ix: map[string]int{}}
+	for _, r := range rs.list {
+		if i, ok := over.ix[r.ItemCode]; ok {
+			r = over.list[i]
+		}
+		out.ix[r.ItemCode] = len(out.list)
+		out.list = append(out.list, cloneRange(r))
+	}
+	for _, r := range over.list {
+		if _, ok := out.ix[r.ItemCode]; !ok {
+			out.ix[r.ItemCode] = len(out.list)
+			out.list = append(out.list, cloneRange(r))
+		}
+	}
+	return out
+}
+
+// NewRanges builds a table from ranges (an administrator's edit, a LIS import) with the checks
+// of DecodeRanges. A sex-specific range may leave Low and High nil: they become the union.
+func NewRanges(version, source, notes string, list []Range) (*Ranges, error) {
+	f := rangesFile{Name: rangesName, Version: version, Source: source, Notes: notes, Ranges: make([]fileRange, len(list))}
+	for i, r := range list {
+		f.Ranges[i] = toFileRange(r)
+	}
+	return f.toRanges()
+}
+
+// MarshalRanges encodes the table in the form of reference_ranges.json, which DecodeRanges
+// reads back: UTF-8, 2-space indent, no HTML escaping, a final newline. Low and High of a
+// sex-specific range are written as read (the union is implied).
+func MarshalRanges(rs *Ranges) ([]byte, error) {
+	f := rangesFile{Name: rangesName, Title: rangesTitle, Version: rs.Version, Source: rs.Source, Notes: rs.Notes,
+		Ranges: make([]fileRange, len(rs.list))}
+	for i, r := range rs.list {
+		fr := toFileRange(r)
+		if fr.Male != nil {
+			fr.Low, fr.High = nil, nil
+		}
+		f.Ranges[i] = fr
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, fmt.Errorf("encode reference ranges: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func toFileRange(r Range) fileRange {
+	r = cloneRange(r)
+	fr := fileRange{
+		Item: r.ItemCode, Name: r.Name, Abbr: r.Abbr, Kind: r.Kind, Unit: r.Unit, Low: r.Low, High: r.High,
+		Text: r.Text, Normal: r.Normal, NotDone: r.NotDone, Status: r.Status, Source: r.Source,
+		CriticalLow: r.CriticalLow, CriticalHigh: r.CriticalHigh, CriticalStatus: r.CriticalStatus,
+		CriticalSource: r.CriticalSource, Note: r.Note,
+	}
+	if r.Male != nil {
+		fr.Male = &fileLimits{r.Male.Low, r.Male.High}
+	}
+	if r.Female != nil {
+		fr.Female = &fileLimits{r.Female.Low, r.Female.High}
+	}
+	return fr
+}
+
 // LoadRanges reads reference_ranges.json from fsys, at its root or under rules/ (so both
 // os.DirFS("assets/rules") and assets.Rules work), and checks it with DecodeRanges.
 func LoadRanges(fsys fs.FS) (*Ranges, error) {
@@ -193,7 +288,10 @@ type fileRange struct {
 	Note           string      `json:"note,omitempty"`
 }
 
-const rangesName = "reference_ranges"
+const (
+	rangesName  = "reference_ranges"
+	rangesTitle = "检查结果参考区间与危急值"
+)
 
 // DecodeRanges decodes and checks a reference-range file. Unknown fields are rejected, so a
 // misspelt field in an edited file is reported, not dropped. Checked: name; item codes of 7
@@ -211,6 +309,10 @@ func DecodeRanges(b []byte) (*Ranges, error) {
 	if f.Name != rangesName {
 		return nil, fmt.Errorf("decode reference ranges: name %q, want %q", f.Name, rangesName)
 	}
+	return f.toRanges()
+}
+
+func (f rangesFile) toRanges() (*Ranges, error) {
 	rs := &Ranges{Version: f.Version, Source: f.Source, Notes: f.Notes, ix: map[string]int{}}
 	for i, fr := range f.Ranges {
 		r, err := fr.toRange()

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -142,6 +143,10 @@ func (r *Result) SetValue(input string) error {
 	case KindNumeric:
 		q, text, n, err := parseQualified(input)
 		if err != nil {
+			var e *app.Error
+			if errors.As(err, &e) {
+				return app.FieldError("结果", "%s", e.Message)
+			}
 			return err
 		}
 		r.Value, r.Number = string(q)+text, n

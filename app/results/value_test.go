@@ -127,8 +127,8 @@ func TestResult_SetValue(t *testing.T) {
 			t.Errorf("got %+v, %v", r, err)
 		}
 		var e *app.Error
-		if !asError(err, &e) || e.Field != "结果" && e.Field != "" {
-			t.Errorf("error %v", err)
+		if !asError(err, &e) || e.Field != "结果" || e.Code != app.EINVALID || !strings.Contains(e.Message, "逗号") {
+			t.Errorf("error %#v", err)
 		}
 	})
 	t.Run("text", func(t *testing.T) {
