@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -28,7 +29,8 @@ type CoverageRow struct {
 }
 
 // Coverage returns the coverage table of an edition ("" for both): one row per criterion and
-// hazard, ordered by hazard code, then as in the data.
+// hazard, ordered by hazard code, then as in the data. A hazard without criteria in the
+// edition gets one row with an empty Criterion and a note.
 func (s *Set) Coverage(edition string) []CoverageRow {
 	var rows []CoverageRow
 	for _, c := range s.criteria {
@@ -45,6 +47,19 @@ func (s *Set) Coverage(edition string) []CoverageRow {
 				Criterion: c.ID, Kind: c.Kind, Clause: c.Clause, Status: c.Status, Text: c.Text,
 				Checkable: c.MachineCheckable(), Implemented: c.Implemented(), Note: note,
 			})
+		}
+	}
+	// A hazard the data name but without criteria in an edition still gets a row, so that the
+	// table says so instead of leaving the hazard out.
+	for _, ed := range []string{"2014", "2025"} {
+		if edition != "" && ed != edition {
+			continue
+		}
+		for _, h := range slices.Sorted(maps.Keys(s.names)) {
+			if !slices.ContainsFunc(rows, func(r CoverageRow) bool { return r.Hazard == h && r.Edition == ed }) {
+				rows = append(rows, CoverageRow{Hazard: h, HazardName: s.names[h], Edition: ed, Status: StatusUnverified,
+					Note: "本版本未找到可引用的数值标准（研究资料未见原文）"})
+			}
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b CoverageRow) int {
@@ -67,15 +82,22 @@ func WriteCoverage(w io.Writer, rows []CoverageRow) error {
 		for i, t := range r.ExamTypes {
 			types[i] = t.Name()
 		}
+		checkable, implemented := yesNo(r.Checkable), yesNo(r.Implemented)
+		if r.Criterion == "" {
+			checkable, implemented = "—", "—"
+		}
 		fmt.Fprintf(&b, "| %s %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			r.Hazard, r.HazardName, r.Edition, strings.Join(types, "、"), r.Kind.Name(), cell(r.Clause),
-			r.Status, cell(r.Text), yesNo(r.Checkable), yesNo(r.Implemented), cell(r.Note))
+			r.Status, cell(r.Text), checkable, implemented, cell(r.Note))
 		k := key{r.Hazard, r.Edition}
 		if counts[k] == nil {
 			counts[k] = &count{}
 			order = append(order, k)
 		}
 		c := counts[k]
+		if r.Criterion == "" {
+			continue
+		}
 		c.all++
 		if r.Checkable {
 			c.checkable++

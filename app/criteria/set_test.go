@@ -150,6 +150,15 @@ func TestSet_Coverage(t *testing.T) {
 			}
 		}
 	}
+	var placeholder bool
+	for _, r := range set.Coverage("2014") {
+		if r.Hazard == "6006" {
+			placeholder = r.Criterion == "" && r.Note != ""
+		}
+	}
+	if !placeholder {
+		t.Error("驾驶作业 2014 has no placeholder row")
+	}
 	if n := len(set.Coverage("")); n != len(set.Coverage("2014"))+len(set.Coverage("2025")) {
 		t.Errorf("both editions: %d rows", n)
 	}
