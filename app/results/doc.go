@@ -23,6 +23,8 @@
 //	数值 / 文本 / 代码      KindNumeric, KindText, KindCode
 //	已检 / 弃检 / 未检      StatusDone, StatusRefused, StatusMissing
 //	参考区间 (参考范围)      Range
+//	参考区间表              Ranges (Judge: 按性别取区间并判定)
+//	本院 / LIS 区间覆盖      Ranges.Overlay
 //	危急值                Range.CriticalLow, Range.CriticalHigh; FlagCriticalLow, FlagCriticalHigh
 //	偏高 / 偏低 / 异常      FlagHigh, FlagLow, FlagAbnormal
 //	限定符 (<0.1 中的 <)    Qualifier
