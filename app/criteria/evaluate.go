@@ -414,8 +414,11 @@ func evalCompare(op string) func(Criterion, Input, *Set) result {
 			name, unit := MeasureName(p)
 			limit := c.Params[p]
 			v, ok := in.Values[p]
-			if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+			if !ok {
 				missing = append(missing, name)
+				continue
+			} else if math.IsNaN(v) || math.IsInf(v, 0) {
+				missing = append(missing, name+"（数值无效）")
 				continue
 			}
 			used = append(used, Value{name, v, unit})

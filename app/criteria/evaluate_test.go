@@ -191,7 +191,7 @@ func TestSet_Evaluate_Benzene(t *testing.T) {
 		{"2014 PLT 80", "benzene-01-2014-plt", pre("2014", 5, 3, 80), criteria.NotMet, "血小板计数 80 ×10⁹/L ≥ 80"},
 		{"2014 PLT 79", "benzene-01-2014-plt", pre("2014", 5, 3, 79), criteria.Met, "< 80"},
 		{"2014 PLT missing", "benzene-01-2014-plt", blood(app.ExamPreEmployment, "2014", nil), criteria.Unknown, "缺少 血小板计数"},
-		{"2014 PLT NaN", "benzene-01-2014-plt", pre("2014", 5, 3, nan()), criteria.Unknown, "缺少 血小板计数"},
+		{"2014 PLT NaN", "benzene-01-2014-plt", pre("2014", 5, 3, nan()), criteria.Unknown, "血小板计数（数值无效）"},
 		{"2025 WBC 3.5 is not below", "benzene-01-2025-wbc-neut", pre("2025", 3.5, 1.8, 125), criteria.NotMet, ""},
 		{"2025 WBC 3.49", "benzene-01-2025-wbc-neut", pre("2025", 3.49, 1.8, 125), criteria.Met, "< 3.5"},
 		{"2025 NEUT 1.79", "benzene-01-2025-wbc-neut", pre("2025", 3.6, 1.79, 125), criteria.Met, "< 1.8"},

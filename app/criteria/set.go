@@ -22,6 +22,14 @@ type Set struct {
 	weighting   Weighting
 	grades      []grade
 	info        Info
+	items       map[string]string // item code → Meas* name
+	audioItems  map[string]audioItem
+}
+
+type audioItem struct {
+	side Side
+	bone bool
+	hz   int
 }
 
 type grade struct {
@@ -69,8 +77,12 @@ type criteriaFile struct {
 	Source      string            `json:"source"`
 	Notes       string            `json:"notes"`
 	HazardNames map[string]string `json:"hazard_names"`
-	Conclusions []fileConclusions `json:"conclusions"`
-	Criteria    []fileCriterion   `json:"criteria"`
+	// MeasureItems maps a Meas* name to its national 健康指标 code.
+	MeasureItems map[string]string `json:"measure_items"`
+	// AudiogramItems maps air_left/air_right/bone_left/bone_right → Hz → item code.
+	AudiogramItems map[string]map[string]string `json:"audiogram_items"`
+	Conclusions    []fileConclusions            `json:"conclusions"`
+	Criteria       []fileCriterion              `json:"criteria"`
 }
 
 type fileConclusions struct {
@@ -164,6 +176,9 @@ func Parse(criteriaJSON, correctionJSON []byte) (*Set, error) {
 			Frequencies: pf.Frequencies, Status: pf.Status, Source: pf.Source,
 		},
 		weighting: Weighting{Speech: pf.Weighting.Speech, High: pf.Weighting.High, Status: pf.Weighting.Status, Source: pf.Weighting.Source},
+	}
+	if err := s.indexItems(cf.MeasureItems, cf.AudiogramItems); err != nil {
+		return nil, fmt.Errorf("%s: %w", CriteriaFile, err)
 	}
 	for _, b := range pf.Bands {
 		s.correction.Bands = append(s.correction.Bands, AgeBand(b))
