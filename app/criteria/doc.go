@@ -5,7 +5,8 @@
 //
 // The thresholds are data: assets/rules/criteria.json lists each criterion with its hazard
 // codes, exam types, edition, clause, V/P/U status and the name of the Go evaluator that checks
-// it; assets/rules/pta_correction.json holds the correction table and the weighting formula,
+// it, the conclusion list of each edition, and the national 健康指标 code of every measurement
+// it reads; assets/rules/pta_correction.json holds the correction table and the weighting formula,
 // both unverified. The main program hands the files to Load (package assets embeds them); this
 // package imports only the standard library and package app.
 //
@@ -28,5 +29,7 @@
 //	提示 (判定结果)           Finding
 //	符合 / 不符合 / 无法判断   Met / NotMet / Unknown
 //	覆盖表                    Coverage, CoverageRow
+//	测量值 (按名称)            Input.Values, Meas* (wbc, plt, pb_blood …)
+//	健康指标代码 → 测量值       MeasureItem, FromItems
 //	体检结论                  Conclusion, ConclusionList
 package criteria
