@@ -8,6 +8,14 @@ import "embed"
 //go:embed fonts/wqy-microhei.ttf
 var FontUI []byte
 
+// FontScreen is Micro Hei with the glyphs it lacks (CJK Ext-A 生僻字 and others) merged in from
+// Droid Sans Fallback (fonts/merge-ui-font.py). The GUI theme uses it, because a Fyne theme
+// offers one font per style and would otherwise depend on the PC's own fonts for rare names.
+// PDFs keep the separate faces and fall back per character.
+//
+//go:embed fonts/ui-cjk.ttf
+var FontScreen []byte
+
 // FontFallback is Droid Sans Fallback Full, which covers CJK Ext-A characters
 // that FontUI lacks. Use it per rune when FontUI has no glyph; it has no ASCII glyphs.
 //

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"testing"
 
+	"golang.org/x/image/font/sfnt"
+
 	"occhealth/assets"
 )
 
@@ -48,6 +50,7 @@ func TestFonts_TrueType(t *testing.T) {
 		b    []byte
 	}{
 		{"FontUI", assets.FontUI},
+		{"FontScreen", assets.FontScreen},
 		{"FontFallback", assets.FontFallback},
 		{"FontSong", assets.FontSong},
 	} {
@@ -83,6 +86,23 @@ func TestCatalogs_Embedded(t *testing.T) {
 	for _, want := range []string{"catalog/hazards.json", "catalog/diseases_2024.json", "catalog/areas.json"} {
 		if _, err := fs.Stat(assets.Catalogs, want); err != nil {
 			t.Errorf("%s: %v", want, err)
+		}
+	}
+}
+
+// TestFontScreen_Coverage checks that the screen font has the characters of rare names
+// (CJK Ext-A, from the merged fallback) as well as ordinary text and ASCII, which the
+// fallback alone lacks.
+func TestFontScreen_Coverage(t *testing.T) {
+	f, err := sfnt.Parse(assets.FontScreen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	for _, r := range "张三·阿依古丽A1㐀㛃䶮" {
+		gi, err := f.GlyphIndex(&buf, r)
+		if err != nil || gi == 0 {
+			t.Errorf("%q (U+%04X): glyph %d, %v", r, r, gi, err)
 		}
 	}
 }

@@ -20,7 +20,7 @@ var _ fyne.Theme = (*appTheme)(nil)
 
 // fontUI is the one resource for the bundled font: Fyne caches faces by resource, so every
 // theme instance shares it.
-var fontUI = fyne.NewStaticResource("wqy-microhei.ttf", assets.FontUI)
+var fontUI = fyne.NewStaticResource("ui-cjk.ttf", assets.FontScreen)
 
 // NewTheme returns the application theme.
 func NewTheme() fyne.Theme { return &appTheme{font: fontUI} }
