@@ -31,11 +31,18 @@ const maxInitialVariants = 16
 // NameInitials returns the pinyin initials of a name, one string per combination of the
 // readings of its characters (张三 → [zs]; 曾乐 → [zl, zy]), the surname read as a surname.
 // Letters in the name are kept lower-cased; characters without a reading are skipped.
-func NameInitials(name string) []string {
+func NameInitials(name string) []string { return initials(name, true) }
+
+// TextInitials returns the pinyin initials of a catalog text (a job, industry or hazard name),
+// one string per combination of heteronym readings, without the surname readings of names.
+// Brackets, digits and punctuation are skipped: 木粉尘（硬） → [mfcy]; pick lists match by prefix.
+func TextInitials(text string) []string { return initials(text, false) }
+
+func initials(name string, person bool) []string {
 	rs := []rune(strings.ReplaceAll(name, "·", ""))
 	var options [][]string
 	i := 0
-	for n := 2; n >= 1 && i == 0; n-- {
+	for n := 2; person && n >= 1 && i == 0; n-- {
 		if len(rs) > n {
 			if s, ok := surnameInitials[string(rs[:n])]; ok {
 				for _, c := range s {

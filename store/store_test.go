@@ -65,3 +65,16 @@ func TestKeyRing(t *testing.T) {
 		t.Fatal("old key lost")
 	}
 }
+
+func TestTextInitials(t *testing.T) {
+	for text, want := range map[string]string{
+		"木粉尘（硬）":    "mfc",
+		"职业机动车驾驶作业": "zyjdcjszy",
+		"单晶硅制造":     "djgzz", // not the surname reading of 单
+		"噪声":        "zs",
+	} {
+		if got := store.TextInitials(text); !slices.Contains(got, want) {
+			t.Errorf("%s: %v lacks %s", text, got, want)
+		}
+	}
+}

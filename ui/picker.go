@@ -217,8 +217,9 @@ func (p *picker) Selected() (pickItem, bool) { return p.selected, p.selected.Key
 func (p *picker) Text() string { return strings.TrimSpace(p.entry.Text) }
 
 // catalogSearch returns a search over the entries of a catalog accepted by keep: a code
-// matches by prefix, a name or alias by containment (after catalog.NormalizeName). Exact
-// code or name matches come first.
+// matches by prefix, a name or alias by containment (after catalog.NormalizeName), and a name
+// by its pinyin initials (when the set has an initials function). Exact code or name matches
+// come first.
 func catalogSearch(set *catalog.Set, name string, keep func(catalog.Entry) bool, label func(catalog.Entry) string) func(string) []pickItem {
 	return func(q string) []pickItem {
 		c, ok := set.Catalog(name)
@@ -242,6 +243,12 @@ func catalogSearch(set *catalog.Set, name string, keep func(catalog.Entry) bool,
 					if strings.Contains(catalog.NormalizeName(a), nq) {
 						rest = append(rest, it)
 						break
+					}
+				}
+				if len(rest) == 0 || rest[len(rest)-1].Key != e.Code {
+					// 拼音首字母: zyg → 职业机动车驾驶, mfc → 木粉尘.
+					if set.InitialsMatch(e.Name, q) {
+						rest = append(rest, it)
 					}
 				}
 			}

@@ -43,6 +43,7 @@ const (
 type Set struct {
 	mu       sync.RWMutex
 	catalogs map[string]*indexed
+	initials initialsCache
 }
 
 type indexed struct {

@@ -12,6 +12,7 @@ func storeHash(b []byte) string { return store.HashRecord(b) }
 // Services wires every bbolt service of db into an app.Services, with the catalog set in
 // force (call ApplyOverrides on it first).
 func (db *DB) Services(set *catalog.Set) app.Services {
+	set.SetInitials(store.TextInitials) // pick lists match 拼音首字母
 	users := NewUserService(db)
 	inst := NewInstitutionService(db)
 	return app.Services{
