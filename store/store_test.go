@@ -68,7 +68,7 @@ func TestKeyRing(t *testing.T) {
 
 func TestTextInitials(t *testing.T) {
 	for text, want := range map[string]string{
-		"木粉尘（硬）":    "mfc",
+		"木粉尘（硬）":    "mfcy", // the bracketed 硬 counts; pick lists match by prefix (mfc)
 		"职业机动车驾驶作业": "zyjdcjszy",
 		"单晶硅制造":     "djgzz", // not the surname reading of 单
 		"噪声":        "zs",
