@@ -8,112 +8,10 @@ import (
 	"io/fs"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"occhealth/app"
 )
-
-// Status marks of a range or a critical limit, as in the catalogs and the rule table.
-const (
-	StatusVerified   = "V" // checked against the quoted source's own text
-	StatusPartial    = "P" // secondary or partial source
-	StatusUnverified = "U" // from memory or a secondary list: shown as 待核实
-)
-
-// RangesFile is the name of the reference-range file in assets/rules.
-const RangesFile = "reference_ranges.json"
-
-// Limits are the bounds of one sex: nil means no bound on that side.
-type Limits struct {
-	Low, High *float64
-}
-
-// Range is the adult reference range of one item, and its critical limits (危急值), for the
-// laboratory that set them. Numeric bounds are inclusive: Low ≤ v ≤ High is normal. Critical
-// limits are strict: v < CriticalLow or v > CriticalHigh is critical, as labs write them
-// ("WBC <1.5").
-type Range struct {
-	ItemCode string // national 7-digit 健康指标 code
-	Name     string // the item's name in the catalog
-	Abbr     string // the lab's abbreviation, e.g. WBC
-	Kind     Kind
-	Unit     string
-	// Low and High bound both sexes. For a sex-specific item they are the union of Male and
-	// Female (used when the sex is unknown: nothing normal for either sex is flagged); after
-	// ForSex they are the bounds of that sex.
-	Low, High *float64
-	// Male and Female are the sex-specific bounds, nil when the item has one range.
-	Male, Female *Limits
-	// Sex is the sex ForSex resolved the range for, "" when it applies to both.
-	Sex app.Sex
-	// Text is the reference as printed for a text or code item ("阴性", "0 未见异常").
-	Text string
-	// Normal lists the text or code values judged normal; empty means just Text.
-	Normal []string
-	// NotDone lists code values that mean the item was not examined (胸片 3 未检查): no flag.
-	NotDone []string
-
-	CriticalLow, CriticalHigh *float64
-
-	Status, Source                 string // of the reference range
-	CriticalStatus, CriticalSource string // of the critical limits
-	Note                           string
-}
-
-// Unverified reports whether the range or its critical limits still need checking (待核实).
-func (r Range) Unverified() bool {
-	return r.Status == StatusUnverified || r.CriticalStatus == StatusUnverified
-}
-
-// ForSex returns the range for a worker of sex: Low and High become that sex's bounds when the
-// item is sex-specific, and Male and Female are dropped. For an unknown or unspecified sex the
-// union stays.
-func (r Range) ForSex(sex app.Sex) Range {
-	var l *Limits
-	switch sex {
-	case app.SexMale:
-		l = r.Male
-	case app.SexFemale:
-		l = r.Female
-	}
-	if r.Male != nil || r.Female != nil {
-		if l != nil {
-			r.Low, r.High, r.Sex = l.Low, l.High, sex
-		}
-		r.Male, r.Female = nil, nil
-	}
-	return r
-}
-
-// String returns the range as a report prints it: "3.5–9.5", "≤25", "≥60", "阴性"; for a
-// sex-specific range not resolved by ForSex, "男 130–175；女 115–150".
-func (r Range) String() string {
-	if r.Kind == KindNumeric {
-		if r.Male != nil && r.Female != nil {
-			return "男 " + bounds(r.Male.Low, r.Male.High) + "；女 " + bounds(r.Female.Low, r.Female.High)
-		}
-		return bounds(r.Low, r.High)
-	}
-	if r.Text != "" {
-		return r.Text
-	}
-	return strings.Join(r.Normal, "/")
-}
-
-func bounds(lo, hi *float64) string {
-	switch {
-	case lo != nil && hi != nil:
-		return num(*lo) + "–" + num(*hi)
-	case hi != nil:
-		return "≤" + num(*hi)
-	case lo != nil:
-		return "≥" + num(*lo)
-	}
-	return ""
-}
-
-func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // Ranges is the reference-range table: one Range per item code.
 type Ranges struct {
@@ -337,10 +235,10 @@ func (fr fileRange) toRange() (Range, error) {
 		CriticalSource: fr.CriticalSource, Note: fr.Note,
 	}
 	if fr.Male != nil {
-		r.Male = &Limits{fr.Male.Low, fr.Male.High}
+		r.Male = &Limits{Low: fr.Male.Low, High: fr.Male.High}
 	}
 	if fr.Female != nil {
-		r.Female = &Limits{fr.Female.Low, fr.Female.High}
+		r.Female = &Limits{Low: fr.Female.Low, High: fr.Female.High}
 	}
 	if !validItemCode(r.ItemCode) {
 		return Range{}, fmt.Errorf("item code %q: want 7 digits or a local L code", r.ItemCode)
@@ -373,7 +271,7 @@ func (fr fileRange) toRange() (Range, error) {
 	if (r.Male == nil) != (r.Female == nil) {
 		return Range{}, fmt.Errorf("sex-specific range for one sex only")
 	}
-	for _, l := range []*Limits{{r.Low, r.High}, r.Male, r.Female} {
+	for _, l := range []*Limits{{Low: r.Low, High: r.High}, r.Male, r.Female} {
 		if l == nil {
 			continue
 		}
@@ -443,10 +341,10 @@ func cloneRange(r Range) Range {
 	r.Low, r.High = clonePtr(r.Low), clonePtr(r.High)
 	r.CriticalLow, r.CriticalHigh = clonePtr(r.CriticalLow), clonePtr(r.CriticalHigh)
 	if r.Male != nil {
-		r.Male = &Limits{clonePtr(r.Male.Low), clonePtr(r.Male.High)}
+		r.Male = &Limits{Low: clonePtr(r.Male.Low), High: clonePtr(r.Male.High)}
 	}
 	if r.Female != nil {
-		r.Female = &Limits{clonePtr(r.Female.Low), clonePtr(r.Female.High)}
+		r.Female = &Limits{Low: clonePtr(r.Female.Low), High: clonePtr(r.Female.High)}
 	}
 	r.Normal, r.NotDone = slices.Clone(r.Normal), slices.Clone(r.NotDone)
 	return r

@@ -1,11 +1,9 @@
-package results
+package app
 
 import (
 	"strconv"
 	"strings"
 	"unicode"
-
-	"occhealth/app"
 )
 
 // Qualifier is the comparison a lab writes before a number it cannot give exactly:
@@ -20,7 +18,7 @@ const (
 	QualGreaterEq Qualifier = "≥"
 )
 
-// qualifierPrefixes are tried in order, longer spellings first (after halfWidth, so ＜ is <).
+// qualifierPrefixes are tried in order, longer spellings first (after HalfWidth, so ＜ is <).
 var qualifierPrefixes = []struct {
 	text string
 	q    Qualifier
@@ -35,20 +33,20 @@ var qualifierPrefixes = []struct {
 // (４．５, －２), the IME's 。 for the decimal point (4。5), a leading or trailing dot (.5, 5.),
 // and a leading qualifier (<0.1, ＜0.1, ≤0.1, 小于0.1), which it strips: "<0.1" gives 0.1, and
 // the qualifier stays in Result.Value (see Result.Qualifier). It refuses, with a Chinese
-// *app.Error (EINVALID), what could be read two ways or is not a number: a comma (4,5 — decimal
+// *Error (EINVALID), what could be read two ways or is not a number: a comma (4,5 — decimal
 // comma or thousands?), two decimal points, a range (1-2, 1~2), units or words, and the
 // qualitative 阴性/阳性/+ of a text item.
 func ParseNumeric(s string) (float64, error) {
-	_, _, n, err := parseQualified(s)
+	_, _, n, err := ParseQualified(s)
 	return n, err
 }
 
-// parseQualified returns the qualifier, the number in canonical form (half-width, "." as the
+// ParseQualified returns the qualifier, the number in canonical form (half-width, "." as the
 // point, no leading "+" or superfluous zeros, trailing zeros kept: they carry precision) and its
 // value.
-func parseQualified(s string) (Qualifier, string, float64, error) {
+func ParseQualified(s string) (Qualifier, string, float64, error) {
 	orig := strings.TrimSpace(s)
-	t := strings.TrimSpace(halfWidth(s))
+	t := strings.TrimSpace(HalfWidth(s))
 	if t == "" {
 		return QualNone, "", 0, invalid("请填写数值，或记为弃检、未检")
 	}
@@ -109,12 +107,12 @@ func parseQualified(s string) (Qualifier, string, float64, error) {
 }
 
 func invalid(format string, args ...any) error {
-	return app.Errorf(app.EINVALID, format, args...)
+	return Errorf(EINVALID, format, args...)
 }
 
-// halfWidth maps 全角 ASCII (０-９, ．, －, ＜ …) and the ideographic space to their
+// HalfWidth maps 全角 ASCII (０-９, ．, －, ＜ …) and the ideographic space to their
 // half-width forms; other characters stay.
-func halfWidth(s string) string {
+func HalfWidth(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
@@ -129,7 +127,7 @@ func halfWidth(s string) string {
 }
 
 // textSpellings maps the qualitative spellings seen in lab reports and typed by hand (after
-// halfWidth, lower-casing and removing spaces and brackets) to the one the report prints.
+// HalfWidth, lower-casing and removing spaces and brackets) to the one the report prints.
 var textSpellings = map[string]string{
 	"阴性": "阴性", "阴": "阴性", "-": "阴性", "neg": "阴性", "negative": "阴性", "—": "阴性",
 	"阳性": "阳性", "阳": "阳性", "+": "阳性", "pos": "阳性", "positive": "阳性",
@@ -154,7 +152,7 @@ func NormalizeText(s string) string {
 			return -1
 		}
 		return r
-	}, halfWidth(t)))
+	}, HalfWidth(t)))
 	if v, ok := textSpellings[key]; ok {
 		return v
 	}
