@@ -58,6 +58,7 @@ type Services struct {
 	Exams       ExamService
 	Intake      IntakeService
 	Rules       RuleService
+	Records     RecordService
 	// Planner is the rule table in force (for screens that show rules and item groups).
 	Planner ItemPlanner
 	// Documents reads rosters and renders intake documents; nil where not wired.

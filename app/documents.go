@@ -1,5 +1,7 @@
 package app
 
+import "time"
+
 // GuideInput is what one guide sheet (导检单) and its tube labels print: the exam with the
 // records it refers to, read by the caller through the services.
 type GuideInput struct {
@@ -23,9 +25,36 @@ type Documents interface {
 	GuideSheets(in *Institution, g []GuideInput, progress func(done, total int)) ([]byte, error)
 	// TubeLabels renders 50×30 mm specimen labels, one page per tube the items need.
 	TubeLabels(g []GuideInput) ([]byte, error)
+	// ReadResults reads a LIS or device file (.xlsx or .csv) with a column mapping; rows whose
+	// cells cannot be read carry Problems.
+	ReadResults(name string, data []byte, m ResultMapping) (ResultImportFile, error)
+	// ResultHeaders returns the header row of a LIS or device file, for the mapping screen.
+	ResultHeaders(name string, data []byte) ([]string, error)
+	// Notice renders a notice (NoticeSuspected, NoticeContraindication) as PDF.
+	Notice(kind string, in NoticeInput) ([]byte, error)
 	// ExportRules writes a rule table (app/rules encoding) as .xlsx.
 	ExportRules(table []byte) ([]byte, error)
 	// ImportRules reads an edited .xlsx against the current table and returns the new table's
 	// encoding; an EINVALID error names the sheet, row and column of a bad cell.
 	ImportRules(xlsx, current []byte) ([]byte, error)
+}
+
+// Notice kinds.
+const (
+	NoticeSuspected        = "suspected"        // 疑似职业病告知书
+	NoticeContraindication = "contraindication" // 职业禁忌证告知书
+)
+
+// NoticeInput is what a notice prints: the signed exam (with its Record), the worker, the
+// employer, and the addressee ("劳动者" or "用人单位").
+type NoticeInput struct {
+	Institution *Institution
+	Exam        *Exam
+	Worker      *Worker
+	Employer    *Employer
+	Addressee   string
+	// HazardNames maps national hazard codes to names.
+	HazardNames map[string]string
+	// Date is the notice's date (the signing date when zero).
+	Date time.Time
 }

@@ -141,6 +141,9 @@ type Exam struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	UpdatedBy string
+	// Record is what was recorded after registration. FindExamByID, FindExamByNumber and the
+	// RecordService methods fill it; lists (FindExams) leave it nil.
+	Record *ExamRecord
 }
 
 // Registration asks for one exam.

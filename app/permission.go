@@ -112,6 +112,23 @@ var PermissionTable = []Permission{
 	{"ExamService.CancelExam", "取消登记或标记未到检", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"ExamService.VoidExam", "作废已有结果的体检", grant(ScopeAll, RoleAdmin)},
 
+	// Recording and conclusion.
+	{"RecordService.SaveInquiry", "问诊", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer)},
+	{"RecordService.SaveResults", "录入检查结果", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer)},
+	{"RecordService.LogCriticalCall", "危急值回访登记", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer, RoleReviewer)},
+	{"RecordService.OpenCriticals", "查看未回访危急值", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer, RoleReviewer, RoleAdmin)},
+	{"RecordService.SaveConclusion", "主检结论（草稿）", grant(ScopeAll, RoleChiefExaminer)},
+	{"RecordService.Sign", "主检签名", grant(ScopeAll, RoleChiefExaminer)},
+	{"RecordService.Review", "审核或退回", grant(ScopeAll, RoleReviewer)},
+	{"RecordService.Release", "报告发放", grant(ScopeAll, RoleRegistrar, RoleReviewer, RoleAdmin)},
+	{"RecordService.AddAddendum", "已发放体检的补充更正", grant(ScopeAll, RoleChiefExaminer, RoleReviewer)},
+	{"RecordService.ExamHistory", "查看体检历次版本", grant(ScopeAll, archiveReaders...)},
+	{"RecordService.Referrals", "查看疑似职业病转诊名单", grant(ScopeAll, RoleChiefExaminer, RoleReviewer, RoleDiagnosisPhysician, RoleReportingClerk, RoleAdmin)},
+	{"RecordService.PreviewResultImport", "预览结果导入", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer, RoleAdmin)},
+	{"RecordService.CommitResultImport", "导入检查结果", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer)},
+	{"RecordService.ResultMappings", "查看结果导入列对应", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer, RoleAdmin)},
+	{"RecordService.SaveResultMapping", "保存结果导入列对应", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer, RoleAdmin)},
+
 	{"IntakeService.PreviewRoster", "预览团检名单", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"IntakeService.CommitRoster", "导入团检名单", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"RuleService.RuleTableOverride", "查看规则表修改", grant(ScopeAll, allRoles...)},
