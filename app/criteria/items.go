@@ -86,3 +86,14 @@ func (s *Set) FromItems(results map[string]float64) (map[string]float64, *Audiog
 	}
 	return values, a
 }
+
+// AudiogramItem returns the national 健康指标 code a hearing level is recorded under: air
+// (bone false) or bone conduction of one ear at hz; "" when the data name no such item.
+func (s *Set) AudiogramItem(side Side, bone bool, hz int) string {
+	for code, it := range s.audioItems {
+		if it.side == side && it.bone == bone && it.hz == hz {
+			return code
+		}
+	}
+	return ""
+}
