@@ -125,6 +125,8 @@ const (
 	MeasSBP          = "sbp"              // 收缩压, mmHg
 	MeasDBP          = "dbp"              // 舒张压, mmHg
 	MeasVisualField  = "visual_field_deg" // 水平视野, degrees
+	MeasAcuityLeft   = "acuity_left"      // 左眼远视力, 对数视力表 (5-point scale)
+	MeasAcuityRight  = "acuity_right"     // 右眼远视力, 对数视力表
 	MeasNoiseMonths  = "noise_months"     // months of noise work since the pre-employment exam
 	LeadMicrogPerMol = 207.2              // µg per µmol of lead: 2025 gives µmol/L and µg/L
 )
@@ -137,6 +139,7 @@ var measures = map[string]measure{
 	MeasBloodLead: {"血铅", "µg/L"}, MeasUrineLead: {"尿铅", "µg/L"},
 	MeasScarArea: {"全身瘢痕面积", "%"}, MeasHeight: {"身高", "cm"},
 	MeasSBP: {"收缩压", "mmHg"}, MeasDBP: {"舒张压", "mmHg"}, MeasVisualField: {"水平视野", "°"},
+	MeasAcuityLeft: {"左眼远视力", ""}, MeasAcuityRight: {"右眼远视力", ""},
 	MeasNoiseMonths: {"噪声作业时间", "个月"},
 }
 
