@@ -564,11 +564,15 @@ func resultCellText(c rosterCell) string {
 	return strings.ReplaceAll(text, "\r\n", "\n")
 }
 
-// plainDecimal reports whether s is a decimal as a person writes it ("5.6", "-0.30", "120")
-// with at most 15 significant digits, so that it is already what Excel shows.
+// plainDecimal reports whether s is a decimal as a person writes it ("5.6", "-0.30", "120"):
+// at most 15 significant digits and 6 decimals, so that it is already what Excel shows and
+// its trailing zeros are the lab's precision, not a writer's %.15g ("0.300000000000000").
 func plainDecimal(s string) bool {
 	s = strings.TrimPrefix(s, "-")
 	if s == "" {
+		return false
+	}
+	if _, frac, ok := strings.Cut(s, "."); ok && len(frac) > 6 {
 		return false
 	}
 	digits, dot, lead := 0, false, true

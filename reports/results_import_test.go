@@ -32,11 +32,13 @@ func lisXLSX(t testing.TB) []byte {
 	must(f.MergeCell(sh, "A1", "I1"))
 	header := []any{"序号", "条码号", "姓名", "WBC(10^9/L)", "RBC（10^12/L）", "HGB(g/L)", "PLT", "尿蛋白", "审核者"}
 	must(f.SetSheetRow(sh, "A2", &header))
+	x, y := 0.1, 0.2
+	noisy := x + y // 0.30000000000000004 in the file
 	rows := [][]any{
-		{1, 126000001, "王建国", 5.6, 4.52, 135, 0.1 + 0.2, "阴性", "李"},      // row 3
+		{1, 126000001, "王建国", 5.6, 4.52, 135, noisy, "阴性", "李"},          // row 3
 		{2, "126000002", "张三", "<0.1", 4.1, nil, 210, "2+", "李"},         // row 4: empty HGB
 		{3, 4.2010219900307e17, "李四", 6.1, 4.8, 140, 180, "±", "李"},      // row 5: barcode lost digits
-		{4, 126000001, "王建国", 5.6, 4.52, 135, 0.1 + 0.2, "阴性", "李"},      // row 6: same as row 3
+		{4, 126000001, "王建国", 5.6, 4.52, 135, noisy, "阴性", "李"},          // row 6: same as row 3
 		{5, 126000002, "张三", 3.9, nil, nil, nil, nil, "李"},               // row 7: WBC differs from row 4
 		{nil, nil, nil, nil, nil, nil, nil, nil, nil},                    // row 8: empty
 		{6, "'126000003", "赵六", 1234567.891, 0.000012, 100, 99, nil, ""}, // row 9
