@@ -15,6 +15,8 @@ import (
 
 	"occhealth/app"
 	"occhealth/app/catalog"
+	"occhealth/app/criteria"
+	"occhealth/app/results"
 	"occhealth/app/rules"
 	"occhealth/assets"
 	"occhealth/reports"
@@ -104,7 +106,16 @@ func openArchive(path string, fast bool) (*archive, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load intake warnings: %w", err)
 	}
-	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table, IntakeWarnings: warn})
+	ranges, err := results.LoadRanges(assets.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("load reference ranges: %w", err)
+	}
+	crit, err := criteria.Load(assets.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("load GBZ 188 criteria: %w", err)
+	}
+	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table, IntakeWarnings: warn,
+		Ranges: ranges, Criteria: crit})
 	if err != nil {
 		return nil, err
 	}

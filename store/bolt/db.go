@@ -13,6 +13,8 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"occhealth/app"
+	"occhealth/app/criteria"
+	"occhealth/app/results"
 	"occhealth/store"
 )
 
@@ -74,6 +76,12 @@ type Options struct {
 	Planner app.ItemPlanner
 	// IntakeWarnings are the thresholds of roster warnings (minors, female hazards).
 	IntakeWarnings app.IntakeWarnings
+	// Ranges are the reference ranges results are judged against; nil stores results unjudged
+	// (the doctor's own flag stays).
+	Ranges *results.Ranges
+	// Criteria hold the GBZ 188 conclusion lists per edition; nil skips the check of
+	// conclusion codes against the exam's edition.
+	Criteria *criteria.Set
 }
 
 // DB is an open archive.

@@ -98,7 +98,11 @@ func (t *txn) planItems(hazards []string, typ app.ExamType, edition string, pack
 }
 
 // register creates one exam inside t.
-func (t *txn) register(r app.Registration) (*app.Exam, error) {
+func (t *txn) register(r app.Registration) (*app.Exam, error) { return t.registerWith(r, nil, nil) }
+
+// registerWith creates one exam inside t; items, when not nil, replace the planned items (a
+// 复查 exam carries the ordered groups only) and notes become its plan notes.
+func (t *txn) registerWith(r app.Registration, items []app.ExamItem, notes []string) (*app.Exam, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -147,9 +151,12 @@ func (t *txn) register(r app.Registration) (*app.Exam, error) {
 		}
 	}
 	edition := t.db.edition(r.Date)
-	items, notes, err := t.planItems(r.Hazards, r.Type, edition, r.PackageIDs)
-	if err != nil {
-		return nil, err
+	if items == nil {
+		var err error
+		items, notes, err = t.planItems(r.Hazards, r.Type, edition, r.PackageIDs)
+		if err != nil {
+			return nil, err
+		}
 	}
 	number, err := t.nextExamNumber(r.Date)
 	if err != nil {
@@ -209,7 +216,10 @@ func (s *ExamService) FindExamByID(ctx context.Context, id int64) (*app.Exam, er
 		if err == nil && !ok {
 			return app.Errorf(app.ENOTFOUND, "体检 %d 不存在", id)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return withRecord(tx, &e)
 	})
 	if err != nil {
 		return nil, err
@@ -225,8 +235,10 @@ func (s *ExamService) FindExamByNumber(ctx context.Context, number string) (*app
 		if v == nil {
 			return app.Errorf(app.ENOTFOUND, "体检号 %s 不存在", number)
 		}
-		_, _, err := get(tx, bucketExams, btoi(v), &e)
-		return err
+		if _, _, err := get(tx, bucketExams, btoi(v), &e); err != nil {
+			return err
+		}
+		return withRecord(tx, &e)
 	})
 	if err != nil {
 		return nil, err

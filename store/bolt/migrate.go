@@ -33,6 +33,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{3, "recording: exam records, returned editions, open critical values, referrals, result mappings", func(tx *bbolt.Tx) error {
+		for _, b := range recordBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the schema this program writes.

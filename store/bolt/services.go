@@ -30,6 +30,7 @@ func (db *DB) Services(set *catalog.Set) app.Services {
 		Exams:       NewExamService(db),
 		Rules:       NewRuleService(db),
 		Intake:      NewIntakeService(db, set),
+		Records:     NewRecordService(db),
 		Planner:     plannerView{db},
 		RuleTable:   db.ruleTableBytes,
 		Catalogs:    set,
