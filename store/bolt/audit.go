@@ -414,6 +414,8 @@ func entityName(e string) string {
 		return "套餐"
 	case "exam":
 		return "体检"
+	case entityRecord:
+		return "体检记录"
 	}
 	return e
 }

@@ -128,3 +128,79 @@ func BenchmarkRosterImport5000(b *testing.B) {
 		b.Logf("commit %v", time.Since(t1))
 	}
 }
+
+// BenchmarkSaveResults saves the ~40 results of one exam (every required group of a 矽尘 and
+// 噪声 exam plus a blood count) again and again: one doctor's save on the results screen.
+func BenchmarkSaveResults(b *testing.B) {
+	f := newRecFixture(b)
+	rs := fullResults()
+	for _, it := range []string{"4010100", "4010200", "4012000", "4012600", "4010300", "4010400", "4010500", "4010600", "4010700", "4010800", "4010900"} {
+		rs = append(rs, app.Result{GroupCode: "G0101", ItemCode: it, Kind: app.ResultNumeric, Value: "5.1"})
+	}
+	e := f.exam
+	for b.Loop() {
+		var err error
+		if e, err = f.td.svc.Records.SaveResults(f.doctor, e.ID, e.Version, rs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(rs)), "results/op")
+}
+
+// BenchmarkResultImport3000 previews and commits a 3,000-row audiometer file (six values a row)
+// against a contract of 3,000 registered exams, on a fresh archive each time.
+func BenchmarkResultImport3000(b *testing.B) {
+	const n = 3000
+	var csv strings.Builder
+	csv.WriteString("名单\n姓名,身份证号码,性别,联系电话,车间,工种,接触危害因素,开始接害日期,体检类型\n")
+	for i := 0; i < n; i++ {
+		body := fmt.Sprintf("450102%s%03d", time.Date(1970+i%35, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC).Format("20060102"), 1+i/40%999)
+		fmt.Fprintf(&csv, "%s,%s,,1390000%04d,破碎车间,破碎工,矽尘、噪声,2015/3/1,在岗\n", []string{"张三", "李四", "王五", "覃小明", "韦丽丽"}[i%5], idNumber(body), i)
+	}
+	roster, err := reports.ReadRoster("名单.csv", []byte(csv.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := audioItems[:6]
+	cols := []app.ResultImportColumn{{Header: "体检号", Key: app.ImportKeyExamNumber}}
+	for _, it := range items {
+		cols = append(cols, app.ResultImportColumn{Header: it, Key: app.ImportKeyItem, ItemCode: it})
+	}
+	for b.Loop() {
+		b.StopTimer()
+		f := newRecFixture(b)
+		c := &app.Contract{Number: "HT1", EmployerID: f.emp.ID, Start: f.td.clock.Now(), Place: app.PlaceInHouse, Hazards: []string{"1038", "3008"}, ExamTypes: []string{"02"}}
+		if err := f.td.svc.Contracts.CreateContract(f.td.admin, c); err != nil {
+			b.Fatal(err)
+		}
+		res, err := f.td.svc.Intake.CommitRoster(f.td.admin, c.ID, roster, app.RosterOptions{Register: true, Type: app.ExamPeriodic, Date: f.td.clock.Now()})
+		if err != nil || res.Registered != n {
+			b.Fatalf("%+v %v", res, err)
+		}
+		file := app.ResultImportFile{Name: "听力计.csv", Mapping: app.ResultMapping{Source: "听力计", GroupCode: "G1301", Columns: cols}}
+		for i, id := range res.ExamIDs {
+			e, err := f.td.svc.Exams.FindExamByID(f.td.admin, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			vals := map[string]string{}
+			for j, it := range items {
+				vals[it] = fmt.Sprint(10 + (i+j)%30)
+			}
+			file.Records = append(file.Records, app.ResultImportRecord{Row: i + 2, ExamNumber: e.Number, Values: vals})
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		p, err := f.td.svc.Records.PreviewResultImport(f.doctor, file)
+		if err != nil || p.Rejected != 0 || len(p.Rows) != n {
+			b.Fatalf("preview %v", err)
+		}
+		b.Logf("preview %v", time.Since(t0))
+		t1 := time.Now()
+		got, err := f.td.svc.Records.CommitResultImport(f.doctor, file)
+		if err != nil || got != n {
+			b.Fatalf("commit %d %v", got, err)
+		}
+		b.Logf("commit %v", time.Since(t1))
+	}
+}

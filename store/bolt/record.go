@@ -75,9 +75,9 @@ func editErr(e *app.Exam) error {
 	case e.State.Editable():
 		return nil
 	case e.State == app.ExamConcluded || e.State == app.ExamReviewed:
-		return app.Errorf(app.EINVALID, "体检 %s 已%s（主检已签名），不能修改；如需修改请由审核医师退回", e.Number, e.State.Name())
+		return app.Errorf(app.EINVALID, "体检 %s 为“%s”（主检已签名），不能修改；如需修改请由审核医师退回", e.Number, e.State.Name())
 	}
-	return app.Errorf(app.EINVALID, "体检 %s 已%s，不能修改", e.Number, e.State.Name())
+	return app.Errorf(app.EINVALID, "体检 %s 为“%s”，不能修改", e.Number, e.State.Name())
 }
 
 // lockedErr refuses anything but a handover or an addendum on a released or voided exam.
@@ -606,11 +606,11 @@ func (s *RecordService) Sign(ctx context.Context, examID, version int64) (*app.E
 		switch e.State {
 		case app.ExamInProgress, app.ExamAwaiting, app.ExamReturned:
 		case app.ExamConcluded, app.ExamReviewed:
-			return "", app.Errorf(app.EINVALID, "体检 %s 已签名（%s）", e.Number, e.State.Name())
+			return "", app.Errorf(app.EINVALID, "体检 %s 已签名（%s），不能重复签名", e.Number, e.State.Name())
 		case app.ExamRegistered:
 			return "", app.Errorf(app.EINVALID, "体检 %s 尚未录入任何结果，不能签名", e.Number)
 		default:
-			return "", app.Errorf(app.EINVALID, "体检 %s 已%s，不能签名", e.Number, e.State.Name())
+			return "", app.Errorf(app.EINVALID, "体检 %s 为“%s”，不能签名", e.Number, e.State.Name())
 		}
 		u, err := t.currentUser()
 		if err != nil {

@@ -1,8 +1,11 @@
 package bolt_test
 
 import (
+	"bytes"
+
 	"context"
 	"fmt"
+	"go.etcd.io/bbolt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -727,4 +730,62 @@ func TestRecord_ExamHistoryUnsigned(t *testing.T) {
 	_, err = f.td.svc.Records.ExamHistory(f.clerk, 999)
 	wantCode(t, err, app.ENOTFOUND)
 	_ = fmt.Sprint()
+}
+
+func TestRecord_StateRefusalsAndAudit(t *testing.T) {
+	f := newRecFixture(t)
+	rs := f.td.svc.Records
+	e, err := rs.SaveResults(f.doctor, f.exam.ID, f.exam.Version, fullResults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err = rs.SaveResults(f.doctor, e.ID, e.Version, []app.Result{{GroupCode: "G1301", ItemCode: "3040100", Value: "45"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The audit entry of a save lists the changed result, not every result of the exam.
+	entries, _, err := f.td.svc.Audit.FindAudit(f.td.admin, app.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last app.AuditEntry
+	for _, a := range entries {
+		if a.Action == "RecordService.SaveResults" && a.Entity == "exam_record" && a.Seq > last.Seq {
+			last = a
+		}
+	}
+	if !strings.Contains(last.Diff, "结果 G1301/3040100") || strings.Contains(last.Diff, "3040200") || last.RecordHash == "" || last.User != "tijian" {
+		t.Fatalf("audit entry %+v", last)
+	}
+	t.Run("cancelled and voided exams", func(t *testing.T) {
+		c := f.register(t, f.td.clock.Now())
+		c, err := f.td.svc.Exams.CancelExam(f.td.admin, c.ID, c.Version, false, "单位取消")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = rs.SaveResults(f.doctor, c.ID, c.Version, fullResults()[:1])
+		wantCode(t, err, app.EINVALID, "为“已取消”，不能修改")
+		v, err := f.td.svc.Exams.VoidExam(f.td.admin, e.ID, e.Version, "重复登记")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = rs.SaveInquiry(f.doctor, v.ID, v.Version, app.Inquiry{})
+		wantCode(t, err, app.EINVALID, "已作废")
+		_, err = rs.Sign(f.chief, v.ID, v.Version)
+		wantCode(t, err, app.EINVALID, "已作废")
+		if got := f.reload(t, v.ID); got.Record == nil || len(got.Record.Results) != len(fullResults()) {
+			t.Fatalf("record lost by voiding: %+v", got.Record)
+		}
+	})
+	t.Run("a record changed outside the program is caught", func(t *testing.T) {
+		r := tamper(t, f.td, func(tx *bbolt.Tx) error {
+			b := tx.Bucket([]byte("records"))
+			v := append([]byte(nil), b.Get(key(uint64(e.ID)))...)
+			v = bytes.Replace(v, []byte(`"Value":"45"`), []byte(`"Value":"15"`), 1)
+			return b.Put(key(uint64(e.ID)), v)
+		})
+		if r.OK || !strings.Contains(r.Problem, "体检记录 记录") {
+			t.Fatalf("report %+v", r)
+		}
+	})
 }
