@@ -259,7 +259,7 @@ func (v *concludeScreen) showSigned() {
 	v.noticeBox.Objects = nil
 	rec := recordOf(v.b.exam)
 	if s := rec.Signature; s != nil && !v.editable() {
-		setNote(v.signature, "已签名：" + s.Name + "　" + formatDateTime(s.At) + "　" + s.Qualification + "　状态：" + v.b.exam.State.Name())
+		setNote(v.signature, "已签名："+s.Name+"　"+formatDateTime(s.At)+"　"+s.Qualification+"　状态："+v.b.exam.State.Name())
 		for _, kind := range noticeKinds(rec.Conclusion) {
 			for _, to := range []string{"劳动者", "用人单位"} {
 				kind, to := kind, to
