@@ -2,15 +2,15 @@ package bolt_test
 
 import (
 	"bytes"
-
 	"context"
 	"fmt"
-	"go.etcd.io/bbolt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 
 	"occhealth/app"
 	"occhealth/app/criteria"
@@ -788,4 +788,46 @@ func TestRecord_StateRefusalsAndAudit(t *testing.T) {
 			t.Fatalf("report %+v", r)
 		}
 	})
+}
+
+// An archive of schema 2 (before recording) gains the record buckets on open and keeps its exams.
+func TestRecord_MigrationFromSchema2(t *testing.T) {
+	f := newRecFixture(t)
+	if err := f.td.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := bbolt.Open(f.td.path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Update(func(tx *bbolt.Tx) error {
+		for _, b := range []string{"records", "record_history", "idx_critical_open", "idx_referrals", "result_mappings"} {
+			if err := tx.DeleteBucket([]byte(b)); err != nil {
+				return fmt.Errorf("%s: %w", b, err)
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), key(2))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	rng, crit := recordingData(t)
+	backups := filepath.Join(t.TempDir(), "backups")
+	db, err := bolt.Open(f.td.path, bolt.Options{Keys: f.td.keys, Codes: testCatalogs(t), Now: f.td.clock.Now, Planner: ruleTable, Ranges: rng, Criteria: crit,
+		BackupDir: backups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := db.Services(testCatalogs(t))
+	e, err := svc.Exams.FindExamByID(f.td.admin, f.exam.ID)
+	if err != nil || e.Record == nil {
+		t.Fatalf("%+v %v", e, err)
+	}
+	if _, err := svc.Records.SaveResults(f.doctor, e.ID, e.Version, fullResults()); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(backups, "*.db*")); len(m) == 0 {
+		t.Fatal("no backup before the migration")
+	}
 }
