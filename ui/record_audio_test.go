@@ -173,6 +173,23 @@ func TestAudiogramPanel_NoiseWorker(t *testing.T) {
 
 	saveShot(t, env.Window, "audiogram-noise.png")
 	assertMarkup(t, "record_audio_noise.xml", env.Window)
+
+	// The store takes the results as they are and gives them back: a new panel loads them.
+	doctor := staffAs(t, env, "tingli", "听力室医生", app.RoleExamDoctor)
+	saved, err := doctor.Services.Records.SaveResults(doctor.Ctx, exam.ID, exam.Version, rs)
+	if err != nil {
+		t.Fatalf("save results: %v", err)
+	}
+	q := newAudiogramPanel(doctor, saved, worker)
+	q.load(saved.Record)
+	for i, hz := range criteria.StandardFreqs {
+		if l, r := q.cell(criteria.Left, false, hz).Text, q.cell(criteria.Right, false, hz).Text; l != noiseLeft[i] || r != noiseRight[i] {
+			t.Errorf("%d Hz loaded back as %q/%q", hz, l, r)
+		}
+	}
+	if got := panelText(q); !strings.Contains(got, "双耳高频平均听阈\n62.5 dB HL") {
+		t.Errorf("reloaded panel:\n%s", got)
+	}
 }
 
 func TestAudiogramPanel_BadInput(t *testing.T) {
