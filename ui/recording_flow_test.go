@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
 	"occhealth/app/criteria"
@@ -197,8 +198,20 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 	}
 	shot(t, chief.Window, "conclude-signed.png")
 
+	// The 疑似职业病告知书 for the worker, rendered from the signed exam.
+	var pdf []byte
+	v.pdfHook = func(b []byte) { pdf = b }
+	test.Tap(v.noticeBox.Objects[0].(*widget.Button))
+	v.job.wait()
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("notice: %d bytes; dialog %q", len(pdf), dialogText(chief.Window))
+	}
+	closeDialogs(chief.Window)
+
 	// The referral list has the worker.
 	rl := newReferralScreen(chief)
+	show(chief, rl.content())
+	shot(t, chief.Window, "referrals.png")
 	if len(rl.shown) != 1 || !strings.Contains(rl.shown[0].Disease, "噪声聋") {
 		t.Errorf("referrals: %+v", rl.shown)
 	}
@@ -213,6 +226,7 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 	if r.b == nil || !strings.Contains(r.summary.Text, "职业性噪声聋") || !strings.Contains(r.summary.Text, "李主检") {
 		t.Fatalf("review shows %q", r.summary.Text)
 	}
+	shot(t, rev.Window, "review.png")
 	test.Tap(r.returnBtn)
 	test.Tap(r.returnOK)
 	if !strings.Contains(r.reasonMsg.Text, "请填写退回原因") || r.b.exam.State != app.ExamConcluded {
@@ -289,6 +303,7 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 		t.Errorf("post without a number: %q", rel.receiptMsg.Text)
 	}
 	rel.receipt.SetSelected(receiptSign)
+	shot(t, desk.Window, "release-form.png")
 	test.Tap(rel.releaseBtn)
 	if rel.b.exam.State != app.ExamReleased {
 		t.Fatalf("after 发放: %s %q %q", rel.b.exam.State.Name(), rel.status.Text, dialogText(desk.Window))
@@ -311,6 +326,7 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 	show(rev, r.content())
 	scan(r.list, e.Number)
 	test.Tap(r.historyBtn)
+	shot(t, rev.Window, "review-history.png")
 	for _, s := range []string{"第 1 版", "第 2 版（当前）", "退回：周审核", reason, "李主检"} {
 		if !strings.Contains(r.history, s) {
 			t.Errorf("history lacks %q:\n%s", s, r.history)
