@@ -231,9 +231,9 @@ func TestGuessResultMapping(t *testing.T) {
 		headers []string
 		want    []string // "header=key/code/unit"
 	}{
-		{"blood count", []string{"样本号", "姓名", "WBC", "红细胞(RBC)", "血红蛋白（g/L）", "PLT(10^9/L)", "NEUT%", "中性粒细胞计数"},
+		{"blood count", []string{"样本号", "姓名", "WBC", "红细胞(RBC)", "血红蛋白（g/L）", "PLT(10^9/L)", "NEUT%", "中性粒细胞计数", "HCT", "RBC(10*12/L)"},
 			[]string{"样本号=exam_number", "姓名=ignore", "WBC=item/4010100", "红细胞(RBC)=item/4011600", "血红蛋白（g/L）=item/4012000/g/L",
-				"PLT(10^9/L)=item/4012600/10^9/L", "NEUT%=item/4010300", "中性粒细胞计数=item/4010200"}},
+				"PLT(10^9/L)=item/4012600/×10⁹/L", "NEUT%=item/4010300", "中性粒细胞计数=item/4010200", "HCT=item/4011700", "RBC(10*12/L)=ignore"}},
 		{"chemistry", []string{"体检号", "谷丙转氨酶", "AST", "GLU", "总胆红素"},
 			[]string{"体检号=exam_number", "谷丙转氨酶=item/4040900", "AST=item/4041000", "GLU=item/4070500", "总胆红素=item/4042800"}},
 		{"urine panel", []string{"条码", "PRO", "GLU", "KET", "BLD", "SG"},
@@ -243,6 +243,8 @@ func TestGuessResultMapping(t *testing.T) {
 				"右4K=item/3041200", "R6000=item/3041300", "右耳骨导500Hz=item/3050800", "左耳 500Hz（骨导）=item/3050100"}},
 		{"spirometer and film", []string{"条码号", "FVC", "FEV1", "FEV1/FVC(%)", "胸片结论", "心电图"},
 			[]string{"条码号=exam_number", "FVC=item/3020100", "FEV1=item/3020200", "FEV1/FVC(%)=item/3020300/%", "胸片结论=item/3080200", "心电图=item/3060100"}},
+		{"units", []string{"条码号", "RBC(10*12/L)", "ALT（U/L）", "左耳500Hz(dB)"},
+			[]string{"条码号=exam_number", "RBC(10*12/L)=item/4011600/×10¹²/L", "ALT（U/L）=item/4040900/U/L", "左耳500Hz(dB)=item/3040100/dB"}},
 		{"one exam column, one column per item", []string{"条码号", "样本号", "WBC", "白细胞"},
 			[]string{"条码号=exam_number", "样本号=ignore", "WBC=item/4010100", "白细胞=ignore"}},
 	} {

@@ -252,6 +252,14 @@ func headerUnit(h string) string {
 		return ""
 	}
 	u := strings.TrimSpace(h[i+1 : j])
+	// Lab units typed in ASCII: 10^9/L, 10*9/L, 10E9/L → ×10⁹/L, as the reference ranges write them.
+	for _, p := range []struct{ exp, sup string }{{"12", "¹²"}, {"9", "⁹"}} {
+		for _, a := range []string{"10^", "10*", "10E", "10e"} {
+			if strings.HasPrefix(u, a+p.exp+"/") || strings.HasPrefix(u, "×"+a+p.exp+"/") || strings.HasPrefix(u, "X"+a+p.exp+"/") {
+				return "×10" + p.sup + u[strings.Index(u, "/"):]
+			}
+		}
+	}
 	switch {
 	case strings.ContainsAny(u, "/%^×"), strings.EqualFold(u, "dB"), strings.EqualFold(u, "dBHL"), u == "L", u == "mL", u == "s", u == "kPa", u == "mmHg":
 		return u

@@ -600,13 +600,17 @@ func (v *resultImportView) itemShort(code string) string {
 	return code
 }
 
-// values is what a row records: judged results (value, unit, flag arrow), or the values as
-// read when the archive did not judge them.
+// values is what a row records: judged results (value, unit, flag arrow), or, for a rejected
+// row (whose results the archive judged only in part), the values as read.
 func (v *resultImportView) values(r app.ResultImportRow) string {
 	var parts []string
-	if len(r.Results) > 0 {
+	if len(r.Results) > 0 && r.Outcome != app.RowRejected {
 		for _, x := range r.Results {
-			parts = append(parts, v.itemShort(x.ItemCode)+" "+x.Value+x.Unit+x.Flag.Arrow())
+			s := v.itemShort(x.ItemCode) + " " + x.Value
+			if x.Unit != "" {
+				s += " " + x.Unit
+			}
+			parts = append(parts, s+x.Flag.Arrow())
 		}
 		return strings.Join(parts, "；")
 	}
