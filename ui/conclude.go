@@ -361,6 +361,8 @@ func (v *concludeScreen) saveDraft() {
 	}
 	e, err := v.env.Services.Records.SaveConclusion(v.env.Ctx, v.b.exam.ID, v.b.exam.Version, c)
 	if err != nil {
+		// Name each problem under its hazard as well.
+		_ = v.validate(c)
 		setMsg(v.status, app.ErrorMessage(err))
 		showError(v.env.Window, err)
 		return

@@ -215,6 +215,17 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 	if len(rl.shown) != 1 || !strings.Contains(rl.shown[0].Disease, "噪声聋") {
 		t.Errorf("referrals: %+v", rl.shown)
 	}
+	rl.grid.Select(widget.TableCellID{Row: 0, Col: 2})
+	if !strings.Contains(rl.detail.Text, "疑似职业病：职业性噪声聋") {
+		t.Errorf("referral detail: %q", rl.detail.Text)
+	}
+	pdf = nil
+	rl.pdfHook = func(b []byte) { pdf = b }
+	test.Tap(rl.employer)
+	rl.job.wait()
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("notice to the employer from the referral list: %d bytes %q", len(pdf), dialogText(chief.Window))
+	}
 
 	// 审核: 退回 needs a reason.
 	r := newReviewScreen(rev)
@@ -256,8 +267,8 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 		t.Fatal("a returned exam cannot be signed again")
 	}
 	noise = v.hazardForm("3008")
-	noise.basis.SetText(noise.basis.Text + "\n")
-	typeInto(noise.basis, "脱离噪声 48 小时后复测，双耳高频平均听阈 50 dB HL")
+	noise.basis.SetText("")
+	typeInto(noise.basis, "脱离噪声 48 小时后复测：双耳高频平均听阈 50 dB HL，语频正常（GBZ 49-2014）")
 	test.Tap(v.signBtn)
 	v.signDialog.Confirm()
 	if v.b.exam.State != app.ExamConcluded || recordOf(v.b.exam).Edition != 2 {

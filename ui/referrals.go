@@ -32,6 +32,13 @@ type referralScreen struct {
 	grid      *widget.Table
 	count     *widget.Label
 	status    *widget.Label
+
+	// The referral chosen: its conclusion and the notices to print.
+	chosen              *examBundle
+	detail              *widget.Label
+	workerBtn, employer *widget.Button
+	job                 *printJob
+	pdfHook             func([]byte)
 }
 
 var referralColumns = []struct {
@@ -69,9 +76,39 @@ func newReferralScreen(env *Env) *referralScreen {
 			o.(*widget.Label).SetText(referralColumns[id.Col].title)
 		}
 	}
+	v.grid.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(v.shown) {
+			v.choose(v.shown[id.Row])
+		}
+	}
+	v.detail = wrapLabel("")
+	v.workerBtn = widget.NewButton("打印疑似职业病告知书（劳动者）", func() { v.print("劳动者") })
+	v.employer = widget.NewButton("打印疑似职业病告知书（用人单位）", func() { v.print("用人单位") })
 	env.Focus = v.query
 	v.reload()
 	return v
+}
+
+// choose shows the conclusion of a referral's exam with its notice buttons.
+func (v *referralScreen) choose(r app.Referral) {
+	b, err := loadBundle(v.env, r.ExamID)
+	if err != nil {
+		setMsg(v.status, app.ErrorMessage(err))
+		return
+	}
+	v.chosen = b
+	v.detail.SetText(examHeaderText(v.env, b) + "\n" + conclusionSummary(v.env, b.exam))
+	v.workerBtn.Enable()
+	v.employer.Enable()
+}
+
+// print renders the 疑似职业病告知书 of the chosen exam for the worker or the employer.
+func (v *referralScreen) print(addressee string) {
+	if v.chosen == nil {
+		return
+	}
+	v.job = noticeJob(v.env, v.chosen, app.NoticeSuspected, addressee, v.pdfHook)
+	v.job.run()
 }
 
 func (v *referralScreen) content() fyne.CanvasObject {
@@ -80,7 +117,12 @@ func (v *referralScreen) content() fyne.CanvasObject {
 	refresh := widget.NewButton("刷新", v.reload)
 	top := container.NewVBox(container.NewBorder(nil, nil, heading("疑似职业病名单"), refresh), hint,
 		container.NewBorder(nil, nil, nil, v.count, v.query), v.status)
-	return container.NewBorder(top, nil, nil, nil, v.grid)
+	v.workerBtn.Disable()
+	v.employer.Disable()
+	bottom := container.NewVBox(widget.NewSeparator(), v.detail, container.NewHBox(v.workerBtn, v.employer))
+	split := container.NewVSplit(v.grid, container.NewVScroll(bottom))
+	split.Offset = 0.6
+	return container.NewBorder(top, nil, nil, nil, split)
 }
 
 func (v *referralScreen) reload() {

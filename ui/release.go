@@ -75,15 +75,18 @@ func newReleaseScreen(env *Env) *releaseScreen {
 	v.kind.Horizontal = true
 	v.docs = widget.NewCheckGroup(nil, nil)
 	v.receipt = widget.NewRadioGroup([]string{receiptSign, receiptPost}, func(s string) {
+		setMsg(v.receiptMsg, "")
 		if s == receiptPost {
-			v.postNumber.Enable()
+			v.postNumber.Show()
+			focusIfShown(v.postNumber)
 		} else {
-			v.postNumber.Disable()
+			v.postNumber.Hide()
 		}
 	})
 	v.receipt.Horizontal = true
 	v.postNumber = widget.NewEntry()
 	v.postNumber.SetPlaceHolder("邮寄单号")
+	v.postNumber.Hide()
 	enterMovesOn(v.postNumber)
 	v.recipMsg, v.docsMsg, v.receiptMsg = newMsg(), newMsg(), newMsg()
 	v.releaseBtn = widget.NewButton("登记发放（Ctrl+S）", v.release)
