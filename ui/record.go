@@ -1,0 +1,475 @@
+package ui
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"occhealth/app"
+	"occhealth/app/catalog"
+	"occhealth/app/results"
+	"occhealth/app/rules"
+)
+
+func init() {
+	registerScreen(ScreenDef{
+		ID: "recording", Group: "体检", Title: "检查录入", Order: 30,
+		Roles:  []app.Role{app.RoleExamDoctor, app.RoleChiefExaminer},
+		Kinds:  []app.InstitutionKind{app.KindExam},
+		Action: "RecordService.SaveResults",
+		New:    func(env *Env) fyne.CanvasObject { return newRecordScreen(env).content() },
+	})
+}
+
+// recordScreen is where departments record an exam: a lookup (scanner, ID number, name or
+// pinyin initials) with today's worklist, and the exam opened from it with its header, the
+// 问诊 and one form per department of its items.
+type recordScreen struct {
+	env  *Env
+	cats *catalog.Set
+
+	search  *searchEntry
+	listMsg *widget.Label
+	list    *keyList
+	hits    []*app.Exam
+	names   map[int64]string // worker names of the hits
+
+	// The exam on display.
+	exam     *app.Exam
+	worker   *app.Worker
+	employer string
+	header   *widget.Label
+	state    *widget.Label
+	msg      *widget.Label
+	saveBtn  *widget.Button
+	table    *rules.Table
+	tabs     *container.AppTabs
+	body     *fyne.Container
+	inquiry  *inquiryForm
+	depts    []*deptForm
+	emptyTip *widget.Label
+}
+
+func newRecordScreen(env *Env) *recordScreen {
+	v := &recordScreen{env: env, cats: catalogsOf(env.Services), names: map[int64]string{}}
+	v.search = newSearchEntry("扫描或输入体检号，或证件号、姓名、拼音首字母，回车查找")
+	v.search.OnSubmitted = func(s string) { v.lookup(s) }
+	v.search.onDown = func() {
+		if len(v.hits) > 0 {
+			v.env.Window.Canvas().Focus(v.list)
+		}
+	}
+	v.listMsg = widget.NewLabel("")
+	v.listMsg.Wrapping = fyne.TextWrapWord
+	v.list = newKeyList(func() int { return len(v.hits) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabel("")
+			t.Truncation = fyne.TextTruncateEllipsis
+			s := widget.NewLabel("")
+			s.Truncation = fyne.TextTruncateEllipsis
+			s.Importance = widget.LowImportance
+			return container.NewVBox(t, s)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(v.hits) {
+				return
+			}
+			e := v.hits[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(e.Number + "　" + v.names[e.WorkerID])
+			box.Objects[1].(*widget.Label).SetText(formatDate(e.Date) + "　" + e.Type.Name() + "　" + e.State.Name())
+		})
+	v.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(v.hits) {
+			v.open(v.hits[i].ID)
+		}
+	}
+	v.header = widget.NewLabel("")
+	v.header.Wrapping = fyne.TextWrapWord
+	v.state = widget.NewLabel("")
+	v.state.TextStyle.Bold = true
+	v.msg = newMsg()
+	v.saveBtn = widget.NewButton("保存（Ctrl+S）", v.save)
+	v.saveBtn.Importance = widget.HighImportance
+	v.saveBtn.Disable()
+	v.emptyTip = widget.NewLabel("扫描导检单上的条码，或在左侧查找受检者，打开一次体检后在这里录入问诊和各科检查结果。")
+	v.emptyTip.Wrapping = fyne.TextWrapWord
+	v.body = container.NewStack(container.NewPadded(v.emptyTip))
+	env.setActions(v.save, nil)
+	env.Focus = v.search
+	v.showWorklist()
+	return v
+}
+
+func (v *recordScreen) content() fyne.CanvasObject {
+	left := container.NewBorder(container.NewVBox(heading("检查录入"), v.search, v.listMsg), nil, nil, nil, v.list)
+	split := container.NewHSplit(left, v.body)
+	split.Offset = 0.24
+	return split
+}
+
+// showWorklist lists today's exams that are registered or in progress, newest first.
+func (v *recordScreen) showWorklist() {
+	today := v.env.Now()
+	var hits []*app.Exam
+	for _, st := range []app.ExamState{app.ExamInProgress, app.ExamRegistered} {
+		es, _, err := v.env.Services.Exams.FindExams(v.env.Ctx, app.ExamFilter{State: st, Limit: 500})
+		if err != nil {
+			v.setHits(nil, app.ErrorMessage(err))
+			return
+		}
+		for _, e := range es {
+			if sameDay(e.Date, today) {
+				hits = append(hits, e)
+			}
+		}
+	}
+	v.setHits(hits, "今日待检（已登记、检查中）：共 "+strconv.Itoa(len(hits))+" 人")
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.In(a.Location()).Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// setHits shows exams in the list with a line saying what they are.
+func (v *recordScreen) setHits(es []*app.Exam, what string) {
+	v.hits = es
+	var missing []int64
+	for _, e := range es {
+		if _, ok := v.names[e.WorkerID]; !ok {
+			missing = append(missing, e.WorkerID)
+		}
+	}
+	if len(missing) > 0 {
+		if ws, err := v.env.Services.Workers.WorkersByIDs(v.env.Ctx, missing); err == nil {
+			for _, w := range ws {
+				v.names[w.ID] = w.Name
+			}
+		}
+	}
+	v.listMsg.SetText(what)
+	v.list.UnselectAll()
+	v.list.Refresh()
+}
+
+// lookup reads the search box: an exam number (digits, as a scanner types it) opens that exam;
+// anything else finds workers and lists their exams, newest first. An empty box shows the
+// worklist again.
+func (v *recordScreen) lookup(q string) {
+	q = strings.TrimSpace(app.HalfWidth(q))
+	if q == "" {
+		v.showWorklist()
+		return
+	}
+	if allDigits(q) {
+		if e, err := v.env.Services.Exams.FindExamByNumber(v.env.Ctx, q); err == nil {
+			v.setHits([]*app.Exam{e}, "体检号 "+q)
+			v.show(e)
+			v.search.SetText("")
+			return
+		} else if app.ErrorCode(err) != app.ENOTFOUND {
+			v.setHits(nil, app.ErrorMessage(err))
+			return
+		}
+	}
+	ids, err := v.env.Services.Workers.SearchWorkers(v.env.Ctx, app.WorkerSearch{Query: q, Limit: 30})
+	if err != nil {
+		v.setHits(nil, app.ErrorMessage(err))
+		return
+	}
+	if len(ids) == 0 {
+		if allDigits(q) {
+			v.setHits(nil, "没有体检号为“"+q+"”的体检，也没有证件号或电话与之相符的受检者")
+		} else {
+			v.setHits(nil, "没有找到“"+q+"”：请核对姓名、拼音首字母或证件号")
+		}
+		return
+	}
+	var es []*app.Exam
+	for _, id := range ids[:min(len(ids), 30)] {
+		list, _, err := v.env.Services.Exams.FindExams(v.env.Ctx, app.ExamFilter{WorkerID: id, Limit: 50})
+		if err != nil {
+			v.setHits(nil, app.ErrorMessage(err))
+			return
+		}
+		es = append(es, list...)
+	}
+	sortExamsNewestFirst(es)
+	what := "找到 " + strconv.Itoa(len(ids)) + " 位受检者，共 " + strconv.Itoa(len(es)) + " 次体检（新的在前）"
+	if len(es) == 0 {
+		what = "找到 " + strconv.Itoa(len(ids)) + " 位受检者，但没有登记体检"
+	}
+	v.setHits(es, what)
+	if len(es) == 1 {
+		v.show(es[0])
+	}
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func sortExamsNewestFirst(es []*app.Exam) {
+	for i := 1; i < len(es); i++ {
+		for j := i; j > 0 && newer(es[j], es[j-1]); j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
+	}
+}
+
+func newer(a, b *app.Exam) bool {
+	if !a.Date.Equal(b.Date) {
+		return a.Date.After(b.Date)
+	}
+	return a.ID > b.ID
+}
+
+// open reads an exam with its record and shows it.
+func (v *recordScreen) open(id int64) {
+	e, err := v.env.Services.Exams.FindExamByID(v.env.Ctx, id)
+	if err != nil {
+		setMsg(v.msg, app.ErrorMessage(err))
+		return
+	}
+	v.show(e)
+}
+
+// show builds the exam view: header, 问诊 and one tab per department.
+func (v *recordScreen) show(e *app.Exam) {
+	w, err := v.env.Services.Workers.FindWorkerByID(v.env.Ctx, e.WorkerID)
+	if err != nil {
+		setMsg(v.msg, app.ErrorMessage(err))
+		return
+	}
+	v.exam, v.worker = e, w
+	v.employer = ""
+	if emp, err := v.env.Services.Employers.FindEmployerByID(v.env.Ctx, e.EmployerID); err == nil {
+		v.employer = emp.Name
+	}
+	setMsg(v.msg, "")
+	v.table = ruleTable(v.env)
+	v.inquiry = newInquiryForm(v.env, v.table, e, w)
+	v.depts = nil
+	v.tabs = container.NewAppTabs(container.NewTabItem("问诊", v.inquiry.content()))
+	for _, dept := range examDepartments(e, v.table) {
+		f := newDeptForm(v.env, v.table, e, w, dept)
+		f.edited = v.edited
+		v.depts = append(v.depts, f)
+		v.tabs.Append(container.NewTabItem(dept, f.content()))
+	}
+	v.tabs.SetTabLocation(container.TabLocationTop)
+	v.refreshHeader()
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(v.state, v.saveBtn)), v.header), v.msg)
+	v.body.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, v.tabs)}
+	v.body.Refresh()
+	editable := e.State.Editable() && v.env.Services.Records != nil
+	v.setEditable(editable)
+	switch {
+	case v.env.Services.Records == nil:
+		setWarn(v.msg, "本机未启用检查录入服务，只能查看")
+	case !e.State.Editable():
+		setWarn(v.msg, "本次体检"+e.State.Name()+"，结果不能再修改（已发放的体检请由主检医师补充更正）")
+	}
+}
+
+func (v *recordScreen) setEditable(ok bool) {
+	if ok {
+		v.saveBtn.Enable()
+	} else {
+		v.saveBtn.Disable()
+	}
+	v.inquiry.setEditable(ok)
+	for _, d := range v.depts {
+		d.setEditable(ok)
+	}
+}
+
+// edited follows an edit in a department: an earlier "有填写错误" no longer stands.
+func (v *recordScreen) edited() {
+	if v.msg.Visible() && v.msg.Importance == widget.DangerImportance {
+		setMsg(v.msg, "")
+	}
+}
+
+// refreshHeader shows who is examined and where the exam stands.
+func (v *recordScreen) refreshHeader() {
+	e, w := v.exam, v.worker
+	age := ""
+	if !w.BirthDate.IsZero() {
+		age = strconv.Itoa(app.AgeOn(w.BirthDate, e.Date)) + " 岁"
+	}
+	hz := strings.Join(hazardNames(v.cats, e.Hazards), "、")
+	typ := e.Type.Name()
+	if e.Recheck {
+		typ += "（复查）"
+	}
+	lines := []string{
+		"体检号 " + e.Number + "　" + w.Name + "　" + w.Sex.Name() + "　" + age,
+		"用人单位 " + v.employer + "　" + typ + "　GBZ 188-" + e.Edition + "　体检日期 " + formatDate(e.Date),
+		"危害因素 " + hz,
+	}
+	v.header.SetText(strings.Join(lines, "\n"))
+	v.state.SetText(e.State.Name())
+}
+
+// save records what changed: the inquiry, then the results of every department edited, each
+// with the version the last call returned. Errors stay beside their fields; nothing typed is
+// lost.
+func (v *recordScreen) save() {
+	if v.exam == nil || v.saveBtn.Disabled() {
+		return
+	}
+	setMsg(v.msg, "")
+	ok := true
+	var in *app.Inquiry
+	if v.inquiry.dirty {
+		var err error
+		if in, err = v.inquiry.value(); err != nil {
+			ok = false
+			v.tabs.SelectIndex(0)
+		}
+	}
+	var rs []app.Result
+	for i, d := range v.depts {
+		got, err := d.changed()
+		if err != nil {
+			if ok {
+				v.tabs.SelectIndex(i + 1)
+			}
+			ok = false
+			continue
+		}
+		rs = append(rs, got...)
+	}
+	if !ok {
+		setMsg(v.msg, "有填写错误，请按红色提示修改后再保存")
+		return
+	}
+	if in == nil && len(rs) == 0 {
+		setNote(v.msg, "没有需要保存的修改")
+		return
+	}
+	svc := v.env.Services.Records
+	e := v.exam
+	if in != nil {
+		got, err := svc.SaveInquiry(v.env.Ctx, e.ID, e.Version, *in)
+		if err != nil {
+			v.saveFailed(err)
+			return
+		}
+		e = got
+		v.inquiry.saved()
+	}
+	if len(rs) > 0 {
+		got, err := svc.SaveResults(v.env.Ctx, e.ID, e.Version, rs)
+		if err != nil {
+			v.exam = e
+			v.saveFailed(err)
+			return
+		}
+		e = got
+	}
+	v.exam = e
+	for _, d := range v.depts {
+		d.reload(e)
+	}
+	v.refreshHeader()
+	note := "已保存"
+	if e.State == app.ExamAwaiting {
+		note += "：必检项目均已完成或弃检，本次体检待总检"
+	} else if miss := v.missing(e); len(miss) > 0 {
+		note += "。尚缺：" + strings.Join(miss, "、")
+	}
+	if calls := openCalls(e); calls != "" {
+		setWarn(v.msg, note+"\n危急值须电话通知并登记回访："+calls)
+	} else {
+		setNote(v.msg, note)
+	}
+}
+
+func (v *recordScreen) saveFailed(err error) {
+	// A stale version (another station saved meanwhile) or a refusal keeps everything typed.
+	msg := app.ErrorMessage(err)
+	for _, d := range v.depts {
+		if d.showServiceError(err) {
+			msg = "保存未成功：" + msg
+		}
+	}
+	if app.ErrorCode(err) == app.ECONFLICT {
+		msg += "。您输入的内容仍保留，请核对后重新保存"
+	}
+	setMsg(v.msg, msg)
+}
+
+// missing lists the required groups still without a result or 弃检.
+func (v *recordScreen) missing(e *app.Exam) []string {
+	var rs []app.Result
+	if e.Record != nil {
+		rs = e.Record.Results
+	}
+	var gi results.GroupIndex
+	if v.table != nil {
+		gi = v.table
+	}
+	return results.Missing(results.RequiredItems(e.Items), rs, gi)
+}
+
+// openCalls names the critical values not yet called back.
+func openCalls(e *app.Exam) string {
+	if e.Record == nil {
+		return ""
+	}
+	var out []string
+	for _, c := range e.Record.CriticalCalls {
+		if !c.Done {
+			out = append(out, c.Name+" "+c.Value+c.Flag.Arrow())
+		}
+	}
+	return strings.Join(out, "、")
+}
+
+// examDepartments lists the departments of an exam's items in the rule table's order (the
+// guide sheet's), departments the table does not know last.
+func examDepartments(e *app.Exam, t *rules.Table) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, it := range e.Items {
+		d := it.Department
+		if d == "" {
+			d = "其他"
+		}
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	rank := map[string]int{}
+	if t != nil {
+		for i, d := range t.Departments() {
+			rank[d] = i + 1
+		}
+	}
+	pos := func(d string) int {
+		if r, ok := rank[d]; ok {
+			return r
+		}
+		return len(rank) + 1
+	}
+	sort.SliceStable(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
+	return out
+}
