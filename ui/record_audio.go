@@ -60,6 +60,12 @@ type audiogramPanel struct {
 	msg     *widget.Label
 	warn    *widget.Label
 
+	// baseline is the air-conduction audiogram of the worker's latest pre-employment exam
+	// before this one (噪声敏感者 compares with it), nil when there is none.
+	baseline     *criteria.Audiogram
+	baselineDate time.Time
+	baselineNote *widget.Label
+
 	calc     *fyne.Container
 	findings *fyne.Container
 	plot     *audiogramPlot
@@ -74,6 +80,9 @@ type audiogramPanel struct {
 func newAudiogramPanel(env *Env, exam *app.Exam, worker *app.Worker) *audiogramPanel {
 	p := &audiogramPanel{env: env, exam: exam, worker: worker, set: env.Criteria(), loaded: map[string]bool{}}
 	p.msg, p.warn = newMsg(), newMsg()
+	p.baselineNote = widget.NewLabel("")
+	p.baselineNote.Wrapping = fyne.TextWrapWord
+	p.findBaseline()
 	p.calc = container.NewVBox()
 	p.findings = container.NewVBox()
 	p.plot = newAudiogramPlot()
@@ -124,7 +133,7 @@ func newAudiogramPanel(env *Env, exam *app.Exam, worker *app.Worker) *audiogramP
 	hint.Importance = widget.LowImportance
 	hint.Wrapping = fyne.TextWrapWord
 
-	left := container.NewVBox(p.calc, p.findings)
+	left := container.NewVBox(p.calc, p.baselineNote, p.findings)
 	p.root = container.NewVBox(
 		heading("纯音听阈测试"),
 		grid,
@@ -135,6 +144,51 @@ func newAudiogramPanel(env *Env, exam *app.Exam, worker *app.Worker) *audiogramP
 	)
 	p.recompute()
 	return p
+}
+
+// findBaseline looks for the worker's latest pre-employment exam before this one that has
+// air-conduction levels, and says which it found. It reads the archive once, when the panel
+// is built; a failure to read only leaves the baseline out.
+func (p *audiogramPanel) findBaseline() {
+	p.baselineNote.SetText("")
+	if p.exam == nil || p.exam.Type == app.ExamPreEmployment || p.exam.WorkerID == 0 {
+		p.baselineNote.Hide()
+		return
+	}
+	exams, _, err := p.env.Services.Exams.FindExams(p.env.Ctx, app.ExamFilter{WorkerID: p.exam.WorkerID})
+	if err != nil {
+		exams = nil
+	}
+	slices.SortFunc(exams, func(a, b *app.Exam) int { return b.Date.Compare(a.Date) })
+	for _, e := range exams {
+		if e.ID == p.exam.ID || e.Type != app.ExamPreEmployment || !e.Date.Before(p.exam.Date) {
+			continue
+		}
+		switch e.State {
+		case app.ExamCancelled, app.ExamNoShow, app.ExamVoided:
+			continue
+		}
+		full, err := p.env.Services.Exams.FindExamByID(p.env.Ctx, e.ID)
+		if err != nil || full.Record == nil {
+			continue
+		}
+		levels := map[string]float64{}
+		for _, r := range full.Record.Results {
+			if r.Status == app.ResultDone && r.Kind == app.ResultNumeric && r.Qualifier() == app.QualNone {
+				levels[r.ItemCode] = r.Number
+			}
+		}
+		_, a := p.set.FromItems(levels)
+		if a == nil || len(a.Left)+len(a.Right) == 0 {
+			continue
+		}
+		p.baseline, p.baselineDate = &criteria.Audiogram{Left: a.Left, Right: a.Right}, e.Date
+		p.baselineNote.SetText(fmt.Sprintf("上岗前听阈：取自上岗前体检 %s（%s），供“噪声敏感者”一条比较。", e.Number, e.Date.Format("2006-01-02")))
+		p.baselineNote.Show()
+		return
+	}
+	p.baselineNote.SetText("档案中没有本人上岗前体检的听阈，“噪声敏感者”一条无法判断。")
+	p.baselineNote.Show()
 }
 
 // content returns the panel's widgets.
@@ -409,7 +463,7 @@ func (p *audiogramPanel) calcRows(a criteria.Audiogram) []fyne.CanvasObject {
 	if len(notes) > 0 {
 		wName += "\n" + strings.Join(notes, "，")
 	}
-	widths := []float32{300, 230}
+	widths := []float32{300, 270}
 	row := func(name, v, c string, bold bool) fyne.CanvasObject {
 		st := fyne.TextStyle{Bold: bold}
 		n := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, st)
@@ -476,6 +530,7 @@ func (p *audiogramPanel) findingRows(a criteria.Audiogram) []fyne.CanvasObject {
 		if len(a.Left)+len(a.Right) > 0 {
 			in.Audiogram = &criteria.Audiogram{Left: a.Left, Right: a.Right, BoneLeft: a.BoneLeft, BoneRight: a.BoneRight}
 		}
+		in.Baseline = p.baseline
 		if m, ok := p.exposureMonths(h); ok {
 			in.Values[criteria.MeasNoiseMonths] = m
 		}
@@ -494,24 +549,34 @@ func (p *audiogramPanel) findingRows(a criteria.Audiogram) []fyne.CanvasObject {
 	return rows
 }
 
-// exposureMonths returns how many months the worker has worked with hazard by the exam date,
-// from the archive's exposure start (the 噪声敏感者 rule needs it).
+// exposureMonths returns how many months the worker has worked with hazard by the exam date
+// (the 噪声敏感者 rule needs it): from the archive's exposure start, or else from the
+// pre-employment exam the baseline comes from.
 func (p *audiogramPanel) exposureMonths(hazard string) (float64, bool) {
-	if p.worker == nil || p.exam == nil {
+	if p.exam == nil {
 		return 0, false
 	}
-	for _, x := range p.worker.Exposures {
-		if x.HazardCode != hazard || x.Start.IsZero() || x.Start.After(p.exam.Date) {
-			continue
+	var start time.Time
+	if p.worker != nil {
+		for _, x := range p.worker.Exposures {
+			if x.HazardCode == hazard && !x.Start.IsZero() && !x.Start.After(p.exam.Date) {
+				start = x.Start
+				break
+			}
 		}
-		d := p.exam.Date
-		m := (d.Year()-x.Start.Year())*12 + int(d.Month()-x.Start.Month())
-		if d.Day() < x.Start.Day() {
-			m--
-		}
-		return float64(max(m, 0)), true
 	}
-	return 0, false
+	if start.IsZero() {
+		start = p.baselineDate
+	}
+	if start.IsZero() {
+		return 0, false
+	}
+	d := p.exam.Date
+	m := (d.Year()-start.Year())*12 + int(d.Month()-start.Month())
+	if d.Day() < start.Day() {
+		m--
+	}
+	return float64(max(m, 0)), true
 }
 
 // audioFindingLabel shows one finding: outcome, what it points to, the text with its clause, the

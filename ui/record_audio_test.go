@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -313,4 +314,61 @@ func TestAudiogramPanel_UnknownBirthDate(t *testing.T) {
 	if got := panelText(p); !strings.Contains(got, "—（出生日期未知，无法修正）") || !strings.Contains(got, "左耳高频平均听阈（3000/4000/6000 Hz）\n65 dB HL") {
 		t.Errorf("panel without a birth date:\n%s", got)
 	}
+}
+
+func TestAudiogramPanel_NoiseSensitive(t *testing.T) {
+	env := newIntakeEnv(t)
+	emp := addEmployer(t, env, "闽清示例机械有限公司", validCreditCode)
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	w := &app.Worker{Name: "林小军", DocType: app.DocResidentID, IDNumber: idNumber("35012219980506003"), Phone: "13905910002",
+		WorkHistory: []app.WorkPeriod{{EmployerID: emp.ID, Workshop: "冲压车间", JobName: "冲压工", Start: start}},
+		Exposures:   []app.Exposure{{HazardCode: "3008", Start: start}}}
+	if err := env.Services.Workers.CreateWorker(env.Ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	c := addContract(t, env, emp, "2026-051")
+	reg := func(typ app.ExamType, day time.Time) *app.Exam {
+		e, err := env.Services.Exams.Register(env.Ctx, app.Registration{WorkerID: w.ID, EmployerID: emp.ID, ContractID: c.ID,
+			Type: typ, Hazards: []string{"3008"}, Date: day, Workshop: "冲压车间", JobName: "冲压工"})
+		if err != nil {
+			t.Fatalf("register %s: %v", typ, err)
+		}
+		return e
+	}
+	doctor := staffAs(t, env, "tingli", "听力室医生", app.RoleExamDoctor)
+
+	// Pre-employment: every level ≤ 25 dB HL.
+	pre := reg(app.ExamPreEmployment, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
+	p := newAudiogramPanel(doctor, pre, w)
+	if p.baselineNote.Visible() {
+		t.Errorf("a pre-employment exam looks for a baseline: %q", p.baselineNote.Text)
+	}
+	for _, s := range criteria.Sides {
+		for _, hz := range criteria.StandardFreqs {
+			p.cell(s, false, hz).SetText("15")
+		}
+	}
+	rs, err := p.results()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := doctor.Services.Records.SaveResults(doctor.Ctx, pre.ID, pre.Version, rs); err != nil {
+		t.Fatal(err)
+	}
+
+	// Nine months of noise later, 4000 Hz at 65 dB HL in the left ear: 噪声敏感者.
+	now := reg(app.ExamPeriodic, testNow)
+	q := showAudiogramPanel(t, doctor, now, w)
+	typeAudiogram(t, doctor, q, criteria.Left, "15", "15", "20", "45", "65", "50")
+	typeAudiogram(t, doctor, q, criteria.Right, "15", "15", "15", "30", "40", "35")
+	got := panelText(q)
+	for _, want := range []string{
+		"上岗前听阈：取自上岗前体检 " + pre.Number + "（2026-02-20）",
+		"【符合】上岗前各频率听阈均 ≤ 25 dBHL，噪声作业 8 个月，左耳 4000 Hz 听阈 65 dBHL ≥ 65 dBHL：职业禁忌证",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("panel lacks %q:\n%s", want, got)
+		}
+	}
+	saveShot(t, doctor.Window, "audiogram-sensitive.png")
 }
