@@ -191,6 +191,27 @@ func (p *audiogramPanel) findBaseline() {
 	p.baselineNote.Show()
 }
 
+// setEditable enables or disables every cell and the bone check (a signed or released exam
+// is shown read-only).
+func (p *audiogramPanel) setEditable(on bool) {
+	for _, b := range []bool{false, true} {
+		for _, s := range criteria.Sides {
+			for _, e := range p.cells[audioIdx(b)][s] {
+				if on {
+					e.Enable()
+				} else {
+					e.Disable()
+				}
+			}
+		}
+	}
+	if on {
+		p.boneBox.Enable()
+	} else {
+		p.boneBox.Disable()
+	}
+}
+
 // content returns the panel's widgets.
 func (p *audiogramPanel) content() fyne.CanvasObject { return p.root }
 

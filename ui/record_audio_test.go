@@ -299,6 +299,14 @@ func TestAudiogramPanel_LoadBoneAndClear(t *testing.T) {
 		t.Errorf("after clearing: %d results, 右耳骨导 4000 Hz %+v", len(rs), cleared)
 	}
 
+	// Read-only for a locked exam: no cell takes typing.
+	q.setEditable(false)
+	typeInto(q.cell(criteria.Left, false, 500), "9")
+	if q.cell(criteria.Left, false, 500).Text != "25" || !q.boneBox.Disabled() {
+		t.Errorf("a read-only panel took typing: %q", q.cell(criteria.Left, false, 500).Text)
+	}
+	q.setEditable(true)
+
 	// A group recorded as 弃检 says so.
 	q.load(&app.ExamRecord{Results: []app.Result{{GroupCode: audiometryGroup, Status: app.ResultRefused}}})
 	if !strings.Contains(panelText(q), "本项目已记为弃检") {
