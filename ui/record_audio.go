@@ -30,6 +30,15 @@ const (
 	audioStep     = 5
 )
 
+// The results screen shows the pure-tone group with this panel instead of item rows.
+func init() {
+	groupPanels[audiometryGroup] = func(env *Env, exam *app.Exam, worker *app.Worker, changed func()) groupPanel {
+		p := newAudiogramPanel(env, exam, worker)
+		p.OnChanged = changed
+		return p
+	}
+}
+
 // audioConduction is one row kind of the grid: air conduction (气导) or bone (骨导).
 type audioConduction struct {
 	bone bool
@@ -55,10 +64,9 @@ type audiogramPanel struct {
 	boneBox  *widget.Check
 	// loaded holds the item codes that had a level when the record was loaded: clearing one
 	// records it as 未检 rather than silently keeping the old level.
-	loaded  map[string]bool
-	refused bool
-	msg     *widget.Label
-	warn    *widget.Label
+	loaded map[string]bool
+	msg    *widget.Label
+	warn   *widget.Label
 
 	// baseline is the air-conduction audiogram of the worker's latest pre-employment exam
 	// before this one (噪声敏感者 compares with it), nil when there is none.
@@ -241,10 +249,10 @@ func audioCellName(side criteria.Side, bone bool, hz int) string {
 }
 
 // load fills the grid from the record's audiometry results (any group: an import may have
-// filed them elsewhere) and recomputes. A whole group marked 弃检 is said so.
+// filed them elsewhere) and recomputes. A whole group marked 弃检 or 未检 is the host's
+// business (the results screen shows it and disables the panel).
 func (p *audiogramPanel) load(rec *app.ExamRecord) {
 	p.loaded = map[string]bool{}
-	p.refused = false
 	for _, b := range []bool{false, true} {
 		for _, s := range criteria.Sides {
 			for _, e := range p.cells[audioIdx(b)][s] {
@@ -255,9 +263,6 @@ func (p *audiogramPanel) load(rec *app.ExamRecord) {
 	bone := false
 	if rec != nil {
 		for _, r := range rec.Results {
-			if r.GroupCode == audiometryGroup && r.ItemCode == "" && r.Status == app.ResultRefused {
-				p.refused = true
-			}
 			if r.Status != app.ResultDone || r.ItemCode == "" {
 				continue
 			}
@@ -357,9 +362,6 @@ func (p *audiogramPanel) recompute() {
 	warn := ""
 	if len(odd) > 0 {
 		warn = fmt.Sprintf("%s 不是 %d dB 的整数倍，请核对听力计的读数。", strings.Join(odd, "、"), audioStep)
-	}
-	if p.refused {
-		warn = strings.TrimPrefix(warn+"\n本项目已记为弃检；填写听阈并保存后改为已检。", "\n")
 	}
 	setWarn(p.warn, warn)
 	p.plot.set(a)

@@ -306,12 +306,6 @@ func TestAudiogramPanel_LoadBoneAndClear(t *testing.T) {
 		t.Errorf("a read-only panel took typing: %q", q.cell(criteria.Left, false, 500).Text)
 	}
 	q.setEditable(true)
-
-	// A group recorded as 弃检 says so.
-	q.load(&app.ExamRecord{Results: []app.Result{{GroupCode: audiometryGroup, Status: app.ResultRefused}}})
-	if !strings.Contains(panelText(q), "本项目已记为弃检") {
-		t.Errorf("refusal not shown:\n%s", panelText(q))
-	}
 }
 
 func TestAudiogramPanel_UnknownBirthDate(t *testing.T) {
