@@ -101,7 +101,7 @@ func newConcludeScreen(env *Env) *concludeScreen {
 
 func (v *concludeScreen) content() fyne.CanvasObject {
 	form := container.NewVBox(v.header, v.returned, v.qualWarn, v.abnormal, v.missing,
-		widget.NewSeparator(), v.suggestBox, widget.NewSeparator(), heading("主检结论"), v.formBox)
+		widget.NewSeparator(), heading("主检结论"), v.suggestBox, v.formBox)
 	actions := container.NewVBox(widget.NewSeparator(), v.status, v.signature, v.noticeBox,
 		container.NewHBox(v.saveBtn, v.signBtn))
 	conclusion := container.NewBorder(nil, actions, nil, nil, container.NewVScroll(container.NewPadded(form)))
@@ -187,7 +187,10 @@ func (v *concludeScreen) show(b *examBundle) {
 	if miss := missingGroups(v.table, e); len(miss) > 0 && e.State.Editable() {
 		setMsg(v.missing, "缺少结果（未录入也未弃检），签名前须补录或弃检："+strings.Join(miss, "、"))
 	}
-	v.suggestBox.Add(v.suggestionsView())
+	v.suggestions = nil
+	hint := wrapLabel("各危害因素下的判定提示依据 GBZ 188 的数值标准由程序给出，仅供参考；结论由主检医师决定，点“采纳”才会填入表单。")
+	hint.Importance = widget.LowImportance
+	v.suggestBox.Add(hint)
 
 	// The conclusion form.
 	list, ok := v.env.Criteria().Conclusions(e.Edition)
@@ -214,7 +217,7 @@ func (v *concludeScreen) show(b *examBundle) {
 			}
 		}
 		v.hazards = append(v.hazards, hf)
-		v.formBox.Add(hf.content())
+		v.formBox.Add(hf.content(v.suggestionsFor(hz)))
 		v.formBox.Add(widget.NewSeparator())
 	}
 	recheckNote := "复查：写明复查的项目和时间。"

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -83,10 +84,13 @@ func (f *hazardForm) changed() {
 	}
 }
 
-func (f *hazardForm) content() fyne.CanvasObject {
+// content lays the form out under the hazard's name, with the suggestions between the name
+// and the fields.
+func (f *hazardForm) content(suggestions fyne.CanvasObject) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(f.name+"（"+f.hazard+"）", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewVBox(
-		container.NewBorder(nil, nil, title, nil, f.code),
+	title.SizeName = theme.SizeNameSubHeadingText
+	return container.NewVBox(title, suggestions,
+		container.NewBorder(nil, nil, widget.NewLabel("结论"), nil, f.code),
 		f.diseaseR, f.contraR, f.otherR,
 		container.NewBorder(nil, nil, widget.NewLabel("依据"), nil, f.basis),
 		f.msg)

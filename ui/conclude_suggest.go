@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -31,55 +32,70 @@ type suggestion struct {
 	adopt   *widget.Button // nil unless the finding is met
 }
 
-// suggestionsView evaluates the criteria of every hazard of the exam and lists the findings:
+// suggestionsFor evaluates the criteria of one hazard of the exam and lists the findings:
 // outcome, text with the clause, the source's status, what to confirm, and for a met finding
-// a button that copies it into the form. Nothing is concluded by itself: the doctor decides.
-func (v *concludeScreen) suggestionsView() fyne.CanvasObject {
-	v.suggestions = nil
-	box := container.NewVBox(heading("判定提示（依据 GBZ 188，仅供参考，由主检医师决定）"))
+// a button that copies it into the form. Met findings stand out; the others (不符合, 无法判断)
+// fold into one line the doctor opens when needed. Nothing is concluded by itself: the doctor
+// decides.
+func (v *concludeScreen) suggestionsFor(hz string) fyne.CanvasObject {
+	box := container.NewVBox()
 	set := v.env.Criteria()
 	if set == nil {
 		box.Add(wrapLabel("未能读取判定标准数据。"))
 		return box
 	}
-	e := v.b.exam
-	cats := catalogsOf(v.env.Services)
-	for _, hz := range e.Hazards {
-		name := strings.Join(hazardNames(cats, []string{hz}), "")
-		fs := set.Evaluate(criteriaInput(set, v.b, hz))
-		if len(fs) == 0 {
-			l := wrapLabel(name + "：本版本标准中没有可由程序判断的数值标准，请按检查结果判断。")
-			l.Importance = widget.LowImportance
-			box.Add(l)
-			continue
+	fs := set.Evaluate(criteriaInput(set, v.b, hz))
+	if len(fs) == 0 {
+		l := wrapLabel("判定提示：本版本标准中没有可由程序判断的数值标准，请按检查结果判断。")
+		l.Importance = widget.LowImportance
+		box.Add(l)
+		return box
+	}
+	rest := container.NewVBox()
+	notMet, unknown := 0, 0
+	for _, f := range fs {
+		s := &suggestion{hazard: hz, finding: f}
+		text := "【" + f.Outcome.Name() + "】" + f.Kind.Name() + "　" + f.Text + "　〔" + statusName(f.Status) + "〕"
+		if f.Outcome == criteria.Met && f.Confirm != "" {
+			text += "\n需确认：" + f.Confirm
 		}
-		box.Add(widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		for _, f := range fs {
-			s := &suggestion{hazard: hz, finding: f}
-			text := "【" + f.Outcome.Name() + "】" + f.Kind.Name() + "　" + f.Text + "　〔" + statusName(f.Status) + "〕"
-			if f.Outcome == criteria.Met && f.Confirm != "" {
-				text += "\n需确认：" + f.Confirm
-			}
-			if f.Outcome == criteria.Met && f.Action != "" {
-				text += "\n处理：" + f.Action
-			}
-			l := wrapLabel(text)
-			switch f.Outcome {
-			case criteria.Met:
-				l.Importance = widget.DangerImportance
-			case criteria.Unknown:
-				l.Importance = widget.WarningImportance
-			default:
-				l.Importance = widget.LowImportance
-			}
-			if f.Outcome == criteria.Met && v.editable() {
+		if f.Outcome == criteria.Met && f.Action != "" {
+			text += "\n处理：" + f.Action
+		}
+		l := wrapLabel(text)
+		switch f.Outcome {
+		case criteria.Met:
+			l.Importance = widget.DangerImportance
+			if v.editable() {
 				s.adopt = widget.NewButton("采纳", func() { v.adopt(s) })
 				box.Add(container.NewBorder(nil, nil, nil, s.adopt, l))
 			} else {
 				box.Add(l)
 			}
-			v.suggestions = append(v.suggestions, s)
+		case criteria.Unknown:
+			l.Importance = widget.WarningImportance
+			rest.Add(l)
+			unknown++
+		default:
+			l.Importance = widget.LowImportance
+			rest.Add(l)
+			notMet++
 		}
+		v.suggestions = append(v.suggestions, s)
+	}
+	if notMet+unknown > 0 {
+		title := "其他判定提示："
+		if notMet > 0 {
+			title += "不符合 " + strconv.Itoa(notMet) + " 条"
+		}
+		if unknown > 0 {
+			if notMet > 0 {
+				title += "，"
+			}
+			title += "无法判断 " + strconv.Itoa(unknown) + " 条"
+		}
+		acc := widget.NewAccordion(widget.NewAccordionItem(title, rest))
+		box.Add(acc)
 	}
 	return box
 }
