@@ -202,7 +202,9 @@ func (f *deptForm) content() fyne.CanvasObject {
 	for _, g := range f.groups {
 		box.Add(g.content())
 	}
-	return container.NewVScroll(container.NewPadded(box))
+	// Scrolling both ways keeps a wide panel (the audiogram) from squeezing the lookup column
+	// when the window is narrow.
+	return container.NewScroll(container.NewPadded(box))
 }
 
 func (g *groupBox) content() fyne.CanvasObject {
@@ -476,6 +478,9 @@ func (g *groupBox) refreshEnabled() {
 		}
 	}
 	rowsOn := on && g.status == ""
+	if p, ok := g.panel.(interface{ setEditable(bool) }); ok {
+		p.setEditable(rowsOn)
+	}
 	for _, r := range g.rows {
 		switch {
 		case r.sel != nil && rowsOn:
