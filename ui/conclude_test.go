@@ -110,4 +110,18 @@ func TestConclude_Recheck2014(t *testing.T) {
 	if err != nil || !got.Recheck || got.PreviousExamID != e.ID || formatDate(got.Date) != "2026-08-20" {
 		t.Errorf("recheck exam %+v %v", got, err)
 	}
+
+	// The recheck exam shows the first exam beside it: its values and its conclusion.
+	got = saveResults(t, doc, got, []app.Result{{GroupCode: got.Items[0].GroupCode, Status: app.ResultRefused}})
+	scan(v.list, got.Number)
+	if v.b == nil || v.b.exam.ID != re || len(v.b.earlier) != 1 || v.b.earlier[0].ID != e.ID {
+		t.Fatalf("earlier exams of the recheck: %+v", v.b)
+	}
+	v.tabs.SelectIndex(1)
+	for _, s := range []string{"本次 2026-08-20", "2026-07-15 在岗期间", "噪声：复查", "55 ↑"} {
+		if !markupHas(chief.Window, s) {
+			t.Errorf("comparison lacks %q", s)
+		}
+	}
+	shot(t, chief.Window, "conclude-earlier.png")
 }

@@ -26,6 +26,7 @@ type examWorklist struct {
 
 	lookup     *widget.Entry
 	extraCheck *widget.Check
+	refresh    *widget.Button
 	list       *keyList
 	count, msg *widget.Label
 	exams      []*app.Exam
@@ -46,6 +47,7 @@ func newExamWorklist(env *Env, states []app.ExamState, extraLabel string, extra 
 	if extraLabel == "" {
 		v.extraCheck.Hide()
 	}
+	v.refresh = widget.NewButton("刷新", v.reload)
 	v.list = newKeyList(func() int { return len(v.exams) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -75,7 +77,8 @@ func newExamWorklist(env *Env, states []app.ExamState, extraLabel string, extra 
 }
 
 func (v *examWorklist) content() fyne.CanvasObject {
-	top := container.NewVBox(v.lookup, v.msg, container.NewBorder(nil, nil, v.count, nil, v.extraCheck))
+	top := container.NewVBox(v.lookup, v.msg, container.NewBorder(nil, nil, v.count, v.refresh),
+		v.extraCheck)
 	return container.NewBorder(top, nil, nil, nil, v.list)
 }
 
