@@ -243,8 +243,9 @@ func TestGuessResultMapping(t *testing.T) {
 				"右4K=item/3041200", "R6000=item/3041300", "右耳骨导500Hz=item/3050800", "左耳 500Hz（骨导）=item/3050100"}},
 		{"spirometer and film", []string{"条码号", "FVC", "FEV1", "FEV1/FVC(%)", "胸片结论", "心电图"},
 			[]string{"条码号=exam_number", "FVC=item/3020100", "FEV1=item/3020200", "FEV1/FVC(%)=item/3020300/%", "胸片结论=item/3080200", "心电图=item/3060100"}},
-		{"units", []string{"条码号", "RBC(10*12/L)", "ALT（U/L）", "左耳500Hz(dB)"},
-			[]string{"条码号=exam_number", "RBC(10*12/L)=item/4011600/×10¹²/L", "ALT（U/L）=item/4040900/U/L", "左耳500Hz(dB)=item/3040100/dB"}},
+		{"units", []string{"条码号", "RBC(10*12/L)", "ALT（U/L）", "左耳500Hz(dB)", "R-BC-500", "左0.5k", "右耳8000HZ"},
+			[]string{"条码号=exam_number", "RBC(10*12/L)=item/4011600/×10¹²/L", "ALT（U/L）=item/4040900/U/L", "左耳500Hz(dB)=item/3040100/dB",
+				"R-BC-500=item/3050800", "左0.5k=ignore", "右耳8000HZ=item/3041400"}},
 		{"one exam column, one column per item", []string{"条码号", "样本号", "WBC", "白细胞"},
 			[]string{"条码号=exam_number", "样本号=ignore", "WBC=item/4010100", "白细胞=ignore"}},
 	} {
