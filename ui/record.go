@@ -385,6 +385,12 @@ func (v *recordScreen) save() {
 		e = got
 	}
 	v.exam = e
+	for i, h := range v.hits {
+		if h.ID == e.ID {
+			v.hits[i] = e
+		}
+	}
+	v.list.Refresh()
 	for _, d := range v.depts {
 		d.reload(e)
 	}

@@ -38,7 +38,7 @@ type inquiryForm struct {
 	children, abortions, stillbirths, premature, abnormalFetal *widget.Entry
 	focusText                                                  *widget.Label
 	symptoms                                                   []*symptomRow
-	focusBox, otherBox                                         *fyne.Container
+	focusBox, otherBox, otherDetails                           *fyne.Container
 	msg                                                        *widget.Label
 	dirty, loading, editable                                   bool
 	entries                                                    []*widget.Entry
@@ -100,7 +100,8 @@ func newInquiryForm(env *Env, table *rules.Table, e *app.Exam, w *app.Worker) *i
 	f.focusText.Wrapping = fyne.TextWrapWord
 	f.focusText.Importance = widget.HighImportance
 	f.focusBox = container.NewVBox()
-	f.otherBox = container.NewGridWithColumns(4)
+	f.otherBox = container.New(layout.NewRowWrapLayout())
+	f.otherDetails = container.NewVBox()
 	f.buildSymptoms()
 	f.load()
 	f.loading = false
@@ -183,13 +184,29 @@ func (f *inquiryForm) buildSymptoms() {
 		s.detail.Hide()
 		f.symptoms = append(f.symptoms, s)
 	}
-	sort.SliceStable(f.symptoms, func(i, j int) bool { return f.symptoms[i].focus && !f.symptoms[j].focus })
+	// Focus symptoms first, in the order the focus text names them.
+	at := func(s *symptomRow) int {
+		if !s.focus {
+			return len(all) + 1
+		}
+		if i := strings.Index(all, s.name); i >= 0 {
+			return i
+		}
+		if i := strings.IndexAny(s.name, "（("); i > 0 {
+			return strings.Index(all, s.name[:i])
+		}
+		return len(all)
+	}
+	sort.SliceStable(f.symptoms, func(i, j int) bool { return at(f.symptoms[i]) < at(f.symptoms[j]) })
 	for _, s := range f.symptoms {
-		row := container.NewHBox(s.check, s.detail)
 		if s.focus {
-			f.focusBox.Add(row)
+			f.focusBox.Add(container.NewHBox(s.check, s.detail))
 		} else {
-			f.otherBox.Add(row)
+			// The other symptoms flow as checks; the degree and duration of those present
+			// stand in a list below, so that the grid keeps its width.
+			f.otherBox.Add(s.check)
+			s.detail.Objects = append([]fyne.CanvasObject{withWidth(130, widget.NewLabel(s.name))}, s.detail.Objects...)
+			f.otherDetails.Add(s.detail)
 		}
 	}
 }
@@ -331,7 +348,8 @@ func (f *inquiryForm) rebuildHistory() {
 	f.historyBox.RemoveAll()
 	for i, r := range f.history {
 		line1 := container.NewGridWithColumns(5, r.from, r.to, r.employer, r.workshop, r.job)
-		line2 := container.NewBorder(nil, nil, nil, r.remove, container.NewGridWithColumns(2, r.hazards.content(), r.protect))
+		line2 := container.NewBorder(nil, nil, nil, container.NewVBox(r.remove),
+			container.NewGridWithColumns(2, r.hazards.content(), container.NewVBox(r.protect)))
 		f.historyBox.Add(container.NewVBox(widget.NewLabel("第 "+strconv.Itoa(i+1)+" 段"), line1, line2, r.msg))
 	}
 }
@@ -361,13 +379,13 @@ func (f *inquiryForm) content() fyne.CanvasObject {
 	}
 	box := container.NewVBox(
 		heading("症状询问"), f.focusText, f.focusBox,
-		widget.NewAccordion(widget.NewAccordionItem("其他症状", f.otherBox)),
+		widget.NewAccordion(widget.NewAccordionItem("其他症状", f.otherBox)), f.otherDetails,
 		widget.NewSeparator(),
 		container.NewHBox(heading("职业史"), layout.NewSpacer(), f.addRow), f.historyBox,
 		widget.NewSeparator(), form, f.women,
 		formGrid(formRow{"备注", f.note, nil}), f.msg,
 	)
-	return container.NewVScroll(container.NewPadded(box))
+	return container.NewScroll(container.NewPadded(box))
 }
 
 func (f *inquiryForm) setEditable(ok bool) {
