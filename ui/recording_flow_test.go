@@ -88,9 +88,31 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 	rev := staffAs(t, env, "shenhe", "周审核", app.RoleReviewer)
 	desk := staffAs(t, env, "dengji", "吴登记", app.RoleRegistrar)
 
-	e = saveResults(t, doc, e, flowResults(t, env))
+	// The audiogram comes through the service (as the audiometer's import would); the chest
+	// film and the ECG are typed on the 检查录入 screen.
+	var audio []app.Result
+	for _, r := range flowResults(t, env) {
+		if r.GroupCode == "G1301" {
+			audio = append(audio, r)
+		}
+	}
+	e = saveResults(t, doc, e, audio)
+	rec := newRecordScreen(doc)
+	show(doc, rec.content())
+	typeInto(rec.search, e.Number)
+	enter(rec.search)
+	if rec.exam == nil || rec.exam.ID != e.ID {
+		t.Fatalf("检查录入 did not open the exam: %q", rec.listMsg.Text)
+	}
+	rec.dept(t, "放射科").group(t, "G1101").row(t, "3080200").sel.SetSelected("0 未见异常")
+	typeInto(rec.dept(t, "心电图室").group(t, "G0901").row(t, "3060100").entry, "窦性心律，正常心电图")
+	test.Tap(rec.saveBtn)
+	e = rec.exam
 	if e.State != app.ExamInProgress {
-		t.Fatalf("state after results without 肺功能: %s", e.State.Name())
+		t.Fatalf("state after results without 肺功能: %s %q", e.State.Name(), rec.msg.Text)
+	}
+	if r, ok := recordOf(e).ResultFor("G1101", "3080200"); !ok || r.Value != "0" {
+		t.Fatalf("chest film not saved: %+v %q", r, rec.msg.Text)
 	}
 
 	// 主检: the exam is 检查中, so it is on the worklist only with 含检查中.
@@ -162,11 +184,19 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 		t.Errorf("store signs with 肺功能 missing: %v", err)
 	}
 
-	// The lung function is refused (弃检); the exam awaits its conclusion.
-	e = refuseLung(t, doc, v.b.exam)
+	// The worker refuses the lung function test: 弃检 on the 检查录入 screen; the exam awaits
+	// its conclusion.
+	show(doc, rec.content())
+	rec.search.SetText("")
+	typeInto(rec.search, e.Number)
+	enter(rec.search)
+	test.Tap(rec.dept(t, "肺功能室").group(t, "G1201").refuseBtn)
+	test.Tap(rec.saveBtn)
+	e = rec.exam
 	if e.State != app.ExamAwaiting {
-		t.Fatalf("state after 弃检: %s", e.State.Name())
+		t.Fatalf("state after 弃检: %s %q", e.State.Name(), rec.msg.Text)
 	}
+	show(chief, v.content())
 	v.list.extraCheck.SetChecked(false)
 	if len(v.list.exams) != 1 {
 		t.Errorf("待总检 worklist: %d", len(v.list.exams))
