@@ -141,6 +141,11 @@ func (v *concludeScreen) open(id int64) {
 	}
 	setMsg(v.status, "")
 	v.show(b)
+	// The keyboard goes on to the first conclusion (Space opens the list).
+	if v.editable() && len(v.hazards) > 0 {
+		v.tabs.SelectIndex(0)
+		focusIfShown(v.hazards[0].code)
+	}
 }
 
 // editable reports whether the exam's conclusion may change now.

@@ -333,6 +333,9 @@ func TestRecordingFlow_ConcludeReviewRelease(t *testing.T) {
 	if !strings.Contains(rel.recipMsg.Text, "请填写领取人") || rel.b.exam.State != app.ExamReviewed {
 		t.Errorf("release without a recipient: %q", rel.recipMsg.Text)
 	}
+	if len(rel.noticeBox.Objects) != 2 {
+		t.Errorf("notice buttons on release: %d", len(rel.noticeBox.Objects))
+	}
 	rel.kind.SetSelected(recipientSelf)
 	if rel.recipient.Text != "王建国" {
 		t.Errorf("本人 fills the recipient: %q", rel.recipient.Text)

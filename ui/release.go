@@ -53,6 +53,10 @@ type releaseScreen struct {
 	addendumBtn *widget.Button
 	log         *widget.Label
 	status      *widget.Label
+	noticeBox   *fyne.Container
+	// job is the last notice rendered; pdfHook, when set, gets the PDF (tests).
+	job     *printJob
+	pdfHook func([]byte)
 
 	// addendum is the entry of the last 补充更正 dialog (tests).
 	addendum       *widget.Entry
@@ -97,6 +101,7 @@ func newReleaseScreen(env *Env) *releaseScreen {
 	}
 	v.log = wrapLabel("")
 	v.status = newMsg()
+	v.noticeBox = container.NewHBox()
 	env.setActions(v.release, nil)
 	env.Focus = v.list.lookup
 	v.list.reload()
@@ -112,7 +117,7 @@ func (v *releaseScreen) content() fyne.CanvasObject {
 		formRow{"签收方式", container.NewVBox(v.receipt, withWidth(200, v.postNumber)), v.receiptMsg},
 	)
 	body := container.NewVBox(heading("报告发放"), v.summary, widget.NewSeparator(), form,
-		container.NewHBox(v.releaseBtn, v.addendumBtn), v.status, widget.NewSeparator(), heading("发放记录"), v.log)
+		container.NewHBox(v.releaseBtn, v.addendumBtn), v.status, v.noticeBox, widget.NewSeparator(), heading("发放记录"), v.log)
 	split := container.NewHSplit(v.list.content(), container.NewVScroll(container.NewPadded(body)))
 	split.Offset = 0.26
 	return split
@@ -126,6 +131,9 @@ func (v *releaseScreen) open(id int64) {
 	}
 	setMsg(v.status, "")
 	v.show(b)
+	if !v.releaseBtn.Disabled() {
+		focusIfShown(v.recipient)
+	}
 }
 
 // documentsFor lists what an exam hands over: the report, then the notices its conclusion
@@ -147,6 +155,8 @@ func (v *releaseScreen) show(b *examBundle) {
 	v.kind.SetSelected("")
 	v.receipt.SetSelected(receiptSign)
 	v.postNumber.SetText("")
+	v.noticeBox.Objects = nil
+	v.noticeBox.Refresh()
 	if b == nil {
 		v.summary.SetText("请从左侧选择已审核的体检，或扫描体检号。")
 		v.docs.Options = nil
@@ -162,6 +172,16 @@ func (v *releaseScreen) show(b *examBundle) {
 	v.docs.SetSelected([]string{reportDocument})
 	v.docs.Refresh()
 	v.log.SetText(handoverLog(v.env, e))
+	for _, kind := range noticeKinds(recordOf(e).Conclusion) {
+		for _, to := range []string{"劳动者", "用人单位"} {
+			kind, to := kind, to
+			v.noticeBox.Add(widget.NewButton("打印"+noticeTitle(kind)+"（"+to+"）", func() {
+				v.job = noticeJob(v.env, v.b, kind, to, v.pdfHook)
+				v.job.run()
+			}))
+		}
+	}
+	v.noticeBox.Refresh()
 	if e.State == app.ExamReviewed || e.State == app.ExamReleased {
 		v.releaseBtn.Enable()
 	} else {
