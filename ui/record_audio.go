@@ -95,10 +95,10 @@ func newAudiogramPanel(env *Env, exam *app.Exam, worker *app.Worker) *audiogramP
 	p.findings = container.NewVBox()
 	p.plot = newAudiogramPlot()
 
-	widths := []float32{110}
+	widths := []float32{90}
 	header := []fyne.CanvasObject{widget.NewLabel("")}
 	for _, hz := range criteria.StandardFreqs {
-		widths = append(widths, 76)
+		widths = append(widths, 70)
 		header = append(header, widget.NewLabelWithStyle(strconv.Itoa(hz)+" Hz", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
 	}
 	// A last, empty column takes the rest of the width, so the cells keep theirs.
@@ -136,19 +136,17 @@ func newAudiogramPanel(env *Env, exam *app.Exam, worker *app.Worker) *audiogramP
 		}
 	})
 
-	hint := widget.NewLabel(fmt.Sprintf("单位 dB HL，%d～%d，按听力计的步距（一般 %d dB）填写；未测的频率留空。Tab 或回车移到下一格。",
-		audioMinLevel, audioMaxLevel, audioStep))
+	hint := widget.NewLabel(fmt.Sprintf("单位 dB HL，%d～%d，按听力计的步距（一般 %d dB）填写；未测的频率留空。Tab 或回车移到下一格。"+
+		"下面的语频平均取 500/1000/2000 Hz，高频平均取 3000/4000/6000 Hz。", audioMinLevel, audioMaxLevel, audioStep))
 	hint.Importance = widget.LowImportance
-	hint.Wrapping = fyne.TextWrapWord
+	hint.Wrapping = fyne.TextWrapBreak // Chinese has no spaces to wrap at
 
-	left := container.NewVBox(p.calc, p.baselineNote, p.findings)
+	// The grid with the plot beside it, then the computed values and the suggestions across
+	// the whole width (the results screen gives the panel about 950 pixels).
+	entry := container.NewVBox(grid, p.boneBox, p.msg, p.warn, hint)
 	p.root = container.NewVBox(
-		heading("纯音听阈测试"),
-		grid,
-		p.boneBox,
-		p.msg, p.warn,
-		hint,
-		container.NewBorder(nil, nil, nil, container.NewVBox(p.plot), left),
+		container.NewBorder(nil, nil, nil, container.NewVBox(p.plot), entry),
+		p.calc, p.baselineNote, p.findings,
 	)
 	p.recompute()
 	return p
@@ -486,7 +484,7 @@ func (p *audiogramPanel) calcRows(a criteria.Audiogram) []fyne.CanvasObject {
 	if len(notes) > 0 {
 		wName += "\n" + strings.Join(notes, "，")
 	}
-	widths := []float32{300, 270}
+	widths := []float32{250, 250}
 	row := func(name, v, c string, bold bool) fyne.CanvasObject {
 		st := fyne.TextStyle{Bold: bold}
 		n := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, st)
@@ -500,10 +498,10 @@ func (p *audiogramPanel) calcRows(a criteria.Audiogram) []fyne.CanvasObject {
 	}
 	rows := []fyne.CanvasObject{row("计算值", "实测值", corrHead, true)}
 	for _, s := range criteria.Sides {
-		rows = append(rows, row(s.Name()+"语频平均听阈（500/1000/2000 Hz）", raw.speech[s], fixed.speech[s], false))
+		rows = append(rows, row(s.Name()+"语频平均听阈", raw.speech[s], fixed.speech[s], false))
 	}
 	for _, s := range criteria.Sides {
-		rows = append(rows, row(s.Name()+"高频平均听阈（3000/4000/6000 Hz）", raw.high[s], fixed.high[s], false))
+		rows = append(rows, row(s.Name()+"高频平均听阈", raw.high[s], fixed.high[s], false))
 	}
 	rows = append(rows,
 		row("双耳高频平均听阈", raw.binaural, fixed.binaural, false),
@@ -686,7 +684,7 @@ func (c *fixedCols) width(i int) float32 {
 	if i < len(c.widths) {
 		return c.widths[i]
 	}
-	return 80
+	return 0
 }
 
 func (c *fixedCols) MinSize(objs []fyne.CanvasObject) fyne.Size {

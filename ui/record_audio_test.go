@@ -22,7 +22,7 @@ import (
 func showAudiogramPanel(t *testing.T, env *Env, exam *app.Exam, worker *app.Worker) *audiogramPanel {
 	t.Helper()
 	p := newAudiogramPanel(env, exam, worker)
-	env.Window.SetContent(container.NewVScroll(container.NewPadded(p.content())))
+	env.Window.SetContent(container.NewVScroll(container.NewPadded(container.NewVBox(heading("纯音听阈测试"), p.content()))))
 	env.Window.Resize(fyne.NewSize(1280, 1060))
 	return p
 }
@@ -103,18 +103,18 @@ func TestAudiogramPanel_NoiseWorker(t *testing.T) {
 	got := panelText(p)
 	for _, want := range []string{
 		// Raw averages (500/1000/2000 and 3000/4000/6000 Hz per ear, six high values together).
-		"左耳语频平均听阈（500/1000/2000 Hz）\n30 dB HL\n",
-		"右耳语频平均听阈（500/1000/2000 Hz）\n25 dB HL\n",
-		"左耳高频平均听阈（3000/4000/6000 Hz）\n65 dB HL\n",
-		"右耳高频平均听阈（3000/4000/6000 Hz）\n60 dB HL\n",
+		"左耳语频平均听阈\n30 dB HL\n",
+		"右耳语频平均听阈\n25 dB HL\n",
+		"左耳高频平均听阈\n65 dB HL\n",
+		"右耳高频平均听阈\n60 dB HL\n",
 		"双耳高频平均听阈\n62.5 dB HL\n",
 		// GBZ 49: left 30×0.9+70×0.1 = 34, right 25×0.9+65×0.1 = 29 → the right ear is better.
 		"右耳 29 dB HL（轻度噪声聋）",
 		// Corrected for a man of 48 (band 40–49: 2 2 3 6 8 9 dB), beside the raw values and
 		// marked as unverified data.
 		"年龄性别修正后（修正表待核实）：48 岁，男",
-		"左耳语频平均听阈（500/1000/2000 Hz）\n30 dB HL\n27.7 dB HL",  // (23+28+32)/3
-		"左耳高频平均听阈（3000/4000/6000 Hz）\n65 dB HL\n57.3 dB HL", // (54+62+56)/3
+		"左耳语频平均听阈\n30 dB HL\n27.7 dB HL", // (23+28+32)/3
+		"左耳高频平均听阈\n65 dB HL\n57.3 dB HL", // (54+62+56)/3
 		"双耳高频平均听阈\n62.5 dB HL\n54.8 dB HL",
 		"右耳 29 dB HL（轻度噪声聋）\n右耳 26.1 dB HL（轻度噪声聋）",
 		"加权公式待核实，分级部分核实",
@@ -313,7 +313,7 @@ func TestAudiogramPanel_UnknownBirthDate(t *testing.T) {
 	exam, worker, _ := recordingExam(t, env)
 	p := showAudiogramPanel(t, env, exam, &app.Worker{Name: worker.Name, Sex: app.SexMale})
 	typeAudiogram(t, env, p, criteria.Left, noiseLeft...)
-	if got := panelText(p); !strings.Contains(got, "—（出生日期未知，无法修正）") || !strings.Contains(got, "左耳高频平均听阈（3000/4000/6000 Hz）\n65 dB HL") {
+	if got := panelText(p); !strings.Contains(got, "—（出生日期未知，无法修正）") || !strings.Contains(got, "左耳高频平均听阈\n65 dB HL") {
 		t.Errorf("panel without a birth date:\n%s", got)
 	}
 }
@@ -373,4 +373,56 @@ func TestAudiogramPanel_NoiseSensitive(t *testing.T) {
 		}
 	}
 	saveShot(t, doctor.Window, "audiogram-sensitive.png")
+}
+
+// The panel inside the results screen: 听力室 shows it for the pure-tone group, Ctrl+S (the
+// save button) stores the levels, and 弃检 of the group makes it read-only.
+func TestAudiogramPanel_InResultsScreen(t *testing.T) {
+	env := newIntakeEnv(t)
+	exam, _, _ := recordingExam(t, env)
+	doc := staffAs(t, env, "tingli", "听力室医生", app.RoleExamDoctor)
+	v := newRecordScreen(doc)
+	show(doc, v.content())
+	typeInto(v.search, exam.Number)
+	enter(v.search)
+	if v.exam == nil || v.exam.ID != exam.ID {
+		t.Fatalf("exam not opened: %q", v.listMsg.Text)
+	}
+	g := v.dept(t, "听力室").group(t, audiometryGroup)
+	p, ok := g.panel.(*audiogramPanel)
+	if !ok {
+		t.Fatalf("听力室 shows %T for the pure-tone group, want the audiometry panel", g.panel)
+	}
+	typeAudiogram(t, doc, p, criteria.Left, noiseLeft...)
+	typeAudiogram(t, doc, p, criteria.Right, noiseRight...)
+	if !strings.Contains(panelText(p), "双耳高频平均听阈\n62.5 dB HL") {
+		t.Fatalf("panel in the screen did not compute:\n%s", panelText(p))
+	}
+	saveShot(t, doc.Window, "audiogram-in-results.png")
+	test.Tap(v.saveBtn)
+	got, err := doc.Services.Exams.FindExamByID(doc.Ctx, exam.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, hz := range criteria.StandardFreqs {
+		for _, side := range criteria.Sides {
+			want := noiseLeft[i]
+			if side == criteria.Right {
+				want = noiseRight[i]
+			}
+			r, ok := got.Record.ResultFor(audiometryGroup, env.Criteria().AudiogramItem(side, false, hz))
+			if !ok || r.Value != want || r.Unit != "dB HL" || r.Doctor != "tingli" {
+				t.Errorf("stored %s %d Hz: %+v (%v)", side.Name(), hz, r, ok)
+			}
+		}
+	}
+	// 弃检 of the whole group: the cells take no typing.
+	test.Tap(g.refuseBtn)
+	if !p.cell(criteria.Left, false, 500).Disabled() {
+		t.Error("the panel stays editable after 弃检")
+	}
+	test.Tap(g.refuseBtn)
+	if p.cell(criteria.Left, false, 500).Disabled() {
+		t.Error("the panel stays read-only after 撤销弃检")
+	}
 }
