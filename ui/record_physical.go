@@ -75,7 +75,6 @@ func phraseBar(it results.TemplateItem, entry *widget.Entry) *fyne.Container {
 			}
 			entry.SetText(insertPhrase(entry.Text, it.Normal, p))
 		})
-		b.Importance = widget.LowImportance
 		box.Add(b)
 	}
 	return box

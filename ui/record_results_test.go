@@ -156,6 +156,12 @@ func TestRecord_ResultsWorkflow(t *testing.T) {
 	if wbc.flag.Text != "偏高 ↑" || wbc.flag.Importance != widget.WarningImportance {
 		t.Errorf("WBC 12.5: %q", wbc.flag.Text)
 	}
+	// Enter in a numeric field moves on to the next item, as Tab does.
+	doc.Window.Canvas().Focus(wbc.entry)
+	enter(wbc.entry)
+	if doc.Window.Canvas().Focused() != cbc.row(t, "4010200").entry {
+		t.Errorf("Enter did not move on: focus %T", doc.Window.Canvas().Focused())
+	}
 	plt := cbc.row(t, "4012600")
 	typeInto(plt.entry, "２０") // full-width digits, as an IME gives them
 	if plt.flag.Text != "危急值（偏低） ↓↓" || plt.flag.Importance != widget.DangerImportance {
@@ -253,6 +259,8 @@ func TestRecord_ResultsWorkflow(t *testing.T) {
 	typeInto(pf.row(t, "3020200").entry, "88")
 	typeInto(pf.row(t, "3020300").entry, "81")
 	test.Tap(phraseButton(t, pf.row(t, "3021700"), "肺通气功能正常"))
+	v2.dept(t, "神经科")
+	recordShot(t, doc.Window, "record-physical-neuro.png")
 	v2.save()
 	if v2.exam.State != app.ExamAwaiting || v2.state.Text != "待总检" || !strings.Contains(v2.msg.Text, "待总检") {
 		t.Fatalf("not 待总检: %s %q", v2.exam.State, v2.msg.Text)
