@@ -203,3 +203,35 @@ func TestResultImport_RegistrarCannotSee(t *testing.T) {
 		t.Errorf("admin: preview %v, import disabled %v (admins preview and map, doctors import)", v.preview != nil, v.importBtn.Disabled())
 	}
 }
+
+func TestResultImport_SavedMappingMeetsChangedHeaders(t *testing.T) {
+	env := newIntakeEnv(t)
+	v := newResultImportView(env)
+	show(env, v.content())
+	saved := app.ResultMapping{Source: "检验科LIS", Columns: []app.ResultImportColumn{
+		{Header: "条码号", Key: app.ImportKeyExamNumber},
+		{Header: "WBC", Key: app.ImportKeyItem, ItemCode: "4010100"},
+		{Header: "PLT", Key: app.ImportKeyItem, ItemCode: "4012600"},
+		{Header: "姓名", Key: app.ImportKeyIgnore},
+	}}
+	// After a LIS upgrade: PLT is now "PLT#", and the name column is gone.
+	v.showMapping([]string{"条码号", "ｗｂｃ", "PLT#"}, saved, true)
+	if !strings.Contains(v.mapInfo.Text, "新列（暂不导入）：PLT#") || !strings.Contains(v.mapInfo.Text, "在本文件中没有：PLT。") {
+		t.Errorf("mapping info %q", v.mapInfo.Text)
+	}
+	if r := v.row("ｗｂｃ"); r == nil || r.use.Selected != useItem {
+		t.Fatalf("full-width header not matched to the saved WBC column: %+v", r)
+	}
+	if v.row("PLT#").use.Selected != useIgnore || v.mappingComplete() != true {
+		t.Error("new column not ignored, or mapping incomplete")
+	}
+	m, err := v.mapping()
+	if err != nil || len(m.Columns) != 3 || m.Columns[1].Header != "ｗｂｃ" || m.Columns[1].ItemCode != "4010100" {
+		t.Errorf("mapping %+v %v", m, err)
+	}
+	// An item column without a picked item is named when saving or previewing.
+	v.row("PLT#").use.SetSelected(useItem)
+	if _, err := v.mapping(); err == nil || !strings.Contains(app.ErrorMessage(err), "列“PLT#”：请选择对应的检查项目") {
+		t.Errorf("mapping with an unpicked item: %v", err)
+	}
+}
