@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
+	"occhealth/app/criteria"
 	"occhealth/app/rules"
 )
 
@@ -198,7 +199,11 @@ func (v *concludeScreen) show(b *examBundle) {
 	v.suggestBox.Add(hint)
 
 	// The conclusion form.
-	list, ok := v.env.Criteria().Conclusions(e.Edition)
+	var list criteria.ConclusionList
+	ok := false
+	if set := v.env.Criteria(); set != nil {
+		list, ok = set.Conclusions(e.Edition)
+	}
 	if !ok {
 		setMsg(v.status, "没有 GBZ 188-"+e.Edition+" 的结论表")
 	}
