@@ -8,12 +8,17 @@ import (
 	"time"
 
 	"occhealth/app"
+	"occhealth/reports"
 )
 
 // cmdReport renders documents: guide sheets and tube labels of a contract or of one exam.
 func cmdReport(args []string) int {
+	if len(args) > 0 && args[0] == "notice" {
+		return cmdReportNotice(args[1:])
+	}
 	if len(args) == 0 || (args[0] != "guide" && args[0] != "labels") {
 		fmt.Fprintln(os.Stderr, "用法: occhealth report guide|labels (--contract 合同编号 | --exam 体检号) -o 文件.pdf --user 用户")
+		fmt.Fprintln(os.Stderr, "      occhealth "+noticeUsage)
 		return exitUsage
 	}
 	kind := args[0]
@@ -138,4 +143,85 @@ func guideInputs(ctx context.Context, svc app.Services, exams []*app.Exam, contr
 		out = append(out, app.GuideInput{Exam: e, Worker: w, Employer: emp, ContractNumber: cn, HazardNames: names})
 	}
 	return out, nil
+}
+
+const noticeUsage = "report notice --exam 体检号 --kind suspected|contraindication --to 劳动者|用人单位 -o 文件.pdf [--wording 告知书文字.json] --user 用户"
+
+// cmdReportNotice renders the 疑似职业病告知书 or 职业禁忌证告知书 of a signed exam for the
+// worker or the employer. --wording prints with an administrator's corrected copy of the legal
+// text (reports/notice_wording.json).
+func cmdReportNotice(args []string) int {
+	fs, g := newFlags("report notice")
+	examNo := fs.String("exam", "", "体检号")
+	kind := fs.String("kind", "", "suspected（疑似职业病告知书）或 contraindication（职业禁忌证告知书）")
+	to := fs.String("to", "劳动者", "告知对象：劳动者 或 用人单位")
+	out := fs.String("o", "", "输出 PDF 文件")
+	wordingFile := fs.String("wording", "", "告知书文字文件（JSON，缺省用内置文字）")
+	if pos, err := parse(fs, args); err != nil || len(pos) > 0 || *examNo == "" || *out == "" ||
+		(*kind != app.NoticeSuspected && *kind != app.NoticeContraindication) {
+		fmt.Fprintln(os.Stderr, "用法: occhealth "+noticeUsage)
+		return exitUsage
+	}
+	wording := reports.DefaultNoticeWording()
+	if *wordingFile != "" {
+		b, err := os.ReadFile(*wordingFile)
+		if err != nil {
+			return fail(err)
+		}
+		if wording, err = reports.ParseNoticeWording(b); err != nil {
+			return fail(err)
+		}
+	}
+	a, ctx, err := login(g)
+	if err != nil {
+		return fail(err)
+	}
+	defer a.db.Close()
+	in, err := noticeInput(ctx, a.svc, *examNo, *to)
+	if err != nil {
+		return fail(err)
+	}
+	n, err := reports.NewNotice(*kind, in, wording)
+	if err != nil {
+		return fail(err)
+	}
+	pdf, err := reports.RenderNotice(n)
+	if err != nil && len(pdf) == 0 {
+		return fail(err)
+	} else if err != nil {
+		fmt.Fprintln(os.Stderr, "警告："+app.ErrorMessage(err)+"（文件已生成，缺字处印为〓，请手写补正）")
+	}
+	if err := os.WriteFile(*out, pdf, 0o644); err != nil {
+		return fail(err)
+	}
+	fmt.Printf("%s（致%s）：%s %s，%s\n", n.Title, n.Addressee, n.Worker, n.ExamNumber, *out)
+	return exitOK
+}
+
+// noticeInput reads what a notice prints: the exam with its record, the worker, the employer,
+// the institution and the hazard names.
+func noticeInput(ctx context.Context, svc app.Services, examNo, to string) (app.NoticeInput, error) {
+	e, err := svc.Exams.FindExamByNumber(ctx, examNo)
+	if err != nil {
+		return app.NoticeInput{}, err
+	}
+	w, err := svc.Workers.FindWorkerByID(ctx, e.WorkerID)
+	if err != nil {
+		return app.NoticeInput{}, err
+	}
+	emp, err := svc.Employers.FindEmployerByID(ctx, e.EmployerID)
+	if err != nil {
+		return app.NoticeInput{}, err
+	}
+	inst, err := svc.Institution.Institution(ctx)
+	if err != nil {
+		return app.NoticeInput{}, err
+	}
+	names := map[string]string{}
+	for _, h := range e.Hazards {
+		if n, ok := svc.Catalogs.CodeName(app.CatalogHazards, h); ok {
+			names[h] = n
+		}
+	}
+	return app.NoticeInput{Institution: inst, Exam: e, Worker: w, Employer: emp, Addressee: to, HazardNames: names}, nil
 }

@@ -22,8 +22,12 @@ type Options struct {
 	Seed      uint64
 	// NoExams skips contracts and registrations (archive-only benchmarks).
 	NoExams bool
+	// NoRecords registers exams but records nothing (no results, conclusions or signatures).
+	NoRecords bool
 	// Progress is called now and then with the number of workers written.
 	Progress func(done, total int)
+	// RecordProgress is called now and then with the number of exams recorded.
+	RecordProgress func(done, total int)
 }
 
 // Result counts what was made.
@@ -33,6 +37,13 @@ type Result struct {
 	Users     int
 	Contracts int
 	Exams     int
+	// Recorded exams have results; Signed were signed by the chief examiner (Returned of them
+	// once returned and signed again), Reviewed approved, Released handed over. Conclusions
+	// counts hazard conclusions by code; Rechecks the recheck orders (each a linked 复查 exam);
+	// Criticals the critical values flagged.
+	Recorded, Signed, Returned, Reviewed, Released int
+	Conclusions                                    map[string]int
+	Rechecks, Criticals                            int
 }
 
 // DemoUsers are the demo archive's accounts (all with DemoPassword): one per role, so a
@@ -94,7 +105,8 @@ var rareChars = []rune("㐀㛃䶮𠀾𡈼堃喆犇淼昇")
 // Fill writes opts.Employers employers and opts.Workers workers through svc, acting as ctx's
 // user (who needs the registrar or admin role), and the demo accounts.
 func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
-	var res Result
+	res := Result{Conclusions: map[string]int{}}
+	users := map[string]*app.User{}
 	r := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	now := svc.Now()
 	for _, du := range DemoUsers {
@@ -108,6 +120,7 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 		if err := svc.Users.CreateUser(ctx, u, DemoPassword); err != nil {
 			return res, fmt.Errorf("demo user %s: %w", du.Username, err)
 		}
+		users[du.Username] = u
 		res.Users++
 	}
 	counties := countyCodes(svc.Catalogs, "45")
@@ -118,6 +131,7 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 	}
 	type emp struct {
 		id      int64
+		name    string
 		ind     industry
 		workers []int64
 		jobs    map[int64][2]string
@@ -151,10 +165,11 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 			}
 			return res, fmt.Errorf("demo employer %s: %w", e.Name, err)
 		}
-		emps = append(emps, emp{id: e.ID, ind: ind, jobs: map[int64][2]string{}})
+		emps = append(emps, emp{id: e.ID, name: e.Name, ind: ind, jobs: map[int64][2]string{}})
 		res.Employers++
 	}
 	usedID := map[string]bool{}
+	workers := map[int64]*app.Worker{}
 	for i := 0; i < opts.Workers; i++ {
 		birth := time.Date(1965+r.IntN(40), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
 		female := r.IntN(100) < 28
@@ -211,12 +226,16 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 			return res, fmt.Errorf("demo worker %d (%s %s): %w", i+1, w.Name, w.IDNumber, err)
 		}
 		res.Workers++
+		if !opts.NoExams && !opts.NoRecords {
+			workers[w.ID] = w
+		}
 		emps[ei].workers = append(emps[ei].workers, w.ID)
 		emps[ei].jobs[w.ID] = job
 		if opts.Progress != nil && (res.Workers%500 == 0 || res.Workers == opts.Workers) {
 			opts.Progress(res.Workers, opts.Workers)
 		}
 	}
+	var regs []registered
 	if !opts.NoExams {
 		inst, err := svc.Institution.Institution(ctx)
 		if err != nil {
@@ -265,7 +284,26 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 					if _, err := svc.Exams.CancelExam(ctx, ex.ID, ex.Version, true, ""); err != nil {
 						return res, err
 					}
+					continue
 				}
+				if w := workers[wid]; w != nil {
+					jobName, _ := svc.Catalogs.CodeName(app.CatalogJobs, job[0])
+					regs = append(regs, registered{exam: ex, worker: w, employer: e.name, job: jobName})
+				}
+			}
+		}
+	}
+	if len(regs) > 0 {
+		rc, err := newRecorder(ctx, svc, r, users, &res)
+		if err != nil {
+			return res, err
+		}
+		for i, x := range regs {
+			if err := rc.record(x); err != nil {
+				return res, fmt.Errorf("demo record of exam %s: %w", x.exam.Number, err)
+			}
+			if opts.RecordProgress != nil && ((i+1)%500 == 0 || i+1 == len(regs)) {
+				opts.RecordProgress(i+1, len(regs))
 			}
 		}
 	}
