@@ -89,7 +89,7 @@ func newCriticalsScreen(env *Env) *criticalsScreen {
 				l.Truncation = fyne.TextTruncateEllipsis
 				objs[i] = l
 			}
-			return container.New(&fixedCols{widths: critColumns}, objs...)
+			return container.New(&fixedCols{widths: critColumns, shrink: true}, objs...)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.rows) {
@@ -98,11 +98,12 @@ func newCriticalsScreen(env *Env) *criticalsScreen {
 			texts := s.rowTexts(s.rows[i])
 			for j, c := range o.(*fyne.Container).Objects {
 				l := c.(*widget.Label)
-				l.SetText(texts[j])
 				l.Importance = widget.MediumImportance
 				if j == 4 || j == 5 {
 					l.Importance = widget.DangerImportance
 				}
+				l.Text = texts[j]
+				l.Refresh()
 			}
 		})
 	s.list.OnSelected = func(i widget.ListItemID) {
@@ -159,7 +160,7 @@ func newCriticalsScreen(env *Env) *criticalsScreen {
 
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, heading("危急值（未回访）"), refresh, s.status),
-		container.New(&fixedCols{widths: critColumns}, hdr...),
+		container.New(&fixedCols{widths: critColumns, shrink: true}, hdr...),
 	)
 	listArea := container.NewBorder(top, nil, nil, nil, s.list)
 	formArea := container.NewVScroll(container.NewVBox(s.done, s.form, s.logBox))

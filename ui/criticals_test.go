@@ -203,4 +203,11 @@ func TestCriticals_Screen(t *testing.T) {
 	if len(s.rows) != 2 {
 		t.Errorf("reviewer sees %d rows", len(s.rows))
 	}
+	// The screen fits a 1024-pixel screen beside the navigation.
+	if w := s.content().MinSize().Width; w > 800 {
+		t.Errorf("minimum width %.0f px", w)
+	}
+	rev.Window.Resize(fyne.NewSize(820, 700))
+	relayout(rev.Window)
+	saveShot(t, rev.Window, "criticals-narrow.png")
 }

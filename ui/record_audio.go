@@ -676,9 +676,16 @@ func (p *audiogramPanel) results() ([]app.Result, error) {
 	return out, nil
 }
 
-// fixedCols lays objects out in fixed-width fixedCols, the last one taking what is left; the
-// row is as tall as its tallest object.
-type fixedCols struct{ widths []float32 }
+// fixedCols lays objects out in fixed-width columns, the last one taking what is left; the
+// row is as tall as its tallest object. With shrink, the columns narrow in proportion when
+// the row is narrower than their widths (truncating labels take it), down to the objects'
+// own minimum widths.
+type fixedCols struct {
+	widths []float32
+	shrink bool
+}
+
+const fixedColsPad = 4
 
 func (c *fixedCols) width(i int) float32 {
 	if i < len(c.widths) {
@@ -689,16 +696,18 @@ func (c *fixedCols) width(i int) float32 {
 
 func (c *fixedCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var w, h float32
-	pad := float32(4)
 	for i, o := range objs {
 		ms := o.MinSize()
 		cw := c.width(i)
-		if i == len(objs)-1 {
+		switch {
+		case c.shrink:
+			cw = min(cw, ms.Width)
+		case i == len(objs)-1:
 			cw = max(cw, ms.Width)
 		}
 		w += cw
 		if i > 0 {
-			w += pad
+			w += fixedColsPad
 		}
 		h = max(h, ms.Height)
 	}
@@ -706,16 +715,28 @@ func (c *fixedCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 func (c *fixedCols) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	pad := float32(4)
+	scale := float32(1)
+	if c.shrink && len(objs) > 0 {
+		var total float32
+		for i := range objs {
+			total += c.width(i)
+		}
+		if avail := size.Width - float32(len(objs)-1)*fixedColsPad; total > 0 && avail < total {
+			scale = max(avail, 0) / total
+		}
+	}
 	x := float32(0)
 	for i, o := range objs {
-		w := c.width(i)
+		w := c.width(i) * scale
+		if c.shrink {
+			w = max(w, min(c.width(i), o.MinSize().Width))
+		}
 		if i == len(objs)-1 {
 			w = max(w, size.Width-x)
 		}
 		o.Move(fyne.NewPos(x, 0))
 		o.Resize(fyne.NewSize(w, size.Height))
-		x += w + pad
+		x += w + fixedColsPad
 	}
 }
 
