@@ -48,6 +48,8 @@ type groupBox struct {
 	status app.ResultStatus // ResultRefused or ResultMissing for the whole group, "" otherwise
 	stored app.ResultStatus // the group status recorded
 
+	noItems bool // the group lists no national item codes
+
 	statusLbl             *widget.Label
 	refuseBtn, missingBtn *widget.Button
 	msg                   *widget.Label
@@ -125,8 +127,9 @@ func (f *deptForm) newGroup(it app.ExamItem) *groupBox {
 		grp, ok = f.table.GroupByCode(it.GroupCode)
 	}
 	if !ok || len(grp.Items) == 0 {
-		// A group without national item codes (心理测试 …) is recorded as one text finding.
-		g.rows = append(g.rows, f.newRow(g, "", it.Name))
+		// A group without national item codes (痰细胞学检查, 心理测试 …) has nothing a result
+		// could be filed under: only 弃检 or 未检 can be recorded for it.
+		g.noItems = true
 		return g
 	}
 	for _, code := range grp.Items {
@@ -218,6 +221,11 @@ func (g *groupBox) content() fyne.CanvasObject {
 	var body fyne.CanvasObject
 	if g.panel != nil {
 		body = g.panel.content()
+	} else if g.noItems {
+		l := widget.NewLabel("本组在健康指标代码表中没有对应代码，这里只能记为弃检或未检；检查结果请写入报告附页（待核实）。")
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		body = l
 	} else {
 		grid := container.New(layout.NewFormLayout())
 		for _, r := range g.rows {
@@ -287,13 +295,12 @@ func (f *deptForm) load(rec *app.ExamRecord) {
 				}
 			}
 		}
-		if x, ok := rec.ResultFor(g.item.GroupCode, ""); ok && (x.Status != app.ResultDone || len(g.rows) != 1 || g.rows[0].code != "") {
+		if x, ok := rec.ResultFor(g.item.GroupCode, ""); ok && x.Status != app.ResultDone {
+			// Values recorded after the mark win: the group was done after all.
 			g.stored = x.Status
 			if !itemDone {
 				g.status = x.Status
 			}
-		} else if ok {
-			g.rows[0].stored = &x
 		}
 		for _, r := range g.rows {
 			r.show(r.stored)
@@ -541,6 +548,12 @@ func (f *deptForm) changed() ([]app.Result, error) {
 	}
 	for _, g := range f.groups {
 		setMsg(g.msg, "")
+		if g.status == "" && g.stored == app.ResultRefused {
+			// A refusal taken back: the group is not done until its values come.
+			r := app.Result{GroupCode: g.item.GroupCode, Kind: app.ResultText}
+			r.MarkMissing()
+			out = append(out, stamp(r))
+		}
 		if g.status != "" {
 			if g.status != g.stored {
 				r := app.Result{GroupCode: g.item.GroupCode, Kind: app.ResultText}

@@ -242,6 +242,13 @@ func TestRecord_ResultsWorkflow(t *testing.T) {
 		t.Errorf("肺 reopened %q", got)
 	}
 
+	// The refusal is taken back and the value typed after all.
+	rf2 := lab2.group(t, "G0108")
+	if rf2.refuseBtn.Text != "撤销弃检" || !rf2.rows[0].entry.Disabled() {
+		t.Errorf("refused group: button %q", rf2.refuseBtn.Text)
+	}
+	test.Tap(rf2.refuseBtn)
+	typeInto(rf2.rows[0].entry, "阴性")
 	// The rest: 血沉, 血糖, 神经科 and 外科 all normal, chest film 0, ECG, lung function.
 	typeInto(lab2.group(t, "G0107").row(t, "4070300").entry, "8")
 	typeInto(lab2.group(t, "G0105").row(t, "4070500").entry, "5.1")
@@ -267,6 +274,15 @@ func TestRecord_ResultsWorkflow(t *testing.T) {
 	}
 	if r, _ := v2.exam.Record.ResultFor("G1101", "3080200"); r.Value != "0" || r.Kind != app.ResultCode {
 		t.Errorf("chest film stored %+v", r)
+	}
+	if r, _ := v2.exam.Record.ResultFor("G0108", "4395900"); r.Value != "阴性" {
+		t.Errorf("RF after the refusal was taken back: %+v", r)
+	}
+	if r, _ := v2.exam.Record.ResultFor("G0108", ""); r.Status != app.ResultMissing {
+		t.Errorf("the refusal still stands: %+v", r)
+	}
+	if g := v2.dept(t, "检验科").group(t, "G0108"); g.status != "" || g.rows[0].entry.Disabled() {
+		t.Errorf("RF group after save: %q", g.status)
 	}
 	if _, ok := v2.exam.Record.ResultFor("G1101", "3080100"); ok {
 		t.Error("the chest film not taken was recorded")
@@ -298,4 +314,23 @@ func phraseButton(t *testing.T, r *resultRow, text string) *widget.Button {
 		t.Fatalf("%s: no phrase %q", r.name, text)
 	}
 	return found
+}
+
+func TestRecord_GroupWithoutItemCodes(t *testing.T) {
+	env := newIntakeEnv(t)
+	e, w := recordExamFor(t, env, "陈振华", "35012419800101003", "1038")
+	doc := staffAs(t, env, "tijian", "王医生", app.RoleExamDoctor)
+	x := *e
+	x.Items = []app.ExamItem{{GroupCode: "G0126", Name: "痰细胞学检查", Department: "检验科", Required: true}}
+	f := newDeptForm(doc, ruleTable(doc), &x, w, "检验科")
+	show(doc, f.content())
+	g := f.group(t, "G0126")
+	if !g.noItems || len(g.rows) != 0 || !markupHas(doc.Window, "只能记为弃检或未检") {
+		t.Fatalf("group without codes: rows %d", len(g.rows))
+	}
+	test.Tap(g.refuseBtn)
+	rs, err := f.changed()
+	if err != nil || len(rs) != 1 || rs[0].ItemCode != "" || rs[0].Status != app.ResultRefused || rs[0].Doctor != "tijian" {
+		t.Errorf("results %+v %v", rs, err)
+	}
 }
