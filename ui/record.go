@@ -364,25 +364,17 @@ func (v *recordScreen) save() {
 		setNote(v.msg, "没有需要保存的修改")
 		return
 	}
-	svc := v.env.Services.Records
-	e := v.exam
-	if in != nil {
-		got, err := svc.SaveInquiry(v.env.Ctx, e.ID, e.Version, *in)
-		if err != nil {
-			v.saveFailed(err)
-			return
+	e, err := v.write(v.exam, in, rs)
+	if app.ErrorCode(err) == app.ECONFLICT {
+		// Another station (a department, an import) saved this exam meanwhile.
+		e, err = v.rebase(in, rs)
+		if err == nil && e == nil {
+			return // clashes shown; the doctor checks and saves again
 		}
-		e = got
-		v.inquiry.saved()
 	}
-	if len(rs) > 0 {
-		got, err := svc.SaveResults(v.env.Ctx, e.ID, e.Version, rs)
-		if err != nil {
-			v.exam = e
-			v.saveFailed(err)
-			return
-		}
-		e = got
+	if err != nil {
+		v.saveFailed(err)
+		return
 	}
 	v.exam = e
 	for i, h := range v.hits {
@@ -408,18 +400,92 @@ func (v *recordScreen) save() {
 	}
 }
 
-func (v *recordScreen) saveFailed(err error) {
-	// A stale version (another station saved meanwhile) or a refusal keeps everything typed.
-	msg := app.ErrorMessage(err)
-	for _, d := range v.depts {
-		if d.showServiceError(err) {
-			msg = "保存未成功：" + msg
+// write saves the inquiry and then the results on exam e; the inquiry counts as saved once
+// its call succeeded, and v.exam follows every call that did.
+func (v *recordScreen) write(e *app.Exam, in *app.Inquiry, rs []app.Result) (*app.Exam, error) {
+	svc := v.env.Services.Records
+	if in != nil {
+		got, err := svc.SaveInquiry(v.env.Ctx, e.ID, e.Version, *in)
+		if err != nil {
+			return nil, err
+		}
+		e, v.exam = got, got
+		v.inquiry.saved(got)
+	}
+	if len(rs) > 0 {
+		got, err := svc.SaveResults(v.env.Ctx, e.ID, e.Version, rs)
+		if err != nil {
+			return nil, err
+		}
+		e = got
+	}
+	return e, nil
+}
+
+// rebase reads the exam as another station left it. When nothing this screen saves was
+// changed there, it saves again on that version. Otherwise it names what clashes, takes the
+// other station's values as the new baseline (what the doctor typed stays on screen) and
+// returns a nil exam: saving once more then records the doctor's values.
+func (v *recordScreen) rebase(in *app.Inquiry, rs []app.Result) (*app.Exam, error) {
+	fresh, err := v.env.Services.Exams.FindExamByID(v.env.Ctx, v.exam.ID)
+	if err != nil {
+		return nil, err
+	}
+	var clash []string
+	if in != nil && !v.inquiry.saving(fresh) {
+		clash = append(clash, "问诊")
+	}
+	for _, r := range rs {
+		was, _ := v.exam.Record.ResultFor(r.GroupCode, r.ItemCode)
+		now, _ := fresh.Record.ResultFor(r.GroupCode, r.ItemCode)
+		if was.Status != now.Status || was.Value != now.Value {
+			clash = append(clash, v.itemName(r))
 		}
 	}
-	if app.ErrorCode(err) == app.ECONFLICT {
-		msg += "。您输入的内容仍保留，请核对后重新保存"
+	if len(clash) == 0 {
+		if in != nil && v.inquiry.dirty {
+			in.Date = v.env.Now()
+		}
+		return v.write(fresh, in, rs)
 	}
-	setMsg(v.msg, msg)
+	v.exam = fresh
+	v.inquiry.rebase(fresh)
+	for _, d := range v.depts {
+		d.rebase(fresh)
+	}
+	v.refreshHeader()
+	setWarn(v.msg, "其他工作站刚刚也保存了本次体检的："+strings.Join(clash, "、")+
+		"。您填写的内容仍在屏幕上，请核对；再次保存（Ctrl+S）将以您填写的为准。")
+	return nil, nil
+}
+
+// itemName names a result for messages.
+func (v *recordScreen) itemName(r app.Result) string {
+	for _, d := range v.depts {
+		for _, g := range d.groups {
+			if g.item.GroupCode != r.GroupCode {
+				continue
+			}
+			if r.ItemCode == "" {
+				return g.item.Name
+			}
+			for _, row := range g.rows {
+				if row.code == r.ItemCode {
+					return row.name
+				}
+			}
+		}
+	}
+	return r.ItemCode
+}
+
+func (v *recordScreen) saveFailed(err error) {
+	// A refusal keeps everything typed; the store's message names the item.
+	msg := app.ErrorMessage(err)
+	for _, d := range v.depts {
+		d.showServiceError(err)
+	}
+	setMsg(v.msg, "保存未成功："+msg)
 }
 
 // missing lists the required groups still without a result or 弃检.

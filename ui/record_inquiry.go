@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -428,7 +429,40 @@ func (f *inquiryForm) setEditable(ok bool) {
 	}
 }
 
-func (f *inquiryForm) saved() { f.dirty = false }
+// saved takes the exam the inquiry was saved on as the form's baseline.
+func (f *inquiryForm) saved(e *app.Exam) { f.dirty, f.exam = false, e }
+
+// saving reports whether the inquiry of fresh is still the one this form was loaded with (so
+// saving over it loses nothing another station wrote).
+func (f *inquiryForm) saving(fresh *app.Exam) bool {
+	var was, now *app.Inquiry
+	if f.exam.Record != nil {
+		was = f.exam.Record.Inquiry
+	}
+	if fresh.Record != nil {
+		now = fresh.Record.Inquiry
+	}
+	return reflect.DeepEqual(canonicalInquiry(was), canonicalInquiry(now))
+}
+
+// canonicalInquiry strips what a store round trip may change without changing the inquiry:
+// the clock's monotonic reading and the time zone.
+func canonicalInquiry(in *app.Inquiry) *app.Inquiry {
+	if in == nil {
+		return nil
+	}
+	c := *in
+	c.Date = c.Date.UTC().Round(0)
+	c.History = append([]app.OccupationEntry(nil), in.History...)
+	for i := range c.History {
+		c.History[i].From = c.History[i].From.UTC().Round(0)
+		c.History[i].To = c.History[i].To.UTC().Round(0)
+	}
+	return &c
+}
+
+// rebase takes fresh as the baseline; what is typed stays.
+func (f *inquiryForm) rebase(fresh *app.Exam) { f.exam = fresh }
 
 // value reads the form; the error messages name the field (and the history line) and stand
 // under the form.

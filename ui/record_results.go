@@ -319,6 +319,24 @@ func (f *deptForm) load(rec *app.ExamRecord) {
 	}
 }
 
+// rebase takes the exam as another station saved it as the baseline of what changed,
+// keeping what the doctor typed.
+func (f *deptForm) rebase(e *app.Exam) {
+	f.exam = e
+	for _, g := range f.groups {
+		g.stored = ""
+		if x, ok := e.Record.ResultFor(g.item.GroupCode, ""); ok && x.Status != app.ResultDone {
+			g.stored = x.Status
+		}
+		for _, r := range g.rows {
+			r.stored = nil
+			if x, ok := e.Record.ResultFor(g.item.GroupCode, r.code); ok {
+				r.stored = &x
+			}
+		}
+	}
+}
+
 // reload takes the exam as saved.
 func (f *deptForm) reload(e *app.Exam) {
 	f.exam = e

@@ -334,3 +334,52 @@ func TestRecord_GroupWithoutItemCodes(t *testing.T) {
 		t.Errorf("results %+v %v", rs, err)
 	}
 }
+
+func TestRecord_TwoStations(t *testing.T) {
+	env := newIntakeEnv(t)
+	e, _ := recordExamFor(t, env, "陈振华", "35012419800101003", "1038", "3009")
+	lab := staffAs(t, env, "jianyan", "检验科李医生", app.RoleExamDoctor)
+	med := staffAs(t, env, "neike", "内科周医生", app.RoleExamDoctor)
+	a := newRecordScreen(lab)
+	show(lab, a.content())
+	a.open(e.ID)
+	b := newRecordScreen(med)
+	b.open(e.ID)
+
+	// The lab saves first; the internist, who opened the exam before, saves other items: the
+	// screen saves them on the newer version without asking.
+	typeInto(a.dept(t, "检验科").group(t, "G0101").row(t, "4010100").entry, "6.1")
+	a.save()
+	test.Tap(b.dept(t, "内科").allNormal)
+	b.save()
+	if !strings.Contains(b.msg.Text, "已保存") {
+		t.Fatalf("second station: %q", b.msg.Text)
+	}
+	if r, _ := b.exam.Record.ResultFor("G0101", "4010100"); r.Value != "6.1" {
+		t.Errorf("the lab's value lost: %+v", r)
+	}
+	if got := b.dept(t, "检验科").group(t, "G0101").row(t, "4010100").entry.Text; got != "6.1" {
+		t.Errorf("second station does not show the lab's value: %q", got)
+	}
+
+	// Both change the same item: the second is told which, keeps what was typed, and a second
+	// save records it.
+	wbcA := a.dept(t, "检验科").group(t, "G0101").row(t, "4010100")
+	wbcA.entry.SetText("6.3")
+	wbcB := b.dept(t, "检验科").group(t, "G0101").row(t, "4010100")
+	wbcB.entry.SetText("6.4")
+	b.save()
+	a.save()
+	if !strings.Contains(a.msg.Text, "其他工作站") || !strings.Contains(a.msg.Text, "白细胞总数") || wbcA.entry.Text != "6.3" {
+		t.Fatalf("clash: %q (%q)", a.msg.Text, wbcA.entry.Text)
+	}
+	if got, _ := env.Services.Exams.FindExamByID(env.Ctx, e.ID); got.Record == nil {
+		t.Fatal("no record")
+	} else if r, _ := got.Record.ResultFor("G0101", "4010100"); r.Value != "6.4" {
+		t.Errorf("the clash overwrote silently: %+v", r)
+	}
+	a.save()
+	if r, _ := a.exam.Record.ResultFor("G0101", "4010100"); r.Value != "6.3" || r.Doctor != "jianyan" {
+		t.Errorf("second save: %+v (%q)", r, a.msg.Text)
+	}
+}
