@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -354,6 +355,9 @@ func (c *ExamConclusion) Validate(hazards []string, hazardName func(string) stri
 	seen := map[string]bool{}
 	for _, h := range c.Hazards {
 		name := hazardName(h.Hazard)
+		if !slices.Contains(hazards, h.Hazard) {
+			es = append(es, FieldError("体检结论", "%s 不是本次体检的危害因素", name))
+		}
 		if seen[h.Hazard] {
 			es = append(es, FieldError("体检结论", "%s 的结论填写了两次", name))
 		}

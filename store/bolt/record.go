@@ -523,10 +523,30 @@ func (db *DB) hazardName(code string) string {
 	return code
 }
 
-// checkConclusion validates c for e: Validate, and every code in the edition's list.
-func (t *txn) checkConclusion(e *app.Exam, c *app.ExamConclusion) error {
+// checkConclusion validates c for e: Validate, and every code in the edition's list. A draft
+// may leave hazards without a conclusion and the recheck order unfinished; what it does say
+// must be right. Signing checks the whole.
+func (t *txn) checkConclusion(e *app.Exam, c *app.ExamConclusion, draft bool) error {
 	var es app.Errors
-	if err := c.Validate(e.Hazards, t.db.hazardName); err != nil {
+	hazards := e.Hazards
+	if draft {
+		d := *c
+		d.Hazards, hazards = nil, nil
+		for _, h := range c.Hazards {
+			if h.Code == "" {
+				continue
+			}
+			d.Hazards = append(d.Hazards, h)
+			if slices.Contains(e.Hazards, h.Hazard) {
+				hazards = append(hazards, h.Hazard)
+			}
+		}
+		if d.Recheck != nil && (len(d.Recheck.Groups) == 0 || d.Recheck.Date.IsZero()) {
+			d.Recheck = nil
+		}
+		c = &d
+	}
+	if err := c.Validate(hazards, t.db.hazardName); err != nil {
 		var ae *app.Error
 		if !errors.As(err, &ae) {
 			return err
@@ -571,7 +591,7 @@ func (s *RecordService) SaveConclusion(ctx context.Context, examID, version int6
 		if err := editErr(w.exam); err != nil {
 			return "", err
 		}
-		if err := t.checkConclusion(w.exam, &c); err != nil {
+		if err := t.checkConclusion(w.exam, &c, true); err != nil {
 			return "", err
 		}
 		w.rec.Conclusion = &c
@@ -629,7 +649,7 @@ func (s *RecordService) Sign(ctx context.Context, examID, version int64) (*app.E
 		if r.Conclusion == nil {
 			return "", app.Errorf(app.EINVALID, "体检 %s 还没有主检结论，请先填写并保存结论", e.Number)
 		}
-		if err := t.checkConclusion(e, r.Conclusion); err != nil {
+		if err := t.checkConclusion(e, r.Conclusion, false); err != nil {
 			return "", err
 		}
 		if err := results.MissingError(t.db.missing(e, r)); err != nil {
