@@ -7,7 +7,9 @@ import (
 )
 
 func TestExamConclusion_Validate(t *testing.T) {
-	name := func(c string) string { return map[string]string{"1038": "矽尘", "3008": "噪声", "1001": "煤尘"}[c] }
+	name := func(c string) string {
+		return map[string]string{"1038": "矽尘", "3008": "噪声", "1001": "煤尘"}[c]
+	}
 	day := time.Date(2026, 12, 30, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name string
