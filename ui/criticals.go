@@ -315,7 +315,11 @@ func (s *criticalsScreen) showLog(e *app.Exam) {
 		if c.Phone != "" {
 			text += "（" + c.Phone + "）"
 		}
-		text += "，通知人 " + c.Caller
+		caller := c.Caller
+		if u := s.env.User; u != nil && u.Username == c.Caller && u.Name != "" {
+			caller = u.Name + "（" + c.Caller + "）"
+		}
+		text += "，通知人 " + caller
 		if c.Advice != "" {
 			text += "。" + c.Advice
 		}

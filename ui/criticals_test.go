@@ -133,7 +133,7 @@ func TestCriticals_CallBack(t *testing.T) {
 		t.Fatalf("after logging: %d rows", len(s.rows))
 	}
 	for _, want := range []string{"已登记：体检号 " + exam.Number, "共 1 项未回访", "本次体检已回访的危急值",
-		"已告知 王建国（本人）（13905910001），通知人 tijian。建议立即到医院就诊；已同时告知用人单位联系人"} {
+		"已告知 王建国（本人）（13905910001），通知人 张医生（tijian）。建议立即到医院就诊；已同时告知用人单位联系人"} {
 		if !markupHas(w, want) {
 			t.Errorf("after logging, screen lacks %q", want)
 		}
@@ -210,4 +210,40 @@ func TestCriticals_Screen(t *testing.T) {
 	rev.Window.Resize(fyne.NewSize(820, 700))
 	relayout(rev.Window)
 	saveShot(t, rev.Window, "criticals-narrow.png")
+}
+
+// Someone saves on the exam between opening the form and logging the call: the store refuses
+// the stale version, the screen says so, reads the exam again and keeps what was typed; the
+// second try goes through.
+func TestCriticals_Conflict(t *testing.T) {
+	env := newIntakeEnv(t)
+	exam, _, _ := recordingExam(t, env)
+	doctor := staffAs(t, env, "tijian", "张医生", app.RoleExamDoctor)
+	exam = recordCriticals(t, doctor, exam)
+	s := newCriticalsScreen(doctor)
+	show(doctor, s.content())
+	s.list.Select(0)
+	test.Tap(buttonIn(t, s.form, "建议立即到医院急诊就诊"))
+
+	// Meanwhile the lab adds a result.
+	r := app.Result{ItemCode: "4011700", GroupCode: "G0101", Kind: app.ResultNumeric}
+	if err := r.SetValue("0.45"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := doctor.Services.Records.SaveResults(doctor.Ctx, exam.ID, exam.Version, []app.Result{r}); err != nil {
+		t.Fatal(err)
+	}
+
+	test.Tap(s.save)
+	if !strings.Contains(dialogText(doctor.Window), "您输入的内容仍保留在表单中") {
+		t.Errorf("conflict dialog: %q", dialogText(doctor.Window))
+	}
+	closeDialogs(doctor.Window)
+	if len(s.rows) != 2 || s.sel == nil || s.advice.Text != "建议立即到医院急诊就诊" || !s.form.Visible() {
+		t.Fatalf("after the conflict: %d rows, advice %q", len(s.rows), s.advice.Text)
+	}
+	test.Tap(s.save)
+	if len(s.rows) != 1 {
+		t.Fatalf("second try: %d rows left", len(s.rows))
+	}
 }
