@@ -312,7 +312,7 @@ func cmdResultsWatch(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	w := &watcher{dir: dir, source: strings.TrimSpace(*source), g: g, password: pw, seen: map[string]fileState{}, log: os.Stdout}
+	w := &watcher{dir: dir, source: strings.TrimSpace(*source), g: g, password: pw, seen: map[string]fileState{}, done: map[string]fileState{}, log: os.Stdout}
 	// Check the login and the mapping now rather than at the first file; an archive in use
 	// by the window is not an error (the file waits).
 	if err := w.withArchive(func(ctx context.Context, a *archive, m app.ResultMapping) error { return nil }); err != nil && app.ErrorCode(err) != app.ELOCKED {
@@ -322,7 +322,11 @@ func cmdResultsWatch(args []string) int {
 	defer stop()
 	w.logf("监视文件夹 %s（来源“%s”，每 %s 检查一次）；按 Ctrl+C 停止", dir, w.source, *interval)
 	for {
-		waiting := w.poll()
+		waiting, err := w.poll(*once)
+		if err != nil {
+			w.logf("停止监视：%s", app.ErrorMessage(err))
+			return fail(err)
+		}
 		if *once && waiting == 0 {
 			break
 		}
@@ -349,8 +353,11 @@ type watcher struct {
 	g           *globals
 	password    string
 	seen        map[string]fileState
-	log         io.Writer
-	failed      int
+	// done holds files imported (or failed) that could not be moved away: they are not
+	// imported again while unchanged.
+	done   map[string]fileState
+	log    io.Writer
+	failed int
 }
 
 func (w *watcher) logf(format string, args ...any) {
@@ -397,12 +404,14 @@ func watchIgnored(name string) bool {
 }
 
 // poll looks at the folder once, imports the files that have not changed for two polls,
-// and returns how many files are still waiting.
-func (w *watcher) poll() int {
+// and returns how many files are still waiting. An error stops the watch: the login, the
+// source's mapping or the archive is wrong (with once, also an archive in use), and the
+// files stay where they are.
+func (w *watcher) poll(once bool) (int, error) {
 	entries, err := os.ReadDir(w.dir)
 	if err != nil {
 		w.logf("无法读取文件夹：%v", err)
-		return 0
+		return 0, nil
 	}
 	present := map[string]bool{}
 	waiting := 0
@@ -416,8 +425,12 @@ func (w *watcher) poll() int {
 		}
 		name := e.Name()
 		present[name] = true
-		old, ok := w.seen[name]
 		st := fileState{size: info.Size(), mod: info.ModTime()}
+		if d, ok := w.done[name]; ok && d.size == st.size && d.mod.Equal(st.mod) {
+			continue // handled, but it could not be moved
+		}
+		delete(w.done, name)
+		old, ok := w.seen[name]
 		if ok && old.size == st.size && old.mod.Equal(st.mod) {
 			st.stable = old.stable + 1
 		}
@@ -426,8 +439,15 @@ func (w *watcher) poll() int {
 			waiting++
 			continue
 		}
-		if !w.process(name) {
-			waiting++ // the archive is in use: try again at the next poll
+		retry, err := w.process(name, st)
+		if err != nil {
+			return waiting, err
+		}
+		if retry {
+			if once {
+				return waiting, app.Errorf(app.ELOCKED, "档案正被另一个程序使用，文件留在原处，请稍后再运行")
+			}
+			waiting++ // try again at the next poll
 		}
 	}
 	for name := range w.seen {
@@ -435,12 +455,18 @@ func (w *watcher) poll() int {
 			delete(w.seen, name)
 		}
 	}
-	return waiting
+	for name := range w.done {
+		if !present[name] {
+			delete(w.done, name)
+		}
+	}
+	return waiting, nil
 }
 
-// process imports one complete file and moves it with its outcome. It returns false when
-// the file stays for a later poll (the archive is in use).
-func (w *watcher) process(name string) bool {
+// process imports one complete file and moves it with its outcome. It returns retry when
+// the file stays for a later poll (unreadable for now, or the archive in use), and an error
+// when the watch cannot go on (login, mapping); the file then stays too.
+func (w *watcher) process(name string, st fileState) (retry bool, fatal error) {
 	path := filepath.Join(w.dir, name)
 	var report strings.Builder
 	fmt.Fprintf(&report, "文件：%s\n来源：%s\n处理时间：%s\n", name, w.source, time.Now().Format("2006-01-02 15:04:05"))
@@ -452,9 +478,11 @@ func (w *watcher) process(name string) bool {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			w.logf("无法读取 %s：%v（下次再试）", name, err)
-			return false
+			return true, nil
 		}
+		inFile := false
 		err = w.withArchive(func(ctx context.Context, a *archive, m app.ResultMapping) error {
+			inFile = true
 			p, n, err := importResults(ctx, a, name, data, m, true)
 			out := importOutcome{File: name, Source: w.source, SavedMapping: true}
 			out.fill(a, p, n, true)
@@ -466,11 +494,12 @@ func (w *watcher) process(name string) bool {
 			}
 			return err
 		})
-		var ae *app.Error
 		switch {
-		case errors.As(err, &ae) && ae.Code == app.ELOCKED:
+		case err != nil && !inFile && app.ErrorCode(err) == app.ELOCKED:
 			w.logf("%s：档案正被另一个程序使用，稍后再试", name)
-			return false
+			return true, nil
+		case err != nil && !inFile:
+			return false, err
 		case err != nil:
 			fmt.Fprintf(&report, "结果：失败\n原因：%s\n", app.ErrorMessage(err))
 		case ok:
@@ -485,18 +514,19 @@ func (w *watcher) process(name string) bool {
 	} else {
 		w.failed++
 	}
+	delete(w.seen, name)
 	dest, err := moveInto(path, filepath.Join(w.dir, sub))
 	if err != nil {
-		w.logf("%s：无法移到“%s”：%v", name, sub, err)
+		w.logf("%s：已处理（%s），但无法移到“%s”：%v；文件不变时不再处理", name, sub, sub, err)
+		w.done[name] = st
 		w.failed++
-		return true
+		return false, nil
 	}
 	if err := os.WriteFile(dest+".txt", []byte(report.String()), 0o644); err != nil {
 		w.logf("%s：无法写结果说明：%v", name, err)
 	}
-	delete(w.seen, name)
 	w.logf("%s → %s", name, filepath.Join(sub, filepath.Base(dest)))
-	return true
+	return false, nil
 }
 
 // moveInto moves path into dir (created if needed) under its name, or name（2） and so on

@@ -170,3 +170,34 @@ func TestResults_WatchNeedsSavedMapping(t *testing.T) {
 		t.Errorf("watch for an unsaved source: exit %d", rc)
 	}
 }
+
+func TestResults_WatchLeavesFilesWhileArchiveInUse(t *testing.T) {
+	db, pw, number := resultsArchive(t)
+	a, err := openArchive(db, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := app.NewContextWithWorkstation(context.Background(), "测试机")
+	u, err := a.svc.Auth.Login(ctx, "tijian", "tijian2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := app.ResultMapping{Source: "检验科LIS", Columns: []app.ResultImportColumn{
+		{Header: "条码号", Key: app.ImportKeyExamNumber}, {Header: "WBC", Key: app.ImportKeyItem, ItemCode: "4010100"}}}
+	if err := a.svc.Records.SaveResultMapping(app.NewContextWithUser(ctx, u), m); err != nil {
+		t.Fatal(err)
+	}
+	defer a.db.Close() // the program's window has the archive open
+	dir := t.TempDir()
+	lisFile(t, filepath.Join(dir, "血常规.xlsx"), [][]any{{number, "王建国", 5.6, 135}})
+	rc := run([]string{"results", "watch", dir, "--source", "检验科LIS", "--interval", "10ms", "--once", "--db", db, "--user", "tijian", "--password-file", pw})
+	if rc != exitLocked {
+		t.Errorf("watch --once on an archive in use: exit %d, want %d", rc, exitLocked)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "血常规.xlsx")); err != nil {
+		t.Errorf("the file did not stay: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, watchFailed)); err == nil {
+		t.Error("a file was failed because the archive was in use")
+	}
+}
