@@ -196,7 +196,7 @@ func (f *deptForm) newRow(g *groupBox, code, name string) *resultRow {
 func (f *deptForm) content() fyne.CanvasObject {
 	var top []fyne.CanvasObject
 	if f.physical {
-		top = append(top, container.NewHBox(f.allNormal, f.hint))
+		top = append(top, container.NewBorder(nil, nil, f.allNormal, nil, f.hint))
 	} else {
 		top = append(top, f.hint)
 	}

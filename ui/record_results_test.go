@@ -383,3 +383,12 @@ func TestRecord_TwoStations(t *testing.T) {
 		t.Errorf("second save: %+v (%q)", r, a.msg.Text)
 	}
 }
+
+func TestRecord_PhysicalMarkup(t *testing.T) {
+	env := newIntakeEnv(t)
+	e, w := recordExamFor(t, env, "陈振华", "35012419800101003", "3009")
+	doc := staffAs(t, env, "tijian", "王医生", app.RoleExamDoctor)
+	f := newDeptForm(doc, ruleTable(doc), e, w, "内科")
+	show(doc, f.content())
+	assertMarkup(t, "record_physical_neike.xml", doc.Window)
+}
