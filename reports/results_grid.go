@@ -5,12 +5,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"occhealth/app"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"occhealth/app"
 )
 
 // The sheets of a result file as grids, read by the roster's readers: the streaming .xlsx
