@@ -119,6 +119,7 @@ func newResultImportView(env *Env) *resultImportView {
 	v.importBtn.Importance = widget.HighImportance
 	v.loadMappings()
 	v.reset()
+	env.Focus = v.source // type or pick the source first, then choose the file
 	return v
 }
 
