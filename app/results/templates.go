@@ -27,7 +27,9 @@ type TemplateItem struct {
 	Parts   []string
 }
 
-// Template is the recording form of one department.
+// Template is the recording form of one department. For a laboratory or device department it
+// lists only the items the reference-range table does not describe (their kind, unit and
+// phrases); the ranges describe the others.
 type Template struct {
 	Department string
 	// Physical marks a physical-exam department (内科, 外科, 五官, 皮肤, 神经): its form starts
@@ -120,8 +122,9 @@ const templatesName = "physical_templates"
 // DecodeTemplates decodes and checks a template file. Unknown fields are rejected. Checked:
 // the file's name; departments named once; item codes of 7 digits (or local L codes) listed once
 // per department with a name; an item either has parts (each a numeric or text item of the same
-// department, itself without parts) or a kind: numeric (with a unit, no normal text or phrases)
-// or text (phrases without blanks or repeats; the normal text, when given, among them).
+// department, itself without parts) or a kind: numeric (unit optional, no normal text or
+// phrases) or text (phrases without blanks or repeats; the normal text, when given, among
+// them).
 func DecodeTemplates(b []byte) (*Templates, error) {
 	var f templatesFile
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -183,9 +186,7 @@ func checkTemplateItem(it templateItemJSON, byCode map[string]templateItemJSON) 
 	}
 	switch it.Kind {
 	case KindNumeric:
-		if strings.TrimSpace(it.Unit) == "" {
-			return errors.New("a numeric item needs a unit")
-		}
+		// A unit is usual but not required: pH and ratios have none.
 		if it.Normal != "" || len(it.Phrases) > 0 {
 			return errors.New("a numeric item has no normal text or phrases")
 		}

@@ -28,15 +28,17 @@ func TestTemplates_Shipped(t *testing.T) {
 		}
 	})
 
-	t.Run("every item of a department's groups has a template", func(t *testing.T) {
+	t.Run("every item of every group has a range or a template", func(t *testing.T) {
 		for _, g := range table.Groups() {
 			tp, ok := ts.ForDepartment(g.Department)
-			if !ok {
-				continue
-			}
 			for _, code := range g.Items {
-				if _, ok := tp.Item(code); !ok {
-					t.Errorf("%s %s: item %s has no template", g.Department, g.Name, code)
+				_, hasRange := ranges.Lookup(code)
+				_, hasTmpl := tp.Item(code)
+				if tp.Physical && !hasTmpl {
+					t.Errorf("%s %s: item %s has no template in a physical-exam department", g.Department, g.Name, code)
+				}
+				if !hasRange && !(ok && hasTmpl) {
+					t.Errorf("%s %s: item %s has neither a reference range nor a template (its kind is unknown)", g.Department, g.Name, code)
 				}
 			}
 		}
@@ -99,7 +101,7 @@ func TestDecodeTemplates_Refuses(t *testing.T) {
 		{"department twice", head + `{"department":"内科","items":[]},{"department":"内科","items":[]}]}`, "twice"},
 		{"bad code", head + `{"department":"内科","items":[{"item":"12","name":"x","kind":"text"}]}]}`, "7 digits"},
 		{"item twice", head + `{"department":"内科","items":[{"item":"2030200","name":"心","kind":"text"},{"item":"2030200","name":"心","kind":"text"}]}]}`, "twice"},
-		{"numeric without unit", head + `{"department":"内科","items":[{"item":"2010200","name":"身高","kind":"numeric"}]}]}`, "unit"},
+		{"numeric with phrases", head + `{"department":"内科","items":[{"item":"2010200","name":"身高","kind":"numeric","phrases":["高"]}]}]}`, "no normal text or phrases"},
 		{"normal not a phrase", head + `{"department":"内科","items":[{"item":"2030200","name":"心","kind":"text","normal":"好","phrases":["坏"]}]}]}`, "not among"},
 		{"no kind", head + `{"department":"内科","items":[{"item":"2030200","name":"心"}]}]}`, "kind"},
 		{"unknown part", head + `{"department":"内科","items":[{"item":"2010500","name":"血压","parts":["2010501"]}]}]}`, "part 2010501"},
