@@ -462,7 +462,7 @@ func (f *deptForm) refreshCritical() {
 		setMsg(f.critical, "")
 		return
 	}
-	setMsg(f.critical, "危急值："+strings.Join(crit, "、")+"。请立即复核，保存后须电话通知受检者或用人单位，并登记危急值回访。")
+	setMsg(f.critical, "危急值："+strings.Join(crit, "、")+"。请立即复核，电话通知受检者或用人单位，并在“危急值”中登记回访。")
 }
 
 // toggle marks the whole group 弃检 or 未检, or takes the mark off again.
@@ -626,14 +626,19 @@ func (f *deptForm) changed() ([]app.Result, error) {
 	return out, nil
 }
 
-// showServiceError puts a refusal of the store beside the row it names; true when one did.
+// showServiceError puts a refusal of the store beside the rows (or groups) it names; true when
+// one did.
 func (f *deptForm) showServiceError(err error) bool {
-	msg := app.ErrorMessage(err)
+	probs := fieldProblems(err)
 	hit := false
 	for _, g := range f.groups {
+		if m, ok := probs[g.item.Name]; ok {
+			setMsg(g.msg, g.item.Name+"："+m)
+			hit = true
+		}
 		for _, r := range g.rows {
-			if r.name != "" && strings.Contains(msg, r.name) {
-				setMsg(r.msg, msg)
+			if m, ok := probs[r.name]; ok && r.name != "" {
+				setMsg(r.msg, r.name+"："+m)
 				hit = true
 			}
 		}

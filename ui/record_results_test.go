@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -391,4 +392,34 @@ func TestRecord_PhysicalMarkup(t *testing.T) {
 	f := newDeptForm(doc, ruleTable(doc), e, w, "内科")
 	show(doc, f.content())
 	assertMarkup(t, "record_physical_neike.xml", doc.Window)
+}
+
+// refusingRecords refuses every SaveResults as a store does, naming an item.
+type refusingRecords struct {
+	app.RecordService
+	err error
+}
+
+func (r refusingRecords) SaveResults(context.Context, int64, int64, []app.Result) (*app.Exam, error) {
+	return nil, r.err
+}
+
+func TestRecord_ServiceRefusalBesideTheField(t *testing.T) {
+	env := newIntakeEnv(t)
+	e, _ := recordExamFor(t, env, "陈振华", "35012419800101003", "3009")
+	doc := staffAs(t, env, "tijian", "王医生", app.RoleExamDoctor)
+	doc.Services.Records = refusingRecords{doc.Services.Records,
+		app.Errors{app.FieldError("白细胞总数（WBC）", "本次体检已总检，结果不能再修改")}}
+	v := newRecordScreen(doc)
+	show(doc, v.content())
+	v.open(e.ID)
+	wbc := v.dept(t, "检验科").group(t, "G0101").row(t, "4010100")
+	typeInto(wbc.entry, "5.2")
+	v.save()
+	if !strings.Contains(v.msg.Text, "保存未成功") || !wbc.msg.Visible() || !strings.Contains(wbc.msg.Text, "已总检") {
+		t.Errorf("refusal: %q / %q", v.msg.Text, wbc.msg.Text)
+	}
+	if wbc.entry.Text != "5.2" {
+		t.Error("the typed value was lost")
+	}
 }
