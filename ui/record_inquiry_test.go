@@ -202,3 +202,43 @@ func TestRecord_Lookup(t *testing.T) {
 		t.Errorf("audiometry rows %d", len(g.rows))
 	}
 }
+
+func TestRecord_CtrlSAndLockedExam(t *testing.T) {
+	env := newIntakeEnv(t)
+	e, _, _ := recordingExam(t, env)
+	doc := staffAs(t, env, "tijian", "王医生", app.RoleExamDoctor)
+	var save func()
+	doc.SetActions = func(s, create func()) {
+		save = s
+		if create != nil {
+			t.Error("the recording screen offers 新建")
+		}
+	}
+	v := newRecordScreen(doc)
+	show(doc, v.content())
+	if save == nil || doc.Focus != v.search {
+		t.Fatal("Ctrl+S not bound or the search box not focused")
+	}
+	v.open(e.ID)
+	typeInto(v.inquiry.marriage, "已婚")
+	save() // the shell's Ctrl+S
+	if v.exam.Record == nil || v.exam.Record.Inquiry == nil || v.exam.Record.Inquiry.Marriage != "已婚" {
+		t.Fatalf("Ctrl+S did not save: %q", v.msg.Text)
+	}
+
+	// A released exam is shown read-only.
+	x := *v.exam
+	x.State = app.ExamReleased
+	v.show(&x)
+	if !v.saveBtn.Disabled() || !v.inquiry.marriage.Disabled() || !strings.Contains(v.msg.Text, "不能再修改") {
+		t.Errorf("released exam editable: %q", v.msg.Text)
+	}
+	ecg := v.dept(t, "心电图室").group(t, "G0901")
+	if !ecg.rows[0].entry.Disabled() || !ecg.refuseBtn.Disabled() {
+		t.Error("results of a released exam editable")
+	}
+	save()
+	if v.exam.Version != x.Version {
+		t.Error("Ctrl+S saved a released exam")
+	}
+}
