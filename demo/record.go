@@ -330,6 +330,7 @@ func (rc *recorder) results(x registered, p plan) []app.Result {
 				items = append(items, ti.Parts...)
 			}
 		}
+		before := len(out)
 		for i, code := range items {
 			if !rc.recorded(g.Code, code, i, len(items)) {
 				continue
@@ -339,6 +340,9 @@ func (rc *recorder) results(x registered, p plan) []app.Result {
 				res.Value, res.Kind, res.Unit = v, kind, unit
 				out = append(out, res)
 			}
+		}
+		if len(out) == before { // nothing the demo can make up: the worker declined it
+			out = append(out, app.Result{GroupCode: g.Code, Status: app.ResultRefused})
 		}
 	}
 	// The finding a conclusion will name is in the results.
@@ -415,7 +419,15 @@ func (rc *recorder) value(code string, tpl results.Template, sex app.Sex, age in
 	}
 	if ti, ok := tpl.Item(code); ok {
 		if ti.Kind == app.ResultNumeric {
-			return "", "", "", false // a number without a range the demo cannot make up (SpO2 …): not recorded
+			t, ok := typical[code]
+			if !ok {
+				return "", "", "", false // a number the demo has no typical value for: not recorded
+			}
+			v := max(t.mean+r.NormFloat64()*t.sd, t.mean/10)
+			if t.max > 0 {
+				v = min(v, t.max)
+			}
+			return strconv.FormatFloat(v, 'f', t.dec, 64), app.ResultNumeric, ti.Unit, true
 		}
 		if ti.Normal != "" {
 			return ti.Normal, app.ResultText, "", true
@@ -560,4 +572,21 @@ func (rc *recorder) recorded(group, item string, i, n int) bool {
 		return air
 	}
 	return n <= 10 || i < 6 || keyItems[item]
+}
+
+// typical are healthy adults' values of the numeric items the reference-range table leaves to
+// the laboratory (mean, spread, decimals, ceiling), for demo data only.
+var typical = map[string]struct {
+	mean, sd float64
+	dec      int
+	max      float64
+}{
+	"4060200": {98, 1, 0, 100}, "3020100": {95, 8, 1, 0}, "3020200": {93, 8, 1, 0}, "3020300": {82, 4, 1, 100}, "3030100": {92, 8, 1, 0},
+	"4013600": {42, 3, 1, 0}, "4013700": {13, 0.8, 1, 0}, "4012700": {10, 1, 1, 0}, "4012800": {13, 2, 1, 0}, "4014300": {0.22, 0.04, 2, 0},
+	"4041700": {75, 20, 0, 0}, "4042900": {3.5, 1.2, 1, 0}, "4043000": {9, 3, 1, 0}, "4070300": {8, 4, 0, 0},
+	"4071700": {4.8, 0.6, 2, 0}, "4071600": {16, 2, 2, 0}, "4071800": {2, 0.8, 2, 0},
+	"4081500": {0.15, 0.06, 2, 0}, "4081600": {8, 3, 1, 0}, "4081700": {0.3, 0.1, 2, 0}, "4081400": {2.5, 0.8, 1, 0},
+	"4070600": {2, 0.6, 1, 0}, "4081100": {0.3, 0.1, 2, 0}, "4081200": {5, 2, 1, 0}, "4991600": {0.005, 0.003, 3, 0},
+	"4060100": {90, 6, 0, 0}, "4060300": {40, 3, 0, 0}, "4060400": {7.4, 0.02, 2, 0},
+	"4370100": {15, 4, 1, 0}, "4070900": {5.4, 0.4, 1, 0}, "4070700": {0.6, 0.15, 2, 0}, "4081300": {0.3, 0.1, 2, 0}, "4382200": {60, 30, 0, 0},
 }
