@@ -243,6 +243,12 @@ func layoutNotice(n Notice) (*pdf.Document, error) {
 	d.Text(left, y, width, "（致"+n.Addressee+"）", pdf.Style{Face: pdf.Song, Size: 11, Align: pdf.Center})
 	d.Text(left, y, width, "编号："+n.Number, pdf.Style{Face: pdf.Song, Size: 10, Align: pdf.Right, Leading: 1.6})
 	y += 22
+	// A notice long enough for a second page says on it whose notice it continues.
+	d.SetHeader(func(d *pdf.Document) {
+		d.Text(d.Left(), d.Top(), d.Width(), n.Title+"（续）　"+n.Worker+"　编号 "+n.Number, pdf.Style{Face: pdf.Hei, Size: 10.5})
+		d.Line(d.Left(), d.Top()+18, d.Right(), d.Top()+18, 0.5)
+		d.SetY(d.Top() + 26)
+	})
 	d.SetY(y)
 	d.Paragraph(n.Salutation, pdf.Style{Face: pdf.Hei, Size: 12, Leading: 1.6})
 	d.Paragraph("　　"+n.Text.Intro, noticeBody)

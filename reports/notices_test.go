@@ -211,3 +211,42 @@ func TestRenderNotice_Poppler(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutNotice_Long: many findings with long wording flow onto a second page; the receipt
+// stays whole on the last page.
+func TestLayoutNotice_Long(t *testing.T) {
+	in := noticeInput("用人单位")
+	in.Exam.Hazards = []string{"11", "32", "2223", "2237", "3007"}
+	in.HazardNames["2223"], in.HazardNames["2237"], in.HazardNames["3007"] = "锰及其无机化合物", "铅及其无机化合物", "高温"
+	long := "除噪声外各种原因引起的永久性感音神经性听力损失（500 Hz、1000 Hz 和 2000 Hz 中任一频率的纯音气导听阈>25 dB）"
+	for _, h := range []string{"2223", "2237", "3007"} {
+		in.Exam.Record.Conclusion.Hazards = append(in.Exam.Record.Conclusion.Hazards, app.HazardConclusion{Hazard: h,
+			Code: app.ConclusionContraindication, Contraindication: long, Basis: strings.Repeat("检查所见，", 12)})
+	}
+	in.Exam.Record.Conclusion.Advice = strings.Repeat("建议调离原岗位，妥善安置，定期复查。", 6)
+	n, err := reports.NewNotice(app.NoticeContraindication, in, reports.DefaultNoticeWording())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := reports.LayoutNotice(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Pages) != 2 {
+		t.Fatalf("%d pages, want 2", len(l.Pages))
+	}
+	last := strings.Join(l.Texts(1), "|")
+	for _, want := range []string{"职业禁忌证告知书（续）　覃建华　编号 0126000123-JJ1", "回　执", "签收日期", "第 2 页 共 2 页"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("last page lacks %q: %s", want, last)
+		}
+	}
+	if first := strings.Join(l.Texts(0), "|"); strings.Contains(first, "签收日期") {
+		t.Error("the receipt is split across pages")
+	}
+	b, err := reports.RenderNotice(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dumpPDF(t, "notice-long.pdf", b)
+}
