@@ -121,8 +121,8 @@ func NewNotice(kind string, in app.NoticeInput, w NoticeWording) (Notice, error)
 	code := noticeCodes[kind]
 	n := Notice{
 		Kind: kind, Title: title, Addressee: in.Addressee,
-		Number:     e.Number + map[string]string{app.NoticeSuspected: "-YS", app.NoticeContraindication: "-JJ"}[kind] + strconv.Itoa(max(r.Edition, 1)),
-		Worker:     in.Worker.Name, Sex: in.Worker.Sex.Name(), IDNumber: in.Worker.IDNumber,
+		Number: e.Number + map[string]string{app.NoticeSuspected: "-YS", app.NoticeContraindication: "-JJ"}[kind] + strconv.Itoa(max(r.Edition, 1)),
+		Worker: in.Worker.Name, Sex: in.Worker.Sex.Name(), IDNumber: in.Worker.IDNumber,
 		ExamNumber: e.Number, ExamDate: e.Date, ExamType: e.Type.Name(), Workshop: e.Workshop, Job: e.JobName,
 		Edition: e.Edition, Advice: r.Conclusion.Advice,
 		Signer: r.Signature.Name, SignedAt: r.Signature.At, Date: in.Date,
