@@ -48,6 +48,7 @@ type recordScreen struct {
 	msg      *widget.Label
 	saveBtn  *widget.Button
 	table    *rules.Table
+	lastPage string // the page (问诊 or a department) shown last
 	tabs     *container.AppTabs
 	body     *fyne.Container
 	inquiry  *inquiryForm
@@ -285,6 +286,19 @@ func (v *recordScreen) show(e *app.Exam) {
 	case !e.State.Editable():
 		setWarn(v.msg, "本次体检"+e.State.Name()+"，结果不能再修改（已发放的体检请由主检医师补充更正）")
 	}
+	// A station records one department patient after patient: the next exam opens on the same
+	// page, with the keyboard in its first empty field.
+	for i, it := range v.tabs.Items {
+		if it.Text == v.lastPage {
+			v.tabs.SelectIndex(i)
+		}
+	}
+	v.tabs.OnSelected = func(it *container.TabItem) { v.lastPage = it.Text }
+	if i := v.tabs.SelectedIndex(); editable && i > 0 {
+		if en := v.depts[i-1].firstEmpty(); en != nil {
+			focusIfShown(en)
+		}
+	}
 }
 
 func (v *recordScreen) setEditable(ok bool) {
@@ -393,6 +407,8 @@ func (v *recordScreen) save() {
 	} else if miss := v.missing(e); len(miss) > 0 {
 		note += "。尚缺：" + strings.Join(miss, "、")
 	}
+	// Ready for the next scan: a scanner typing into a result field would corrupt it.
+	focusIfShown(v.search)
 	if calls := openCalls(e); calls != "" {
 		setWarn(v.msg, note+"\n危急值须电话通知并登记回访："+calls)
 	} else {

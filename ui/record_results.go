@@ -319,6 +319,18 @@ func (f *deptForm) load(rec *app.ExamRecord) {
 	}
 }
 
+// firstEmpty returns the first enabled entry without a value, nil when none.
+func (f *deptForm) firstEmpty() *widget.Entry {
+	for _, g := range f.groups {
+		for _, r := range g.rows {
+			if r.entry != nil && !r.entry.Disabled() && strings.TrimSpace(r.entry.Text) == "" {
+				return r.entry
+			}
+		}
+	}
+	return nil
+}
+
 // rebase takes the exam as another station saved it as the baseline of what changed,
 // keeping what the doctor typed.
 func (f *deptForm) rebase(e *app.Exam) {

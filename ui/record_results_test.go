@@ -423,3 +423,39 @@ func TestRecord_ServiceRefusalBesideTheField(t *testing.T) {
 		t.Error("the typed value was lost")
 	}
 }
+
+func TestRecord_StationKeepsItsPage(t *testing.T) {
+	env := newIntakeEnv(t)
+	e1, _ := recordExamFor(t, env, "陈振华", "35012419800101003", "3009")
+	w2 := &app.Worker{Name: "刘海", DocType: app.DocResidentID, IDNumber: idNumber("35012419790505001")}
+	if err := env.Services.Workers.CreateWorker(env.Ctx, w2); err != nil {
+		t.Fatal(err)
+	}
+	e2, err := env.Services.Exams.Register(env.Ctx, app.Registration{WorkerID: w2.ID, EmployerID: e1.EmployerID,
+		Type: app.ExamPeriodic, Hazards: []string{"3009"}, Date: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := staffAs(t, env, "jianyan", "检验科李医生", app.RoleExamDoctor)
+	v := newRecordScreen(doc)
+	show(doc, v.content())
+	typeInto(v.search, e1.Number)
+	enter(v.search)
+	lab := v.dept(t, "检验科")
+	wbc := lab.group(t, "G0101").row(t, "4010100")
+	typeInto(wbc.entry, "5.5")
+	v.save()
+	if doc.Window.Canvas().Focused() != v.search {
+		t.Error("after saving, the keyboard is not back in the search box for the next scan")
+	}
+	// The next worker's exam opens on 检验科, the keyboard in its first field.
+	typeInto(v.search, e2.Number)
+	enter(v.search)
+	if v.exam.ID != e2.ID || v.tabs.Selected().Text != "检验科" {
+		t.Fatalf("next exam on page %q", v.tabs.Selected().Text)
+	}
+	first := v.dept(t, "检验科").group(t, "G0101").row(t, "4010100").entry
+	if doc.Window.Canvas().Focused() != first {
+		t.Errorf("focus %T, want the first result field", doc.Window.Canvas().Focused())
+	}
+}
