@@ -250,8 +250,33 @@ func (v *recordScreen) open(id int64) {
 	v.show(e)
 }
 
-// show builds the exam view: header, 问诊 and one tab per department.
+// dirty reports whether something typed on the open exam is not saved.
+func (v *recordScreen) dirty() bool {
+	if v.exam == nil || v.saveBtn.Disabled() {
+		return false
+	}
+	if v.inquiry.dirty {
+		return true
+	}
+	for _, d := range v.depts {
+		if d.dirty {
+			return true
+		}
+	}
+	return false
+}
+
+// show shows an exam, asking first whether to drop what is typed on another one.
 func (v *recordScreen) show(e *app.Exam) {
+	if v.exam != nil && v.exam.ID != e.ID && v.dirty() {
+		confirmDiscard(v.env.Window, func() { v.build(e) })
+		return
+	}
+	v.build(e)
+}
+
+// build builds the exam view: header, 问诊 and one tab per department.
+func (v *recordScreen) build(e *app.Exam) {
 	w, err := v.env.Services.Workers.FindWorkerByID(v.env.Ctx, e.WorkerID)
 	if err != nil {
 		setMsg(v.msg, app.ErrorMessage(err))

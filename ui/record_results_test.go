@@ -459,3 +459,35 @@ func TestRecord_StationKeepsItsPage(t *testing.T) {
 		t.Errorf("focus %T, want the first result field", doc.Window.Canvas().Focused())
 	}
 }
+
+func TestRecord_UnsavedChangesAsked(t *testing.T) {
+	env := newIntakeEnv(t)
+	e1, _ := recordExamFor(t, env, "陈振华", "35012419800101003", "3009")
+	w2 := &app.Worker{Name: "刘海", DocType: app.DocResidentID, IDNumber: idNumber("35012419790505001")}
+	if err := env.Services.Workers.CreateWorker(env.Ctx, w2); err != nil {
+		t.Fatal(err)
+	}
+	e2, err := env.Services.Exams.Register(env.Ctx, app.Registration{WorkerID: w2.ID, EmployerID: e1.EmployerID,
+		Type: app.ExamPeriodic, Hazards: []string{"3009"}, Date: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := staffAs(t, env, "jianyan", "检验科李医生", app.RoleExamDoctor)
+	v := newRecordScreen(doc)
+	show(doc, v.content())
+	v.open(e1.ID)
+	typeInto(v.dept(t, "检验科").group(t, "G0101").row(t, "4010100").entry, "5.5")
+	v.open(e2.ID)
+	if v.exam.ID != e1.ID || !strings.Contains(dialogText(doc.Window), "未保存的修改") {
+		t.Fatalf("no question before dropping what was typed: exam %d", v.exam.ID)
+	}
+	tapDialogButton(t, doc.Window, "继续编辑")
+	if v.exam.ID != e1.ID || v.dept(t, "检验科").group(t, "G0101").row(t, "4010100").entry.Text != "5.5" {
+		t.Error("继续编辑 lost the typing")
+	}
+	v.open(e2.ID)
+	tapDialogButton(t, doc.Window, "放弃修改")
+	if v.exam.ID != e2.ID {
+		t.Error("放弃修改 did not open the other exam")
+	}
+}
