@@ -142,6 +142,12 @@ func TestRecord_ResultsWorkflow(t *testing.T) {
 		t.Errorf("收缩压 128 flag %q", sys.flag.Text)
 	}
 	lung := med.group(t, "G0201").row(t, "2030300")
+	// Tab goes from finding to finding: the phrase chips take no focus.
+	doc.Window.Canvas().Focus(heart.entry)
+	doc.Window.Canvas().FocusNext()
+	if doc.Window.Canvas().Focused() != lung.entry {
+		t.Errorf("Tab from 心 went to %T", doc.Window.Canvas().Focused())
+	}
 	test.Tap(phraseButton(t, lung, "双肺呼吸音粗"))
 	test.Tap(phraseButton(t, lung, "可闻及干性啰音"))
 	if lung.entry.Text != "双肺呼吸音粗，可闻及干性啰音" {
@@ -299,15 +305,15 @@ func TestRecord_ResultsWorkflow(t *testing.T) {
 	_ = lab3
 }
 
-// phraseButton returns the phrase button with text under a row.
-func phraseButton(t *testing.T, r *resultRow, text string) *widget.Button {
+// phraseButton returns the phrase chip with text under a row.
+func phraseButton(t *testing.T, r *resultRow, text string) *phraseChip {
 	t.Helper()
-	var found *widget.Button
+	var found *phraseChip
 	if r.phrases == nil {
 		t.Fatalf("%s: no phrases", r.name)
 	}
 	walk(r.phrases, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
+		if b, ok := o.(*phraseChip); ok && b.Text == text && found == nil {
 			found = b
 		}
 	})
