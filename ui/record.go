@@ -40,20 +40,21 @@ type recordScreen struct {
 	names   map[int64]string // worker names of the hits
 
 	// The exam on display.
-	exam     *app.Exam
-	worker   *app.Worker
-	employer string
-	header   *widget.Label
-	state    *widget.Label
-	msg      *widget.Label
-	saveBtn  *widget.Button
-	table    *rules.Table
-	lastPage string // the page (问诊 or a department) shown last
-	tabs     *container.AppTabs
-	body     *fyne.Container
-	inquiry  *inquiryForm
-	depts    []*deptForm
-	emptyTip *widget.Label
+	exam      *app.Exam
+	worker    *app.Worker
+	employer  string
+	header    *widget.Label
+	state     *widget.Label
+	msg       *widget.Label
+	planNotes *widget.Label
+	saveBtn   *widget.Button
+	table     *rules.Table
+	lastPage  string // the page (问诊 or a department) shown last
+	tabs      *container.AppTabs
+	body      *fyne.Container
+	inquiry   *inquiryForm
+	depts     []*deptForm
+	emptyTip  *widget.Label
 }
 
 func newRecordScreen(env *Env) *recordScreen {
@@ -95,6 +96,7 @@ func newRecordScreen(env *Env) *recordScreen {
 	v.state = widget.NewLabel("")
 	v.state.TextStyle.Bold = true
 	v.msg = newMsg()
+	v.planNotes = newMsg()
 	v.saveBtn = widget.NewButton("保存（Ctrl+S）", v.save)
 	v.saveBtn.Importance = widget.HighImportance
 	v.saveBtn.Disable()
@@ -300,7 +302,7 @@ func (v *recordScreen) build(e *app.Exam) {
 	}
 	v.tabs.SetTabLocation(container.TabLocationTop)
 	v.refreshHeader()
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(v.state, v.saveBtn)), v.header), v.msg)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(v.state, v.saveBtn)), v.header), v.planNotes, v.msg)
 	v.body.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, v.tabs)}
 	v.body.Refresh()
 	editable := e.State.Editable() && v.env.Services.Records != nil
@@ -364,6 +366,8 @@ func (v *recordScreen) refreshHeader() {
 	}
 	v.header.SetText(strings.Join(lines, "\n"))
 	v.state.SetText(e.State.Name())
+	// Where the rule table could not plan the items alone, the doctor is told so.
+	setWarn(v.planNotes, strings.Join(e.PlanNotes, "\n"))
 }
 
 // save records what changed: the inquiry, then the results of every department edited, each

@@ -201,6 +201,16 @@ func TestRecord_Lookup(t *testing.T) {
 	if g := hearing.groups[0]; g.panel == nil && len(g.rows) != 24 {
 		t.Errorf("audiometry rows %d", len(g.rows))
 	}
+	if v.planNotes.Visible() {
+		t.Errorf("plan notes shown for a fully planned exam: %q", v.planNotes.Text)
+	}
+	// Notes of the registration (a hazard the rule table could not plan) stand under the header.
+	x := *v.exam
+	x.PlanNotes = []string{"危害因素 1999（其他粉尘）在 GBZ 188-2025 中无在岗期间规则，请手工添加项目（待核实）"}
+	v.show(&x)
+	if !v.planNotes.Visible() || !strings.Contains(v.planNotes.Text, "请手工添加项目") {
+		t.Errorf("plan notes: %q", v.planNotes.Text)
+	}
 }
 
 func TestRecord_CtrlSAndLockedExam(t *testing.T) {
