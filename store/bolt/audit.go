@@ -96,6 +96,11 @@ func diffJSON(old, new []byte) string {
 	if len(new) > 1 {
 		_ = json.Unmarshal(new[1:], &b)
 	}
+	return diffMaps(a, b)
+}
+
+// diffMaps is diffJSON on records already split into their top-level fields.
+func diffMaps(a, b map[string]json.RawMessage) string {
 	keys := map[string]bool{}
 	for k := range a {
 		keys[k] = true

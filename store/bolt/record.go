@@ -48,12 +48,12 @@ func NewRecordService(db *DB) *RecordService { return &RecordService{db: db} }
 
 // loadRecord reads the record of an exam; an exam without one gets an empty record.
 func loadRecord(tx *bbolt.Tx, examID int64) (*app.ExamRecord, []byte, error) {
-	r := &app.ExamRecord{ExamID: examID}
-	raw, _, err := get(tx, bucketRecords, uint64(examID), r)
+	d := recordDisk{ExamRecord: &app.ExamRecord{ExamID: examID}}
+	raw, _, err := get(tx, bucketRecords, uint64(examID), &d)
 	if err != nil {
 		return nil, nil, fmt.Errorf("record of exam %d: %w", examID, err)
 	}
-	return r, raw, nil
+	return fromDisk(&d), raw, nil
 }
 
 // withRecord fills e.Record from the archive.
@@ -131,7 +131,7 @@ func (t *txn) saveRecord(w *recordWrite, action, note string) (*app.Exam, error)
 	if err != nil {
 		return nil, err
 	}
-	recEnc, err := t.put(bucketRecords, uint64(e.ID), r)
+	recEnc, err := t.put(bucketRecords, uint64(e.ID), toDisk(r))
 	if err != nil {
 		return nil, err
 	}
@@ -162,47 +162,58 @@ func (t *txn) saveRecord(w *recordWrite, action, note string) (*app.Exam, error)
 
 // recordDiff is the audit diff of a record: changed fields as diffJSON writes them, except that
 // results are listed one by one ("结果 G0101/3010101") so that saving one value does not copy
-// every result of the exam into the log.
+// every result of the exam into the log. It works on the stored JSON without decoding records.
 func recordDiff(old, new []byte) string {
-	var a, b app.ExamRecord
-	if len(old) > 0 {
-		_ = decode(old, &a)
+	var a, b map[string]json.RawMessage
+	if len(old) > 1 {
+		_ = json.Unmarshal(old[1:], &a)
 	}
-	_ = decode(new, &b)
-	ra, rb := a.Results, b.Results
-	a.Results, b.Results = nil, nil
-	ea, _ := encode(a)
-	eb, _ := encode(b)
-	if len(old) == 0 {
-		ea = nil
+	if len(new) > 1 {
+		_ = json.Unmarshal(new[1:], &b)
 	}
-	base := diffJSON(ea, eb)
-	key := func(r app.Result) string { return r.GroupCode + "/" + r.ItemCode }
-	olds := map[string][]byte{}
-	for _, r := range ra {
-		j, _ := json.Marshal(r)
-		olds[key(r)] = j
+	ra, rb := a["Results"], b["Results"]
+	delete(a, "Results")
+	delete(b, "Results")
+	base := diffMaps(a, b)
+	type key struct {
+		Group string `json:"g"`
+		Item  string `json:"i"`
 	}
-	var parts []string
-	seen := map[string]bool{}
-	for _, r := range rb {
-		k := key(r)
-		seen[k] = true
-		j, _ := json.Marshal(r)
-		if o, ok := olds[k]; ok && bytes.Equal(o, j) {
-			continue
+	split := func(raw json.RawMessage) ([]string, map[string]json.RawMessage) {
+		var list []json.RawMessage
+		_ = json.Unmarshal(raw, &list)
+		keys := make([]string, 0, len(list))
+		m := make(map[string]json.RawMessage, len(list))
+		for _, x := range list {
+			var k key
+			_ = json.Unmarshal(x, &k)
+			s := k.Group + "/" + k.Item
+			keys = append(keys, s)
+			m[s] = x
 		}
-		o := olds[k]
+		return keys, m
+	}
+	oldKeys, olds := split(ra)
+	newKeys, news := split(rb)
+	var parts []string
+	entry := func(k string, o, n json.RawMessage) {
 		if o == nil {
-			o = []byte("null")
+			o = json.RawMessage("null")
+		}
+		if n == nil {
+			n = json.RawMessage("null")
 		}
 		kj, _ := json.Marshal("结果 " + k)
-		parts = append(parts, string(kj)+":["+string(o)+","+string(j)+"]")
+		parts = append(parts, string(kj)+":["+string(o)+","+string(n)+"]")
 	}
-	for _, r := range ra {
-		if k := key(r); !seen[k] {
-			kj, _ := json.Marshal("结果 " + k)
-			parts = append(parts, string(kj)+":["+string(olds[k])+",null]")
+	for _, k := range newKeys {
+		if o, ok := olds[k]; !ok || !bytes.Equal(o, news[k]) {
+			entry(k, olds[k], news[k])
+		}
+	}
+	for _, k := range oldKeys {
+		if _, ok := news[k]; !ok {
+			entry(k, olds[k], nil)
 		}
 	}
 	if len(parts) == 0 {
@@ -378,6 +389,9 @@ func (t *txn) prepareResult(r *app.Result, sex app.Sex) *app.Error {
 	default:
 		return app.FieldError(name, "状态“%s”无效，应为已检、弃检或未检", r.Status)
 	}
+	// The result keeps the bounds it was judged against; the table's notes stay in the table.
+	r.Range.Name, r.Range.Abbr, r.Range.Source, r.Range.CriticalSource, r.Range.Note = "", "", "", "", ""
+	r.Range.Male, r.Range.Female = nil, nil
 	if r.Doctor == "" {
 		r.Doctor = t.username()
 	}

@@ -794,8 +794,11 @@ func TestRecord_StateRefusalsAndAudit(t *testing.T) {
 		r := tamper(t, f.td, func(tx *bbolt.Tx) error {
 			b := tx.Bucket([]byte("records"))
 			v := append([]byte(nil), b.Get(key(uint64(e.ID)))...)
-			v = bytes.Replace(v, []byte(`"Value":"45"`), []byte(`"Value":"15"`), 1)
-			return b.Put(key(uint64(e.ID)), v)
+			w := bytes.Replace(v, []byte(`"v":"45"`), []byte(`"v":"15"`), 1)
+			if bytes.Equal(v, w) {
+				t.Fatal("the stored record has no value 45 to change")
+			}
+			return b.Put(key(uint64(e.ID)), w)
 		})
 		if r.OK || !strings.Contains(r.Problem, "体检记录 记录") {
 			t.Fatalf("report %+v", r)
