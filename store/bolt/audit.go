@@ -113,7 +113,7 @@ func diffMaps(a, b map[string]json.RawMessage) string {
 		if k == "Version" || k == "UpdatedAt" || k == "UpdatedBy" || k == "CreatedAt" || k == "ID" {
 			continue
 		}
-		if !bytes.Equal(a[k], b[k]) {
+		if !bytes.Equal(a[k], b[k]) && !(isNull(a[k]) && isNull(b[k])) {
 			names = append(names, k)
 		}
 	}
@@ -138,6 +138,9 @@ func diffMaps(a, b map[string]json.RawMessage) string {
 	sb.WriteByte('}')
 	return sb.String()
 }
+
+// isNull reports whether a field is absent or null (an empty list or pointer either way).
+func isNull(r json.RawMessage) bool { return r == nil || string(r) == "null" }
 
 func writeRaw(sb *strings.Builder, r json.RawMessage) {
 	if r == nil {

@@ -196,13 +196,25 @@ func recordDiff(old, new []byte) string {
 	oldKeys, olds := split(ra)
 	newKeys, news := split(rb)
 	var parts []string
+	// A result in the log says what was recorded; who and when are the entry's own, and the
+	// range is in the record the entry's hash covers.
+	slim := func(raw json.RawMessage) json.RawMessage {
+		if raw == nil {
+			return json.RawMessage("null")
+		}
+		var x resultDisk
+		if json.Unmarshal(raw, &x) != nil {
+			return raw
+		}
+		x.Range, x.Doctor, x.Time, x.Number = nil, "", 0, 0
+		b, err := json.Marshal(x)
+		if err != nil {
+			return raw
+		}
+		return b
+	}
 	entry := func(k string, o, n json.RawMessage) {
-		if o == nil {
-			o = json.RawMessage("null")
-		}
-		if n == nil {
-			n = json.RawMessage("null")
-		}
+		o, n = slim(o), slim(n)
 		kj, _ := json.Marshal("结果 " + k)
 		parts = append(parts, string(kj)+":["+string(o)+","+string(n)+"]")
 	}
