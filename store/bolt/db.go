@@ -44,6 +44,7 @@ var (
 	bucketContractEmp  = []byte("idx_contract_employer")
 	bucketPackages     = []byte("packages")
 	bucketExams        = []byte("exams")
+	bucketExamState    = []byte("exam_state") // state, 0x00, exam ID → nil (worklists)
 	bucketExamNumber   = []byte("idx_exam_number")
 	bucketExamWorker   = []byte("idx_exam_worker")
 	bucketExamContract = []byte("idx_exam_contract")

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -173,7 +174,7 @@ func (t *txn) registerWith(r app.Registration, items []app.ExamItem, notes []str
 		Workshop: r.Workshop, JobCode: r.JobCode, JobName: r.JobName, PackageIDs: r.PackageIDs,
 		Items: items, PlanNotes: notes, State: app.ExamRegistered, CreatedAt: t.now, UpdatedAt: t.now, UpdatedBy: t.username(),
 	}
-	enc, err := t.put(bucketExams, id, e)
+	enc, err := t.putExam(e, "")
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +182,27 @@ func (t *txn) registerWith(r app.Registration, items []app.ExamItem, notes []str
 		return nil, err
 	}
 	return e, t.auditCreate("ExamService.Register", "exam", id, enc, "Number", e.Number)
+}
+
+// stateKey is the key of an exam in the state index: state, 0x00, ID.
+func stateKey(s app.ExamState, id int64) []byte { return compositeKey(string(s), uint64(id)) }
+
+// putExam stores e and moves it in the state index from oldState ("" for a new exam).
+func (t *txn) putExam(e *app.Exam, oldState app.ExamState) ([]byte, error) {
+	enc, err := t.put(bucketExams, uint64(e.ID), e)
+	if err != nil {
+		return nil, err
+	}
+	if oldState == e.State {
+		return enc, nil
+	}
+	ix := t.tx.Bucket(bucketExamState)
+	if oldState != "" {
+		if err := ix.Delete(stateKey(oldState, e.ID)); err != nil {
+			return nil, err
+		}
+	}
+	return enc, ix.Put(stateKey(e.State, e.ID), nil)
 }
 
 func (t *txn) indexExam(e *app.Exam) error {
@@ -268,6 +290,14 @@ func (s *ExamService) FindExams(ctx context.Context, f app.ExamFilter) ([]*app.E
 				ids = append(ids, btoi(k[8:]))
 			}
 			slices.Reverse(ids)
+		case f.State != "":
+			// The state index: a worklist reads only the exams in that state.
+			p := append([]byte(f.State), 0)
+			c := tx.Bucket(bucketExamState).Cursor()
+			for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+				ids = append(ids, idOfComposite(k))
+			}
+			slices.Reverse(ids)
 		default:
 			c := tx.Bucket(bucketExams).Cursor()
 			for k, _ := c.Last(); k != nil; k, _ = c.Prev() {
@@ -309,11 +339,12 @@ func (t *txn) changeExamState(id, version int64, action string, fn func(e *app.E
 	if e.Version != version {
 		return nil, conflict("体检 "+e.Number, e.UpdatedBy, e.UpdatedAt)
 	}
+	oldState := e.State
 	if err := fn(&e); err != nil {
 		return nil, err
 	}
 	e.Version, e.UpdatedAt, e.UpdatedBy = e.Version+1, t.now, t.username()
-	enc, err := t.put(bucketExams, uint64(id), &e)
+	enc, err := t.putExam(&e, oldState)
 	if err != nil {
 		return nil, err
 	}

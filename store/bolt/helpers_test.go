@@ -2,6 +2,8 @@ package bolt_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -102,7 +104,27 @@ func checkConsistency(tb testing.TB, b *bbolt.DB) {
 		for err := range tx.Check() {
 			return err
 		}
-		return nil
+		// The worklist index holds every exam once, under its current state.
+		ix, exams := tx.Bucket([]byte("exam_state")), tx.Bucket([]byte("exams"))
+		if ix == nil || exams == nil {
+			return nil
+		}
+		if n, m := ix.Stats().KeyN, exams.Stats().KeyN; n != m {
+			return fmt.Errorf("exam_state holds %d keys for %d exams", n, m)
+		}
+		return exams.ForEach(func(k, v []byte) error {
+			var e struct {
+				ID    int64
+				State string
+			}
+			if err := json.Unmarshal(v[1:], &e); err != nil {
+				return err
+			}
+			if ix.Get(append(append([]byte(e.State), 0), k...)) == nil {
+				return fmt.Errorf("exam %d (%s) missing from exam_state", e.ID, e.State)
+			}
+			return nil
+		})
 	}); err != nil {
 		tb.Errorf("bbolt consistency: %v", err)
 	}

@@ -1,6 +1,8 @@
 package bolt
 
 import (
+	"occhealth/app"
+
 	"fmt"
 
 	"go.etcd.io/bbolt"
@@ -40,6 +42,22 @@ var migrations = []migration{
 			}
 		}
 		return nil
+	}},
+	{4, "exam state index for worklists", func(tx *bbolt.Tx) error {
+		ix, err := tx.CreateBucketIfNotExists(bucketExamState)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketExams).ForEach(func(k, v []byte) error {
+			var e struct {
+				ID    int64
+				State app.ExamState
+			}
+			if err := decode(v, &e); err != nil {
+				return fmt.Errorf("exam %d: %w", btoi(k), err)
+			}
+			return ix.Put(stateKey(e.State, e.ID), nil)
+		})
 	}},
 }
 

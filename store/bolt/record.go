@@ -97,6 +97,8 @@ type recordWrite struct {
 	rec    *app.ExamRecord
 	oldEx  []byte
 	oldRec []byte
+	// oldState is the exam's state before the write (for the state index).
+	oldState app.ExamState
 }
 
 // openRecord loads an exam and its record for a write, checking the caller's version.
@@ -117,7 +119,7 @@ func (t *txn) openRecord(id, version int64) (*recordWrite, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &recordWrite{exam: &e, rec: r, oldEx: old, oldRec: oldRec}, nil
+	return &recordWrite{exam: &e, rec: r, oldEx: old, oldRec: oldRec, oldState: e.State}, nil
 }
 
 // save stores the exam (version bumped) and its record, keeps the critical index, and audits
@@ -127,7 +129,7 @@ func (t *txn) saveRecord(w *recordWrite, action, note string) (*app.Exam, error)
 	e.Record = nil
 	e.Version, e.UpdatedAt, e.UpdatedBy = e.Version+1, t.now, t.username()
 	r.ExamID = e.ID
-	enc, err := t.put(bucketExams, uint64(e.ID), e)
+	enc, err := t.putExam(e, w.oldState)
 	if err != nil {
 		return nil, err
 	}

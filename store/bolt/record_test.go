@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -845,5 +846,44 @@ func TestRecord_MigrationFromSchema2(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(backups, "*.db*")); len(m) == 0 {
 		t.Fatal("no backup before the migration")
+	}
+}
+
+func TestRecord_WorklistByState(t *testing.T) {
+	f := newRecFixture(t)
+	second := f.register(t, f.td.clock.Now())
+	third := f.register(t, f.td.clock.Now())
+	if _, err := f.td.svc.Records.SaveInquiry(f.doctor, second.ID, second.Version, app.Inquiry{PastHistory: "无"}); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(state app.ExamState) []int64 {
+		t.Helper()
+		es, total, err := f.td.svc.Exams.FindExams(f.td.admin, app.ExamFilter{State: state})
+		if err != nil || total != len(es) {
+			t.Fatalf("%v total %d", err, total)
+		}
+		var out []int64
+		for _, e := range es {
+			if e.State != state {
+				t.Fatalf("exam %d is %s in the %s list", e.ID, e.State, state)
+			}
+			out = append(out, e.ID)
+		}
+		return out
+	}
+	if got := ids(app.ExamRegistered); !slices.Equal(got, []int64{third.ID, f.exam.ID}) {
+		t.Errorf("registered %v", got)
+	}
+	if got := ids(app.ExamInProgress); !slices.Equal(got, []int64{second.ID}) {
+		t.Errorf("in progress %v", got)
+	}
+	if _, err := f.td.svc.Exams.CancelExam(f.td.admin, third.ID, third.Version, true, "未到"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(app.ExamRegistered); !slices.Equal(got, []int64{f.exam.ID}) {
+		t.Errorf("registered after a no-show %v", got)
+	}
+	if got := ids(app.ExamNoShow); !slices.Equal(got, []int64{third.ID}) {
+		t.Errorf("no-show %v", got)
 	}
 }
