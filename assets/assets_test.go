@@ -3,6 +3,7 @@ package assets_test
 import (
 	"bytes"
 	"encoding/binary"
+	"golang.org/x/image/math/fixed"
 	"image/png"
 	"io/fs"
 	"testing"
@@ -103,6 +104,27 @@ func TestFontScreen_Coverage(t *testing.T) {
 		gi, err := f.GlyphIndex(&buf, r)
 		if err != nil || gi == 0 {
 			t.Errorf("%q (U+%04X): glyph %d, %v", r, r, gi, err)
+		}
+	}
+}
+
+// TestFontScreen_NoBlankSymbols: Micro Hei maps ℃, Ⅴ and Ⅹ to empty
+// outlines; the merged screen font must draw them (composed from its own glyphs).
+func TestFontScreen_NoBlankSymbols(t *testing.T) {
+	f, err := sfnt.Parse(assets.FontScreen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	for _, r := range "℃ⅠⅡⅢⅣⅤⅥⅩ张" {
+		gi, err := f.GlyphIndex(&buf, r)
+		if err != nil || gi == 0 {
+			t.Errorf("%q (U+%04X): no glyph (%v)", r, r, err)
+			continue
+		}
+		segs, err := f.LoadGlyph(&buf, gi, fixed.I(64), nil)
+		if err != nil || len(segs) == 0 {
+			t.Errorf("%q (U+%04X): glyph %d has no outline (%v)", r, r, gi, err)
 		}
 	}
 }

@@ -43,11 +43,42 @@ def copy_glyph(gn):
     return name
 
 
-for cp, gn in sorted(take.items()):
-    name = copy_glyph(gn)
+def remap(cp, name):
     for t in main["cmap"].tables:
         if t.isUnicode() and (t.format == 12 or cp <= 0xFFFF):
             t.cmap[cp] = name
+
+
+for cp, gn in sorted(take.items()):
+    remap(cp, copy_glyph(gn))
+# Micro Hei maps a few symbols to empty outlines, which show as blanks: ℃ (body temperature), and
+# the Roman numerals Ⅴ and Ⅹ (muscle strength Ⅴ级, stages). Draw them from Micro Hei's own glyphs:
+# Ⅴ and Ⅹ are V and X; ℃ is ° followed by C, as one composite glyph.
+from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
+
+
+def composite(name, parts):
+    g = Glyph()
+    g.numberOfContours = -1
+    g.components = []
+    x = 0
+    for gn in parts:
+        c = GlyphComponent()
+        c.glyphName, c.x, c.y, c.flags = gn, x, 0, 0x4 if not g.components else 0
+        g.components.append(c)
+        x += hmtx[gn][0]
+    glyf.glyphs[name] = g
+    hmtx.metrics[name] = (x, 0)
+    order.append(name)
+    return name
+
+
+for cp, parts in ((0x2164, ["V"]), (0x2169, ["X"]), (0x2103, ["degree", "C"])):
+    gn = have.get(cp)
+    if gn is not None and glyf[gn].numberOfContours == 0:
+        cm = main.getBestCmap()
+        remap(cp, composite("occ.uni%04X" % cp, [cm[ord(p)] if len(p) == 1 else cm[0xB0] for p in parts]))
+
 main.setGlyphOrder(order)
 glyf.glyphOrder = order
 main["maxp"].numGlyphs = len(order)
