@@ -23,10 +23,14 @@ const usage = `职业健康工作站 %s
   occhealth worker    add|show                  劳动者档案
   occhealth roster    import 名单 --contract 编号  导入团检名单（预览，全部通过才写入）
   occhealth report    guide|labels --contract 编号 -o 文件.pdf  导检单、条码标签
+  occhealth report    notice --exam 体检号 --kind suspected|contraindication --to 劳动者|用人单位 -o 文件.pdf  告知书
+  occhealth results   import 文件 --source 来源 [--commit]   导入 LIS/仪器结果（预览，全部通过才写入）
+  occhealth results   watch 文件夹 --source 来源              监视 LIS 放文件的文件夹
+  occhealth rules     coverage [--edition 2014|2025]         GBZ 188 判定标准覆盖表
   occhealth verify    校验审计链、记录哈希与外部锚点
   occhealth backup    立即备份（并按设置轮换）
   occhealth restore   从备份恢复（需管理员并输入机构名称确认）
-  occhealth demo      生成演示档案（--workers N --seed S）
+  occhealth demo      生成演示档案（--workers N --seed S [--no-records]）
   occhealth permissions  打印权限表
   occhealth move      将档案迁移到本机另一位置（需管理员）
   occhealth compact   整理档案文件、回收空闲空间（需管理员，先自动备份）
