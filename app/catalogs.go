@@ -59,6 +59,12 @@ type Services struct {
 	Intake      IntakeService
 	Rules       RuleService
 	Records     RecordService
+	// DocumentSettings, PrintLog and Calendar serve the documents and printing.
+	DocumentSettings DocumentSettingsService
+	PrintLog         PrintLogService
+	Calendar         CalendarService
+	// Spooler sends PDFs to printers; nil where printing is not wired.
+	Spooler PrintSpooler
 	// Planner is the rule table in force (for screens that show rules and item groups).
 	Planner ItemPlanner
 	// Documents reads rosters and renders intake documents; nil where not wired.

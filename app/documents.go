@@ -30,8 +30,15 @@ type Documents interface {
 	ReadResults(name string, data []byte, m ResultMapping) (ResultImportFile, error)
 	// ResultHeaders returns the header row of a LIS or device file, for the mapping screen.
 	ResultHeaders(name string, data []byte) ([]string, error)
-	// Notice renders a notice (NoticeSuspected, NoticeContraindication) as PDF.
+	// Notice renders a notice (NoticeSuspected, NoticeContraindication, NoticeRecheck) as PDF.
 	Notice(kind string, in NoticeInput) ([]byte, error)
+	// ExamReports renders individual reports, each from its signed exam (Record.Parties, never
+	// live data), one after another in one PDF with page numbers per report.
+	ExamReports(in []ExamReportInput, progress func(done, total int)) ([]byte, error)
+	// SummaryReport renders a contract's summary report for the employer, with its chart.
+	SummaryReport(in SummaryInput) ([]byte, error)
+	// Settlement renders a contract's settlement sheet.
+	Settlement(in SettlementInput) ([]byte, error)
 	// ExportRules writes a rule table (app/rules encoding) as .xlsx.
 	ExportRules(table []byte) ([]byte, error)
 	// ImportRules reads an edited .xlsx against the current table and returns the new table's

@@ -129,6 +129,16 @@ var PermissionTable = []Permission{
 	{"RecordService.ResultMappings", "查看结果导入列对应", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer, RoleAdmin)},
 	{"RecordService.SaveResultMapping", "保存结果导入列对应", grant(ScopeAll, RoleExamDoctor, RoleChiefExaminer, RoleAdmin)},
 
+	// Documents and printing.
+	{"DocumentSettingsService.DocumentTexts", "查看文书文字与建议用语", grant(ScopeAll, allRoles...)},
+	{"DocumentSettingsService.SaveDocumentTexts", "修改文书文字、建议用语与印章设置", grant(ScopeAll, RoleAdmin)},
+	{"DocumentSettingsService.SealImage", "使用印章图片", grant(ScopeAll, archiveReaders...)},
+	{"DocumentSettingsService.SaveSealImage", "上传印章图片", grant(ScopeAll, RoleAdmin)},
+	{"PrintLogService.LogPrint", "登记打印", grant(ScopeAll, RoleRegistrar, RoleExamDoctor, RoleChiefExaminer, RoleReviewer, RoleAdmin)},
+	{"PrintLogService.FindPrints", "查看打印记录", grant(ScopeAll, archiveReaders...)},
+	{"CalendarService.Calendar", "查看工作日历", grant(ScopeAll, allRoles...)},
+	{"CalendarService.SaveCalendar", "修改工作日历", grant(ScopeAll, RoleAdmin)},
+
 	{"IntakeService.PreviewRoster", "预览团检名单", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"IntakeService.CommitRoster", "导入团检名单", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"RuleService.RuleTableOverride", "查看规则表修改", grant(ScopeAll, allRoles...)},

@@ -30,6 +30,9 @@ type ExamRecord struct {
 	Addenda  []Addendum
 	// RecheckExamID is the 复查 exam created when a conclusion ordering a recheck was signed.
 	RecheckExamID int64
+	// Parties are the worker, employer and names as they were at the last signature: what the
+	// report prints (nil before the first signature).
+	Parties *ExamParties
 }
 
 // ResultFor returns the result of an item of a group, if recorded.

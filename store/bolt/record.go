@@ -700,6 +700,11 @@ func (s *RecordService) Sign(ctx context.Context, examID, version int64) (*app.E
 		if err := t.putReferrals(e, r); err != nil {
 			return "", err
 		}
+		parties, err := t.parties(e, r)
+		if err != nil {
+			return "", err
+		}
+		r.Parties = parties
 		if order != nil && r.RecheckExamID == 0 {
 			re, err := t.registerRecheck(e, order)
 			if err != nil {
@@ -709,6 +714,50 @@ func (s *RecordService) Sign(ctx context.Context, examID, version int64) (*app.E
 		}
 		return fmt.Sprintf("第 %d 版签名", r.Edition), nil
 	})
+}
+
+// parties captures, at signing, who the exam concerned and the names its report prints.
+func (t *txn) parties(e *app.Exam, r *app.ExamRecord) (*app.ExamParties, error) {
+	p := &app.ExamParties{HazardNames: map[string]string{}, ItemNames: map[string]string{}, GroupNames: map[string]string{}}
+	if _, ok, err := get(t.tx, bucketWorkers, uint64(e.WorkerID), &p.Worker); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, app.Errorf(app.ENOTFOUND, "体检 %s 的劳动者档案不存在", e.Number)
+	}
+	p.Worker.Photo, p.Worker.Note = "", ""
+	if _, ok, err := get(t.tx, bucketEmployers, uint64(e.EmployerID), &p.Employer); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, app.Errorf(app.ENOTFOUND, "体检 %s 的用人单位不存在", e.Number)
+	}
+	if e.HostEmployerID != 0 && e.HostEmployerID != e.EmployerID {
+		var h app.Employer
+		if _, ok, err := get(t.tx, bucketEmployers, uint64(e.HostEmployerID), &h); err != nil {
+			return nil, err
+		} else if ok {
+			p.HostEmployer = &h
+		}
+	}
+	if e.ContractID != 0 {
+		var c app.Contract
+		if _, ok, err := get(t.tx, bucketContracts, uint64(e.ContractID), &c); err != nil {
+			return nil, err
+		} else if ok {
+			p.ContractNumber, p.ContractTitle = c.Number, c.Title
+		}
+	}
+	for _, h := range e.Hazards {
+		p.HazardNames[h] = t.db.hazardName(h)
+	}
+	for _, x := range r.Results {
+		if x.ItemCode != "" {
+			p.ItemNames[x.ItemCode] = t.db.itemName(app.Result{ItemCode: x.ItemCode})
+		}
+	}
+	for _, it := range e.Items {
+		p.GroupNames[it.GroupCode] = it.Name
+	}
+	return p, nil
 }
 
 // registerRecheck registers the linked 复查 exam of a signed recheck order.

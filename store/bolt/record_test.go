@@ -887,3 +887,30 @@ func TestRecord_WorklistByState(t *testing.T) {
 		t.Errorf("no-show %v", got)
 	}
 }
+
+func TestRecord_SignCapturesParties(t *testing.T) {
+	f := newRecFixture(t)
+	rs := f.td.svc.Records
+	e := f.conclude(t, f.exam, normalConclusion())
+	e, err := rs.Sign(f.chief, e.ID, e.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.Record.Parties
+	if p == nil || p.Worker.Name != "张三" || p.Employer.Name != f.emp.Name || p.ContractNumber != "HT2026-001" ||
+		p.HazardNames["1038"] == "" || p.HazardNames["3008"] == "" || p.ItemNames["3020100"] == "" || p.GroupNames["G1301"] == "" {
+		t.Fatalf("parties %+v", p)
+	}
+	// A later correction of the worker's archive does not change what the signed exam prints.
+	w, err := f.td.svc.Workers.FindWorkerByID(f.td.admin, f.worker.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.td.svc.Workers.UpdateWorker(f.td.admin, w.ID, app.WorkerUpdate{Version: w.Version, Name: w.Name, Sex: w.Sex,
+		BirthDate: w.BirthDate, Phone: "13800000000", WorkHistory: w.WorkHistory, Exposures: w.Exposures}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.reload(t, e.ID).Record.Parties.Worker.Phone; got == "13800000000" {
+		t.Fatal("the signed exam follows the live archive")
+	}
+}
