@@ -205,21 +205,11 @@ func (s *ContractService) AddAttachment(ctx context.Context, contractID int64, n
 	if len(data) > 50<<20 {
 		return att, app.FieldError("附件", "文件超过 50 MB")
 	}
-	sum := sha256.Sum256(data)
-	hexsum := hex.EncodeToString(sum[:])
-	p := s.db.attachmentPath(hexsum)
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			return att, err
-		}
-		if err := os.WriteFile(p+".tmp", data, 0o600); err != nil {
-			return att, err
-		}
-		if err := os.Rename(p+".tmp", p); err != nil {
-			return att, err
-		}
+	hexsum, err := s.db.writeAttachment(data)
+	if err != nil {
+		return att, err
 	}
-	err := s.db.update(ctx, "ContractService.AddAttachment", func(t *txn) error {
+	err = s.db.update(ctx, "ContractService.AddAttachment", func(t *txn) error {
 		var c app.Contract
 		old, ok, err := get(t.tx, bucketContracts, uint64(contractID), &c)
 		if err != nil {
@@ -245,10 +235,34 @@ func (s *ContractService) Attachment(ctx context.Context, sum string) ([]byte, e
 	if _, err := app.Authorize(ctx, "ContractService.Attachment"); err != nil {
 		return nil, err
 	}
+	return s.db.readAttachment(sum)
+}
+
+// writeAttachment stores data content-addressed (once) and returns its sha256 in hex.
+func (db *DB) writeAttachment(data []byte) (string, error) {
+	sum := sha256.Sum256(data)
+	hexsum := hex.EncodeToString(sum[:])
+	p := db.attachmentPath(hexsum)
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(p+".tmp", data, 0o600); err != nil {
+			return "", err
+		}
+		if err := os.Rename(p+".tmp", p); err != nil {
+			return "", err
+		}
+	}
+	return hexsum, nil
+}
+
+// readAttachment returns a stored file, checking its hash.
+func (db *DB) readAttachment(sum string) ([]byte, error) {
 	if len(sum) != 64 {
 		return nil, app.Errorf(app.ENOTFOUND, "附件不存在")
 	}
-	b, err := os.ReadFile(s.db.attachmentPath(sum))
+	b, err := os.ReadFile(db.attachmentPath(sum))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, app.Errorf(app.ENOTFOUND, "附件文件缺失（%s…），请从备份中恢复附件文件夹", sum[:12])
 	} else if err != nil {

@@ -77,6 +77,8 @@ type Options struct {
 	Planner app.ItemPlanner
 	// IntakeWarnings are the thresholds of roster warnings (minors, female hazards).
 	IntakeWarnings app.IntakeWarnings
+	// Calendar is the bundled working-day calendar, in force until an administrator saves one.
+	Calendar *app.Calendar
 	// Ranges are the reference ranges results are judged against; nil stores results unjudged
 	// (the doctor's own flag stays).
 	Ranges *results.Ranges

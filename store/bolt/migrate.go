@@ -59,6 +59,14 @@ var migrations = []migration{
 			return ix.Put(stateKey(e.State, e.ID), nil)
 		})
 	}},
+	{5, "documents: text blocks, seal, calendar, print log", func(tx *bbolt.Tx) error {
+		for _, b := range documentBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the schema this program writes.
