@@ -13,8 +13,17 @@ import (
 
 // cmdReport renders documents: guide sheets and tube labels of a contract or of one exam.
 func cmdReport(args []string) int {
-	if len(args) > 0 && args[0] == "notice" {
-		return cmdReportNotice(args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "notice":
+			return cmdReportNotice(args[1:])
+		case "exam":
+			return cmdReportExam(args[1:])
+		case "summary":
+			return cmdReportSummary(args[1:])
+		case "settlement":
+			return cmdReportSettlement(args[1:])
+		}
 	}
 	if len(args) == 0 || (args[0] != "guide" && args[0] != "labels") {
 		fmt.Fprintln(os.Stderr, "用法: occhealth report guide|labels (--contract 合同编号 | --exam 体检号) -o 文件.pdf --user 用户")
