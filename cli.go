@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/term"
 
@@ -114,8 +115,12 @@ func openArchive(path string, fast bool) (*archive, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load GBZ 188 criteria: %w", err)
 	}
+	cal, err := app.LoadCalendar(assets.CalendarCN, time.Local)
+	if err != nil {
+		return nil, fmt.Errorf("load working-day calendar: %w", err)
+	}
 	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table, IntakeWarnings: warn,
-		Ranges: ranges, Criteria: crit})
+		Ranges: ranges, Criteria: crit, Calendar: cal})
 	if err != nil {
 		return nil, err
 	}
