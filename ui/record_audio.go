@@ -98,7 +98,7 @@ func newAudiogramPanel(env *Env, exam *app.Exam, worker *app.Worker) *audiogramP
 	widths := []float32{90}
 	header := []fyne.CanvasObject{widget.NewLabel("")}
 	for _, hz := range criteria.StandardFreqs {
-		widths = append(widths, 70)
+		widths = append(widths, 62)
 		header = append(header, widget.NewLabelWithStyle(strconv.Itoa(hz)+" Hz", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
 	}
 	// A last, empty column takes the rest of the width, so the cells keep theirs.
@@ -484,13 +484,13 @@ func (p *audiogramPanel) calcRows(a criteria.Audiogram) []fyne.CanvasObject {
 	if len(notes) > 0 {
 		wName += "\n" + strings.Join(notes, "，")
 	}
-	widths := []float32{250, 250}
+	widths := []float32{230, 200}
 	row := func(name, v, c string, bold bool) fyne.CanvasObject {
 		st := fyne.TextStyle{Bold: bold}
 		n := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, st)
 		rv := widget.NewLabelWithStyle(v, fyne.TextAlignLeading, st)
 		cv := widget.NewLabelWithStyle(c, fyne.TextAlignLeading, st)
-		rv.Wrapping, cv.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
+		rv.Wrapping, cv.Wrapping = fyne.TextWrapBreak, fyne.TextWrapBreak // Chinese has no spaces
 		if !bold {
 			cv.Importance = widget.MediumImportance
 		}

@@ -58,7 +58,7 @@ const (
 	plotMaxDB      = 120
 )
 
-func (r *plotRenderer) MinSize() fyne.Size { return fyne.NewSize(340, 300) }
+func (r *plotRenderer) MinSize() fyne.Size { return fyne.NewSize(270, 260) }
 
 func (r *plotRenderer) Layout(size fyne.Size) { r.objs = r.build(size) }
 
