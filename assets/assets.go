@@ -29,6 +29,13 @@ var FontFallback []byte
 //go:embed fonts/gbsn00lp.ttf
 var FontSong []byte
 
+// FontRare is HanaMinB (fonts-hanazono) cut to the 196 characters of the 通用规范汉字表 outside
+// the Basic Multilingual Plane (CJK Ext-B to E: 𠅤, 𡎚, 𩽾 …; fonts/make-rare-font.py), the last
+// font of the PDF fallback chain. It has no ASCII and no BMP hanzi.
+//
+//go:embed fonts/hanamin-rare.ttf
+var FontRare []byte
+
 // Icon is the 512×512 application icon (PNG), drawn by icon.sh.
 //
 //go:embed icon.png

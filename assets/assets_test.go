@@ -54,6 +54,7 @@ func TestFonts_TrueType(t *testing.T) {
 		{"FontScreen", assets.FontScreen},
 		{"FontFallback", assets.FontFallback},
 		{"FontSong", assets.FontSong},
+		{"FontRare", assets.FontRare},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tabs := tables(t, tc.b)

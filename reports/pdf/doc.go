@@ -7,7 +7,8 @@
 //     5–10 ms to parse), Micro Hei also cut to GB 2312 once, because gopdf embeds a font's
 //     whole metrics and glyph index tables in every document (subset.go);
 //   - per-rune font fallback (Micro Hei's GB 2312 cut or Song first, then the full Micro Hei,
-//     then Droid Sans Fallback for CJK Ext-A), checked against each font's cmap, so that a
+//     then Droid Sans Fallback for CJK Ext-A, then HanaMinB cut to the Ext-B to E hanzi of the
+//     通用规范汉字表), checked against each font's cmap, so that a
 //     rune no bundled font has is reported by Document.Missing and printed as 〓, never
 //     silently as a blank; zero-width and control characters are dropped;
 //   - flowing text with Chinese line breaking (no line starts with ，。、；：？！）》」』’”… and

@@ -17,7 +17,7 @@ type Face uint8
 
 const (
 	// Hei is WenQuanYi Micro Hei: headings, forms, labels. Chain: Micro Hei cut to GB 2312,
-	// Micro Hei, Droid Sans Fallback.
+	// Micro Hei, Droid Sans Fallback, the HanaMinB cut.
 	Hei Face = iota
 	// Song is AR PL SungtiL GB (GB 2312 only): body text of statutory documents. Chain: Song,
 	// then as Hei.
@@ -48,15 +48,18 @@ const (
 	song
 	// droid is Droid Sans Fallback: CJK Ext-A. It has no ASCII, so it is never first.
 	droid
+	// rare is HanaMinB cut to the supplementary-plane hanzi of the 通用规范汉字表 (CJK Ext-B
+	// to E, names like 𠅤 and 𩽾): the last resort of every chain.
+	rare
 	numFonts
 )
 
 // family is the font's name inside the PDF (the BaseFont of the embedded subset).
-var family = [numFonts]string{"WenQuanYiMicroHei-GB2312", "WenQuanYiMicroHei", "ARPLSungtiLGB", "DroidSansFallback"}
+var family = [numFonts]string{"WenQuanYiMicroHei-GB2312", "WenQuanYiMicroHei", "ARPLSungtiLGB", "DroidSansFallback", "HanaMinB-Rare"}
 
 var chains = [numFaces][]font{
-	Hei:  {heiGB, hei, droid},
-	Song: {song, heiGB, hei, droid},
+	Hei:  {heiGB, hei, droid, rare},
+	Song: {song, heiGB, hei, droid, rare},
 }
 
 // Placeholder is printed in place of a rune that no bundled font has (the GB convention for a
@@ -102,7 +105,7 @@ func parseFonts() (*fontSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cut Micro Hei to GB 2312: %w", err)
 	}
-	data := [numFonts][]byte{heiGB: gb, hei: assets.FontUI, song: assets.FontSong, droid: assets.FontFallback}
+	data := [numFonts][]byte{heiGB: gb, hei: assets.FontUI, song: assets.FontSong, droid: assets.FontFallback, rare: assets.FontRare}
 	fs := &fontSet{}
 	for f := font(0); f < numFonts; f++ {
 		if err := fs.container.AddTTFFontData(family[f], data[f]); err != nil {

@@ -255,6 +255,74 @@ func TestDocument_RareCharacters(t *testing.T) {
 	}
 }
 
+// TestDocument_ExtB prints names with CJK Ext-A (㛃, 䶮) and Ext-B characters of the
+// 通用规范汉字表 (𠅤, 𡎚, 𩽾) in both faces: each must reach the PDF as a non-zero glyph ID with an
+// outline in the embedded subset (Droid Sans Fallback for Ext-A, the HanaMinB cut for Ext-B),
+// and nothing is reported missing.
+func TestDocument_ExtB(t *testing.T) {
+	d := newDoc(t, pdf.Options{})
+	d.AddPage()
+	names := "王㛃𠅤 李䶮𡎚 𩽾明"
+	d.Text(50, 50, 0, names, pdf.Style{Face: pdf.Hei, Size: 14})
+	d.Text(50, 80, 0, names, pdf.Style{Face: pdf.Song, Size: 14})
+	b, err := d.PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump(t, "extb.pdf", b)
+	checkXref(t, b)
+	if m := d.Missing(); len(m) != 0 {
+		t.Fatalf("missing %v", m)
+	}
+	gs, err := pdftest.Glyphs(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pdftest.Text(gs); got != names+names {
+		t.Errorf("PDF shows %q, want %q twice", got, names)
+	}
+	fonts := map[rune]string{'㛃': "DroidSansFallback", '䶮': "DroidSansFallback",
+		0x20164: "HanaMinB-Rare", 0x2139A: "HanaMinB-Rare", 0x29F7E: "HanaMinB-Rare"}
+	seen := map[rune]int{}
+	for _, g := range gs {
+		if g.GID == 0 || (!g.Outline && g.Rune != ' ') {
+			t.Errorf("%q: glyph %d in %s, outline %v", g.Rune, g.GID, g.Font, g.Outline)
+		}
+		if want, ok := fonts[g.Rune]; ok {
+			seen[g.Rune]++
+			if g.Font != want {
+				t.Errorf("%q (U+%X) from %s, want %s", g.Rune, g.Rune, g.Font, want)
+			}
+		}
+	}
+	for r := range fonts {
+		if seen[r] != 2 {
+			t.Errorf("%q shown %d times, want 2", r, seen[r])
+		}
+	}
+}
+
+// checkXref checks that every cross-reference entry points at its object and startxref at
+// the table (the ToUnicode fix moves them).
+func checkXref(t *testing.T, b []byte) {
+	t.Helper()
+	x := bytes.LastIndex(b, []byte("\nxref\n")) + 1
+	tail := string(b[bytes.LastIndex(b, []byte("startxref\n"))+10:])
+	if want := strconv.Itoa(x); !strings.HasPrefix(tail, want+"\n") {
+		t.Errorf("startxref %q, table at %s", tail, want)
+	}
+	lines := strings.Split(string(b[x:]), "\n")
+	for i, l := range lines[3:] {
+		if !strings.HasSuffix(l, " 00000 n ") {
+			break
+		}
+		off, _ := strconv.Atoi(l[:10])
+		if want := strconv.Itoa(i+1) + " 0 obj"; !bytes.HasPrefix(b[off:], []byte(want)) {
+			t.Errorf("xref entry %d points at %q", i+1, b[off:min(off+12, len(b))])
+		}
+	}
+}
+
 // TestDocument_PDF checks that the same input gives the same bytes, that the injected
 // creation date and title are written, and that a filled rectangle does not colour the text
 // after it.

@@ -21,7 +21,11 @@ func (d *Document) PDF() ([]byte, error) {
 	if err := d.render(len(d.layout.Pages)); err != nil {
 		return nil, err
 	}
-	return d.r.gp.GetBytesPdfReturnErr()
+	b, err := d.r.gp.GetBytesPdfReturnErr()
+	if err != nil || !d.r.added[family[rare]] {
+		return b, err
+	}
+	return fixToUnicode(b)
 }
 
 // renderer holds the gopdf document that pages are drawn into, in order.
