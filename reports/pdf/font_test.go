@@ -65,7 +65,7 @@ func TestChains(t *testing.T) {
 		{Song, '玥', hei, true},
 		{Hei, '㐀', droid, true}, // CJK Ext-A: Droid Sans Fallback only
 		{Song, '㐀', droid, true},
-		{Hei, 0x20164, rare, true}, // 𠅤, CJK Ext-B of the 通用规范汉字表: the HanaMinB cut
+		{Hei, 0x20164, rare, true},  // 𠅤, CJK Ext-B of the 通用规范汉字表: the HanaMinB cut
 		{Song, 0x29F7E, rare, true}, // 𩽾
 		{Song, 0x2C317, rare, true}, // 𬌗, Ext-E
 		{Hei, 0x20000, 0, false},    // 𠀀, CJK Ext-B outside the table: none
