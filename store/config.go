@@ -12,6 +12,13 @@ import (
 type WorkstationConfig struct {
 	// Archive is the archive file when an administrator moved it from the default location.
 	Archive string `json:"archive,omitempty"`
+	// LISFolder is the folder of this PC (or a share it maps) into which a LIS or a device
+	// drops result files; LISSource names the saved column mapping its files are read with.
+	// The program's window watches it while a user allowed to import results is logged in,
+	// when LISWatch is on.
+	LISFolder string `json:"lis_folder,omitempty"`
+	LISSource string `json:"lis_source,omitempty"`
+	LISWatch  bool   `json:"lis_watch,omitempty"`
 }
 
 func workstationConfigPath() string { return filepath.Join(ConfigDir(), "workstation.json") }
