@@ -63,6 +63,8 @@ type Services struct {
 	DocumentSettings DocumentSettingsService
 	PrintLog         PrintLogService
 	Calendar         CalendarService
+	// Cards keeps the case cards' reporting state.
+	Cards CardService
 	// Spooler sends PDFs to printers; nil where printing is not wired.
 	Spooler PrintSpooler
 	// Planner is the rule table in force (for screens that show rules and item groups).

@@ -39,6 +39,13 @@ type Documents interface {
 	SummaryReport(in SummaryInput) ([]byte, error)
 	// Settlement renders a contract's settlement sheet.
 	Settlement(in SettlementInput) ([]byte, error)
+	// ExportCards renders a batch of case cards in a format (CardFormatNational,
+	// CardFormatHubei), validated against the format's element table before anything is
+	// written; an EINVALID error names each card and element that fails. The same batch and
+	// cards give byte-identical files.
+	ExportCards(format, batch string, cards []CardData) ([]CardExportFile, error)
+	// ReadCardFeedback reads a platform's feedback file (statuses and reasons per card).
+	ReadCardFeedback(format, name string, data []byte) ([]CardFeedback, error)
 	// ExportRules writes a rule table (app/rules encoding) as .xlsx.
 	ExportRules(table []byte) ([]byte, error)
 	// ImportRules reads an edited .xlsx against the current table and returns the new table's
