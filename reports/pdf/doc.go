@@ -11,9 +11,10 @@
 //     通用规范汉字表), checked against each font's cmap, so that a
 //     rune no bundled font has is reported by Document.Missing and printed as 〓, never
 //     silently as a blank; zero-width and control characters are dropped;
-//   - flowing text with Chinese line breaking (no line starts with ，。、；：？！）》」』’”… and
-//     none ends with （《「『‘“);
-//   - tables whose rows split across pages with the header row repeated;
+//   - flowing text with Chinese line breaking (no line starts with ，。、；：？！）》」』】〕’”…—%
+//     and none ends with （《「『【〔‘“; …… and —— never part);
+//   - tables whose rows split across pages with the header row repeated, and group headings
+//     that never end a page and repeat with （续） where their group continues;
 //   - page numbers "第 N 页 共 M 页", counted per section, so a batch of documents in one PDF
 //     numbers each document on its own, and (Options.Stream) sections drawn as they complete;
 //   - Code 128 and QR symbols as one-pixel-per-module images, bars on a printer's dot grid;

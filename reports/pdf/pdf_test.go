@@ -49,8 +49,8 @@ func newDoc(t testing.TB, o pdf.Options) *pdf.Document {
 }
 
 const (
-	noStart = "，。、；：？！）》」』’”…"
-	noEnd   = "（《「『‘“"
+	noStart = "，。、；：？！）》」』’”…—】〕%％"
+	noEnd   = "（《「『‘“【〔"
 )
 
 func checkLines(t *testing.T, lines []string) {
@@ -89,6 +89,11 @@ func TestDocument_Wrap(t *testing.T) {
 		{"hard break", "第一行\n第二行", []string{"第一行", "第二行"}},
 		{"long word splits", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", nil},
 		{"all punctuation", "，，，，，，，，，，，，", nil},
+		{"dash stays whole", "一二三四五六七八九——十一", []string{"一二三四五六七八", "九——十一"}},
+		{"square brackets", "一二三四五六七八九【十】一", []string{"一二三四五六七八九", "【十】一"}},
+		{"tortoise shell", "一二三四五六七八〔九〕十", []string{"一二三四五六七八", "〔九〕十"}},
+		{"percent", "一二三四五六七八九十％一", []string{"一二三四五六七八九", "十％一"}},
+		{"opener at the end", "一二三四五六七八九〔十〕", []string{"一二三四五六七八九", "〔十〕"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +188,96 @@ func TestDocument_Table(t *testing.T) {
 		t.Fatal(err)
 	}
 	dump(t, "table_split.pdf", b)
+}
+
+// TestDocument_TableHeadings is the layout golden of a results table grouped by department:
+// a heading never ends a page, and a group that continues on the next page repeats its heading
+// with （续） under the repeated header.
+func TestDocument_TableHeadings(t *testing.T) {
+	d := newDoc(t, pdf.Options{Page: pdf.Size{W: 300, H: 240}, Margin: pdf.Margins{Top: 20, Right: 20, Bottom: 30, Left: 20}, PageNumbers: true})
+	d.AddPage()
+	rows := [][]string{
+		{"内科"},
+		{"血压", "128/80", "mmHg"},
+		{"心率", "72", "次/分"},
+		{"检验科 · 血常规"},
+		{"白细胞计数", "11.2 ↑", "×10⁹/L"},
+		{"红细胞计数", "4.5", "×10¹²/L"},
+		{"血红蛋白", "150", "g/L"},
+		{"血小板计数", "弃检", ""},
+		{"中性粒细胞百分比", "65", "%"},
+		{"淋巴细胞百分比", "28", "%"},
+		{"检验科 · 尿常规"},
+		{"尿蛋白", "阴性", ""},
+		{"尿糖", "阴性", ""},
+	}
+	heads := map[int]bool{0: true, 3: true, 10: true}
+	d.Table(pdf.Table{
+		Columns:  []pdf.Column{{Title: "项目"}, {Title: "结果", Width: 70}, {Title: "单位", Width: 60}},
+		Rows:     rows,
+		Headings: heads,
+		Body:     pdf.Style{Face: pdf.Song, Size: 9},
+		Header:   pdf.Style{Face: pdf.Hei, Size: 9},
+	})
+	l := d.Layout()
+	if len(l.Pages) < 2 {
+		t.Fatalf("%d pages, want the table over at least 2", len(l.Pages))
+	}
+	for i := range l.Pages {
+		texts := l.Texts(i)
+		if !contains(texts, "项目") {
+			t.Errorf("page %d has no header row: %q", i+1, texts)
+		}
+		// The last body text of a page is never a heading.
+		last := ""
+		for _, s := range texts {
+			if !strings.HasPrefix(s, "第 ") {
+				last = s
+			}
+		}
+		for r := range heads {
+			if last == rows[r][0] || last == rows[r][0]+"（续）" {
+				t.Errorf("page %d ends with the heading %q", i+1, last)
+			}
+		}
+	}
+	// Page 2 starts inside a group: its heading is repeated.
+	if p2 := l.Texts(1); len(p2) < 4 || !strings.HasSuffix(p2[3], "（续）") {
+		t.Errorf("page 2 does not repeat the group heading: %q", p2)
+	}
+	golden(t, "table_headings.json", l.JSON())
+
+	// On every page height, no page ends with a heading and every row is drawn once.
+	moved := 0
+	for h := 150.0; h <= 400; h++ {
+		d := newDoc(t, pdf.Options{Page: pdf.Size{W: 300, H: h}, Margin: pdf.Margins{Top: 20, Right: 20, Bottom: 30, Left: 20}})
+		d.AddPage()
+		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "项目"}, {Title: "结果", Width: 70}, {Title: "单位", Width: 60}},
+			Rows: rows, Headings: heads, Body: pdf.Style{Face: pdf.Song, Size: 9}, Header: pdf.Style{Face: pdf.Hei, Size: 9}})
+		l := d.Layout()
+		count := map[string]int{}
+		for i := range l.Pages {
+			texts := l.Texts(i)
+			for _, s := range texts {
+				count[s]++
+			}
+			if last := texts[len(texts)-1]; heads[0] && (last == "内科" || strings.HasPrefix(last, "检验科")) {
+				t.Errorf("page height %.0f: page %d ends with the heading %q", h, i+1, last)
+			}
+			// A page whose last row was left empty for a heading moved on.
+			if i > 0 && len(texts) > 3 && !strings.HasSuffix(texts[3], "（续）") {
+				moved++
+			}
+		}
+		for r, row := range rows {
+			if !heads[r] && count[row[0]] != 1 {
+				t.Errorf("page height %.0f: row %q drawn %d times", h, row[0], count[row[0]])
+			}
+		}
+	}
+	if moved == 0 {
+		t.Error("no page height moved a heading to the next page: the test does not test that")
+	}
 }
 
 // dump writes a PDF into $OCCHEALTH_PDF_OUT, when set, to be looked at.

@@ -27,9 +27,17 @@ type Table struct {
 	// Draw, when set, draws extra marks into a body cell (a check box) after its text. It
 	// is called for the first piece of a split row only.
 	Draw func(d *Document, row, col int, x, y, w, h float64)
+	// Headings marks body rows that head a group of the rows after them (a department of a
+	// results table): the row's first cell spans the whole width in the header's face on a
+	// light fill. A heading never ends a page (it moves to the next one with its first row),
+	// and on a page its group continues on it is repeated under the header with "（续）".
+	Headings map[int]bool
 }
 
-var headerGrey = RGB{0xE8, 0xE8, 0xE8}
+var (
+	headerGrey  = RGB{0xE8, 0xE8, 0xE8}
+	headingGrey = RGB{0xF4, 0xF4, 0xF4}
+)
 
 func (t *Table) defaults(d *Document) {
 	if t.Header.Size == 0 {
@@ -124,12 +132,50 @@ func (d *Document) Table(t Table) {
 		}
 		d.y += h
 	}
-	header := func() { drawRow(hlines, hh, hst, t.HeaderFill, true, -1, false) }
+	// Group headings span the table; group is the heading over the rows being drawn.
+	gst := t.Header
+	gst.Align = Left
+	glh := gst.lineHeight()
+	heading := func(text string) ([]string, float64) {
+		lines := d.Wrap(text, t.W-2*t.Pad, gst)
+		return lines, float64(len(lines))*glh + 2*t.Pad
+	}
+	drawHeading := func(lines []string, h float64) {
+		d.Rect(t.X, d.y, t.W, h, t.Stroke, &headingGrey)
+		for k, ln := range lines {
+			d.Text(t.X+t.Pad, d.y+t.Pad+float64(k)*glh, t.W-2*t.Pad, ln, gst)
+		}
+		d.y += h
+	}
+	group := ""
+	header := func() {
+		drawRow(hlines, hh, hst, t.HeaderFill, true, -1, false)
+		if group != "" {
+			drawHeading(heading(group + "（续）"))
+		}
+	}
+	firstRow := max(blh+2*t.Pad, t.MinRowHeight)
 
-	d.Ensure(hh + max(blh+2*t.Pad, t.MinRowHeight))
+	d.Ensure(hh + firstRow)
 	header()
 	fresh := true
 	for ri, row := range t.Rows {
+		if t.Headings[ri] {
+			text := ""
+			if len(row) > 0 {
+				text = row[0]
+			}
+			lines, h := heading(text)
+			if !fresh && d.y+h+firstRow > d.Bottom()+1e-6 {
+				group = ""
+				d.Break()
+				header()
+			}
+			group = text
+			drawHeading(lines, h)
+			fresh = false
+			continue
+		}
 		lines := wrap(row, t.Body)
 		first := true
 		for {

@@ -6,10 +6,11 @@ import (
 )
 
 // Characters that must not start a line (行首禁则) or end one (行尾禁则). The Chinese set is
-// the one of GB/T 15834 practice; ASCII closers and openers are added for mixed text.
+// the one of GB/T 15834 practice; ASCII closers and openers are added for mixed text. The
+// ellipsis …… and the dash —— are in the first set, so that their two halves never part.
 const (
-	noStartChars = "，。、；：？！）》」』’”…" + "〕】〉﹚）％‰℃·～" + ",.;:?!)]}%"
-	noEndChars   = "（《「『‘“" + "〔【〈" + "([{"
+	noStartChars = "，。、；：？！）》」』’”…—" + "〕】〗〉﹚］｝％‰℃·～" + ",.;:?!)]}%"
+	noEndChars   = "（《「『‘“" + "〔【〖〈［｛" + "([{"
 )
 
 func noStart(r rune) bool { return strings.ContainsRune(noStartChars, r) }
