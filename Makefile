@@ -23,8 +23,9 @@ BUILD_PKGS := gcc libc6-dev libgl1-mesa-dev xorg-dev
 TEST_PKGS  := xvfb xauth xdotool imagemagick tesseract-ocr tesseract-ocr-chi-sim poppler-utils
 # Services the tests start themselves, added as their tests land, e.g.
 #   postgresql              (store/postgres: initdb/pg_ctl in a temp dir)
-#   cups cups-client printer-driver-cups-pdf   (printing to a virtual PDF printer)
-SERVICE_PKGS :=
+# CUPS with Debian's virtual PDF printer: scripts/cups-check.sh starts cupsd and adds the
+# queue OCC-PDF; reports/printer's test prints to it (N pages in, N x copies out).
+SERVICE_PKGS := cups cups-client printer-driver-cups-pdf
 # Windows cross-build and installer.
 DIST_PKGS  := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis imagemagick p7zip-full
 
@@ -69,7 +70,7 @@ test: deps-test
 	$(TEST_ENV) $(GO) vet ./...
 	CGO_ENABLED=1 $(GO) build -race $(if $(TAGS),-tags $(TAGS)) -ldflags "$(LDFLAGS)" -o $(RACE_BIN) $(PKG)
 	scripts/window-check.sh $(RACE_BIN)
-	$(TEST_ENV) $(GO) test -race ./...
+	cups_env="$$(scripts/cups-check.sh)" && $(TEST_ENV) env $$cups_env $(GO) test -race ./...
 
 vet: deps-build
 	$(TEST_ENV) $(GO) vet ./...
