@@ -32,8 +32,8 @@ func formatDay(t time.Time) string { return formatDate(t) + " " + weekdayNames[t
 // days inside a holiday run included) and the weekend days worked (调休上班), whether the year is
 // complete (then deadlines in it count these days; otherwise plain weekends), and the source.
 type calendarScreen struct {
-	env *Env
-	cal app.Calendar // the working copy, saved as a whole
+	env  *Env
+	cal  app.Calendar // the working copy, saved as a whole
 	year int
 
 	yearSel  *widget.Select
