@@ -83,6 +83,11 @@ func newEmployerScreen(env *Env) *employerScreen {
 		}
 	}
 	env.Focus = v.search
+	if env.OpenID != 0 {
+		if e, err := env.Services.Employers.FindEmployerByID(env.Ctx, env.OpenID); err == nil {
+			v.form.load(e)
+		}
+	}
 	return v
 }
 

@@ -27,6 +27,14 @@ type Env struct {
 	// Logout ends the session and shows the login screen (set by the shell); a restore calls
 	// it so that nobody keeps working on the state from before the restore.
 	Logout func()
+	// Open shows another screen (by ScreenDef.ID) with the record entityID on it where that
+	// screen can show one (0: none), so that a case card's pre-flight finding leads to the
+	// screen that fixes it. It returns false when the user may not open that screen. Set by
+	// the shell; nil outside it.
+	Open func(screenID string, entityID int64) bool
+	// OpenID is the record a screen should show first; Open sets it while the screen's New
+	// runs (0 otherwise).
+	OpenID int64
 	// Focus, when a screen's New sets it, gets the keyboard focus once the shell shows the
 	// screen (the search box, so that the front desk can type at once).
 	Focus fyne.Focusable

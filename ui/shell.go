@@ -127,6 +127,7 @@ func newShell(s *starter, env *Env) *shell {
 	sh := &shell{s: s, env: env, byID: map[string]ScreenDef{}}
 	env.SetActions = sh.setActions
 	env.Logout = sh.logout
+	env.Open = sh.openRecord
 	sh.defs = visibleScreens(Screens(), env.User, env.Institution)
 	for _, d := range sh.defs {
 		sh.byID[d.ID] = d
@@ -225,6 +226,21 @@ func (sh *shell) open(id string) {
 		sh.findItem.Disabled = sh.search == nil
 		sh.mainMenu.Refresh()
 	}
+}
+
+// openRecord shows screen id with the record entityID (Env.Open).
+func (sh *shell) openRecord(id string, entityID int64) bool {
+	if _, ok := sh.byID[id]; !ok {
+		return false
+	}
+	sh.env.OpenID = entityID
+	defer func() { sh.env.OpenID = 0 }()
+	if sh.current == id {
+		sh.open(id)
+	} else {
+		sh.nav.Select(id)
+	}
+	return true
 }
 
 func (sh *shell) topBar() fyne.CanvasObject {

@@ -92,6 +92,9 @@ func newWorkerScreen(env *Env) *workerScreen {
 		}
 	}
 	env.Focus = v.search
+	if env.OpenID != 0 {
+		v.form.loadByID(env.OpenID)
+	}
 	return v
 }
 
