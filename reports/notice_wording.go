@@ -20,6 +20,17 @@ type NoticeWording struct {
 	// Texts by kind (app.NoticeSuspected, app.NoticeContraindication) and addressee
 	// (劳动者, 用人单位).
 	Texts map[string]map[string]NoticeText `json:"texts"`
+	// RecheckBring is what a worker brings to a recheck (复查通知书); RecheckPrep the
+	// preparations an item group needs, matched by keywords in its name, department or tube.
+	RecheckBring []string     `json:"recheck_bring,omitempty"`
+	RecheckPrep  []RecheckPrep `json:"recheck_prep,omitempty"`
+}
+
+// RecheckPrep is one preparation of a recheck (fasting, quiet before audiometry …): it
+// applies to an item group whose name, department or tube contains one of the keywords.
+type RecheckPrep struct {
+	Keywords []string `json:"keywords"`
+	Text     string   `json:"text"`
 }
 
 // NoticeText is what one notice says to one addressee: the opening paragraph (before the
@@ -51,13 +62,25 @@ func ParseNoticeWording(b []byte) (NoticeWording, error) {
 	if err := dec.Decode(&w); err != nil {
 		return NoticeWording{}, app.Errorf(app.EINVALID, "告知书文字文件无法读取：%v", err)
 	}
-	for _, kind := range []string{app.NoticeSuspected, app.NoticeContraindication} {
+	// A corrected copy written before the 复查通知书 existed keeps working: the recheck texts
+	// it lacks are the bundled ones.
+	if _, ok := w.Texts[app.NoticeRecheck]; !ok && w.Texts != nil && !bytes.Equal(b, noticeWordingJSON) {
+		def := DefaultNoticeWording()
+		w.Texts[app.NoticeRecheck] = def.Texts[app.NoticeRecheck]
+		if w.RecheckBring == nil {
+			w.RecheckBring = def.RecheckBring
+		}
+		if w.RecheckPrep == nil {
+			w.RecheckPrep = def.RecheckPrep
+		}
+	}
+	for _, kind := range []string{app.NoticeSuspected, app.NoticeContraindication, app.NoticeRecheck} {
 		for _, to := range NoticeAddressees {
 			t, ok := w.Texts[kind][to]
 			switch {
 			case !ok:
 				return NoticeWording{}, app.Errorf(app.EINVALID, "告知书文字文件缺少“%s”致%s的文字", noticeTitles[kind], to)
-			case t.Intro == "" || len(t.Items) == 0:
+			case t.Intro == "" || (len(t.Items) == 0 && kind != app.NoticeRecheck):
 				return NoticeWording{}, app.Errorf(app.EINVALID, "告知书文字文件中“%s”致%s的 intro 和 items 不能为空", noticeTitles[kind], to)
 			}
 		}

@@ -44,7 +44,10 @@ type Notice struct {
 	Clause     string
 	Conclusion string
 	Findings   []NoticeFinding
-	Advice     string
+	// Recheck is what a 复查通知书 orders: the items with their preparations, the date, the
+	// reason, where and what to bring.
+	Recheck *NoticeRecheck
+	Advice  string
 	Text       NoticeText
 	Signer     string
 	SignedAt   time.Time
@@ -58,12 +61,30 @@ type NoticeFinding struct {
 	Basis  string
 }
 
+// NoticeRecheck is the recheck order of a 复查通知书.
+type NoticeRecheck struct {
+	Items  []NoticeRecheckItem
+	Date   time.Time
+	Reason string
+	Where  string
+	Bring  []string
+	// Prep are the preparations the items need (fasting, quiet before audiometry …), each
+	// once, in the order of the wording's rules.
+	Prep []string
+}
+
+// NoticeRecheckItem is one item group to recheck.
+type NoticeRecheckItem struct {
+	Name, Department string
+}
+
 // NoticeAddressees are who a notice is written to.
 var NoticeAddressees = []string{"劳动者", "用人单位"}
 
 var noticeTitles = map[string]string{
 	app.NoticeSuspected:        "疑似职业病告知书",
 	app.NoticeContraindication: "职业禁忌证告知书",
+	app.NoticeRecheck:          "复查通知书",
 }
 
 var noticeCodes = map[string]string{
@@ -102,7 +123,7 @@ func conclusionWording(edition, code string) (clause, name string) {
 func NewNotice(kind string, in app.NoticeInput, w NoticeWording) (Notice, error) {
 	title, ok := noticeTitles[kind]
 	if !ok {
-		return Notice{}, app.Errorf(app.EINVALID, "未知的告知书类型“%s”（应为 suspected 或 contraindication）", kind)
+		return Notice{}, app.Errorf(app.EINVALID, "未知的告知书类型“%s”（应为 suspected、contraindication 或 recheck）", kind)
 	}
 	e := in.Exam
 	if e == nil || in.Worker == nil {
@@ -121,7 +142,7 @@ func NewNotice(kind string, in app.NoticeInput, w NoticeWording) (Notice, error)
 	code := noticeCodes[kind]
 	n := Notice{
 		Kind: kind, Title: title, Addressee: in.Addressee,
-		Number: e.Number + map[string]string{app.NoticeSuspected: "-YS", app.NoticeContraindication: "-JJ"}[kind] + strconv.Itoa(max(r.Edition, 1)),
+		Number: e.Number + map[string]string{app.NoticeSuspected: "-YS", app.NoticeContraindication: "-JJ", app.NoticeRecheck: "-FC"}[kind] + strconv.Itoa(max(r.Edition, 1)),
 		Worker: in.Worker.Name, Sex: in.Worker.Sex.Name(), IDNumber: in.Worker.IDNumber,
 		ExamNumber: e.Number, ExamDate: e.Date, ExamType: e.Type.Name(), Workshop: e.Workshop, Job: e.JobName,
 		Edition: e.Edition, Advice: r.Conclusion.Advice,
@@ -151,8 +172,13 @@ func NewNotice(kind string, in app.NoticeInput, w NoticeWording) (Notice, error)
 	for _, h := range e.Hazards {
 		n.Hazards = append(n.Hazards, hazardName(h))
 	}
+	if kind == app.NoticeRecheck {
+		if err := recheckNotice(&n, in, w); err != nil {
+			return Notice{}, err
+		}
+	}
 	for _, c := range r.Conclusion.Hazards {
-		if c.Code != code {
+		if c.Code != code || kind == app.NoticeRecheck {
 			continue
 		}
 		f := NoticeFinding{Hazard: hazardName(c.Hazard), Basis: c.Basis}
@@ -164,7 +190,7 @@ func NewNotice(kind string, in app.NoticeInput, w NoticeWording) (Notice, error)
 		n.Findings = append(n.Findings, f)
 	}
 	n.Clause, n.Conclusion = conclusionWording(e.Edition, code)
-	if len(n.Findings) == 0 {
+	if len(n.Findings) == 0 && kind != app.NoticeRecheck {
 		return Notice{}, app.Errorf(app.EINVALID, "体检 %s 的结论中没有“%s”，不能出具%s", e.Number, n.Conclusion, title)
 	}
 	if in.Addressee == "劳动者" {
@@ -282,7 +308,35 @@ func layoutNotice(n Notice) (*pdf.Document, error) {
 	}
 	d.SetY(y + 10)
 
-	// The conclusion and what it names, per hazard.
+	if n.Recheck != nil {
+		layoutRecheck(d, n)
+	} else {
+		layoutFindings(d, n)
+	}
+	// A 复查通知书 says why in its reason; the exam's whole advice is the report's matter.
+	if n.Advice != "" && n.Recheck == nil {
+		d.SetY(d.Y() + 6)
+		d.Paragraph("　　主检建议："+n.Advice, noticeBody)
+	}
+	d.SetY(d.Y() + 6)
+	if n.Recheck != nil {
+		d.Paragraph("　　特此通知：", noticeBody)
+	} else {
+		d.Paragraph("　　特此告知：", noticeBody)
+	}
+	items := noticeBody
+	if n.Recheck != nil {
+		items = noticeSmall // a recheck notice's page also carries the items and preparations
+	}
+	for i, it := range n.Text.Items {
+		d.ParagraphAt(left+24, width-24, strconv.Itoa(i+1)+". "+it, items)
+	}
+	layoutNoticeEnd(d, n)
+	return d, nil
+}
+
+// layoutFindings draws the conclusion of a 告知书 and what it names, per hazard.
+func layoutFindings(d *pdf.Document, n Notice) {
 	basis := "依据 GBZ 188"
 	if n.Clause != "" {
 		basis = "依据 " + n.Clause
@@ -301,16 +355,103 @@ func layoutNotice(n Notice) (*pdf.Document, error) {
 		Rows:    rows, Header: noticeLabel, Body: pdf.Style{Face: pdf.Song, Size: 10.5, Leading: 1.5},
 		Pad: 4, MinRowHeight: 24,
 	})
-	if n.Advice != "" {
-		d.SetY(d.Y() + 6)
-		d.Paragraph("　　主检建议："+n.Advice, noticeBody)
-	}
-	d.SetY(d.Y() + 6)
-	d.Paragraph("　　特此告知：", noticeBody)
-	for i, it := range n.Text.Items {
-		d.ParagraphAt(left+24, width-24, strconv.Itoa(i+1)+". "+it, noticeBody)
-	}
+}
 
+// layoutRecheck draws what a 复查通知书 orders: why, which items, by when, where, how to
+// prepare and what to bring.
+func layoutRecheck(d *pdf.Document, n Notice) {
+	rc := n.Recheck
+	left, width := d.Left(), d.Width()
+	if rc.Reason != "" {
+		d.Paragraph("　　复查原因："+rc.Reason, noticeBody)
+	}
+	rows := make([][]string, len(rc.Items))
+	for i, it := range rc.Items {
+		rows[i] = []string{strconv.Itoa(i + 1), it.Name, it.Department}
+	}
+	d.SetY(d.Y() + 2)
+	d.Table(pdf.Table{
+		Columns: []pdf.Column{{Title: "序号", Width: 40, Align: pdf.Center}, {Title: "复查项目"}, {Title: "检查科室", Width: 130}},
+		Rows:    rows, Header: noticeLabel, Body: pdf.Style{Face: pdf.Song, Size: 10.5, Leading: 1.5},
+		Pad: 3, MinRowHeight: 20,
+	})
+	d.SetY(d.Y() + 6)
+	when := "请于 " + chineseDate(rc.Date) + " 前复查"
+	if rc.Date.IsZero() {
+		when = "请尽快复查"
+	}
+	d.Paragraph("　　复查时间："+when+"（节假日除外）。", noticeBody)
+	if rc.Where != "" {
+		d.Paragraph("　　复查地点："+rc.Where, noticeBody)
+	}
+	if len(rc.Bring) > 0 {
+		d.Paragraph("　　请携带："+strings.Join(rc.Bring, "、")+"。", noticeBody)
+	}
+	if len(rc.Prep) > 0 {
+		d.Paragraph("　　复查前准备：", noticeBody)
+		for _, p := range rc.Prep {
+			d.ParagraphAt(left+24, width-24, "· "+p, noticeSmall)
+		}
+	}
+}
+
+// recheckNotice fills a 复查通知书 from the exam's recheck order; it refuses an exam whose
+// signed conclusion orders no recheck.
+func recheckNotice(n *Notice, in app.NoticeInput, w NoticeWording) error {
+	e := in.Exam
+	o := e.Record.Conclusion.Recheck
+	if o == nil || len(o.Groups) == 0 {
+		return app.Errorf(app.EINVALID, "体检 %s 的结论中没有复查安排（复查项目和时间），不能出具复查通知书", e.Number)
+	}
+	rc := &NoticeRecheck{Date: o.Date, Reason: o.Reason, Bring: w.RecheckBring}
+	var hay []string
+	for _, g := range o.Groups {
+		it := NoticeRecheckItem{Name: recheckGroupName(e, g)}
+		tube := ""
+		for _, x := range e.Items {
+			if x.GroupCode == g {
+				it.Department, tube = x.Department, x.Tube
+				break
+			}
+		}
+		rc.Items = append(rc.Items, it)
+		hay = append(hay, it.Name+" "+it.Department+" "+tube)
+	}
+	for _, p := range w.RecheckPrep {
+		hit := false
+		for _, h := range hay {
+			for _, k := range p.Keywords {
+				hit = hit || (k != "" && strings.Contains(h, k))
+			}
+		}
+		if hit {
+			rc.Prep = append(rc.Prep, p.Text)
+		}
+	}
+	if in.Institution != nil {
+		rc.Where = in.Institution.Name
+		if in.Institution.Address != "" {
+			rc.Where += "（" + in.Institution.Address + "）"
+		}
+	}
+	n.Recheck = rc
+	for _, c := range e.Record.Conclusion.Hazards {
+		if c.Code == app.ConclusionRecheck {
+			h := in.HazardNames[c.Hazard]
+			if h == "" {
+				h = c.Hazard
+			}
+			n.Findings = append(n.Findings, NoticeFinding{Hazard: h, Basis: c.Basis})
+		}
+	}
+	return nil
+}
+
+// layoutNoticeEnd draws the signature, seal and date, then the receipt cut off along a
+// dashed line.
+func layoutNoticeEnd(d *pdf.Document, n Notice) {
+	left, width := d.Left(), d.Width()
+	var y float64
 	// Signature, seal and date; then the receipt, cut off along a dashed line.
 	const sealW, sealH = 120.0, 72.0
 	d.SetY(d.Y() + 8)
@@ -326,7 +467,11 @@ func layoutNotice(n Notice) (*pdf.Document, error) {
 	}
 	d.Text(left, y+2, sx-left-8, sign, noticeBody)
 	d.Text(left, y+24, sx-left-8, n.Institution, noticeBody)
-	d.Text(left, y+46, sx-left-8, "告知日期："+chineseDate(n.Date), noticeBody)
+	dateLabel := "告知日期："
+	if n.Recheck != nil {
+		dateLabel = "通知日期："
+	}
+	d.Text(left, y+46, sx-left-8, dateLabel+chineseDate(n.Date), noticeBody)
 	d.SetY(y + sealH + 6)
 	if n.Address != "" || n.Phone != "" {
 		contact := strings.TrimSpace("机构地址：" + n.Address)
@@ -367,7 +512,6 @@ func layoutNotice(n Notice) (*pdf.Document, error) {
 	}
 	d.Text(left, d.Y(), width, who+"：＿＿＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日", noticeBody)
 	d.SetY(d.Y() + noticeBody.LineHeight())
-	return d, nil
 }
 
 func noticeCell(d *pdf.Document, x, y, w, h float64, s string, label bool) {

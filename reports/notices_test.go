@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,7 +93,8 @@ func TestNewNotice_Refuses(t *testing.T) {
 			in.Exam.Record.Conclusion.Hazards[1].Code = app.ConclusionOther
 		}, "结论中没有“职业禁忌证”"},
 		{"addressee", app.NoticeSuspected, func(in *app.NoticeInput) { in.Addressee = "家属" }, "告知对象“家属”不对"},
-		{"kind", "recheck", func(*app.NoticeInput) {}, "未知的告知书类型"},
+		{"kind", "warning", func(*app.NoticeInput) {}, "未知的告知书类型"},
+		{"no recheck order", app.NoticeRecheck, func(*app.NoticeInput) {}, "没有复查安排"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in := noticeInput("劳动者")
@@ -249,4 +251,99 @@ func TestLayoutNotice_Long(t *testing.T) {
 		t.Fatal(err)
 	}
 	dumpPDF(t, "notice-long.pdf", b)
+}
+
+// recheckInput is the cement worker's exam with a recheck order: audiometry (after 48 hours
+// away from noise) and liver function (fasting).
+func recheckInput(addressee string) app.NoticeInput {
+	in := noticeInput(addressee)
+	in.Exam.Items = []app.ExamItem{
+		{GroupCode: "G0103", Name: "肝功能", Department: "检验科", Tube: "黄头管（促凝分离胶）"},
+		{GroupCode: "G0501", Name: "纯音听阈测试", Department: "听力室"},
+	}
+	in.Exam.Record.Conclusion.Hazards[1] = app.HazardConclusion{Hazard: "32", Code: app.ConclusionRecheck, Basis: "右耳 4000 Hz 听阈 45 dB"}
+	in.Exam.Record.Conclusion.Recheck = &app.RecheckOrder{Groups: []string{"G0501", "G0103"},
+		Date: time.Date(2026, 3, 30, 0, 0, 0, 0, time.Local), Reason: "高频听阈升高、ALT 轻度升高，需复查确认"}
+	return in
+}
+
+// TestNewNotice_Recheck: the 复查通知书 lists the ordered items with their departments, the
+// date, the place, what to bring and the preparations the items need (fasting for liver
+// function, quiet before audiometry), and nothing for items that need none.
+func TestNewNotice_Recheck(t *testing.T) {
+	n, err := reports.NewNotice(app.NoticeRecheck, recheckInput("劳动者"), reports.DefaultNoticeWording())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := n.Recheck
+	if n.Title != "复查通知书" || n.Number != "0126000123-FC1" || rc == nil || len(rc.Items) != 2 ||
+		rc.Items[0] != (reports.NoticeRecheckItem{Name: "纯音听阈测试", Department: "听力室"}) || rc.Items[1].Name != "肝功能" {
+		t.Fatalf("notice %q %q, recheck %+v", n.Title, n.Number, rc)
+	}
+	prep := strings.Join(rc.Prep, "|")
+	if len(rc.Prep) != 2 || !strings.Contains(prep, "空腹") || !strings.Contains(prep, "48 小时") {
+		t.Errorf("preparations %q", rc.Prep)
+	}
+	if rc.Where != "广西壮族自治区某县人民医院（某县人民路 8 号）" || !strings.Contains(strings.Join(rc.Bring, "、"), "身份证件") || rc.Date.Day() != 30 {
+		t.Errorf("where %q, bring %v, date %v", rc.Where, rc.Bring, rc.Date)
+	}
+	in := recheckInput("劳动者")
+	in.Exam.Record.Conclusion.Recheck.Groups = []string{"G0501"}
+	in.Exam.Items = in.Exam.Items[1:]
+	n, _ = reports.NewNotice(app.NoticeRecheck, in, reports.DefaultNoticeWording())
+	if len(n.Recheck.Prep) != 1 || strings.Contains(n.Recheck.Prep[0], "空腹") {
+		t.Errorf("audiometry alone: %q", n.Recheck.Prep)
+	}
+	// An administrator's wording file from before the recheck notice still reads, with the
+	// bundled recheck texts.
+	w := reports.DefaultNoticeWording()
+	delete(w.Texts, app.NoticeRecheck)
+	w.RecheckPrep, w.RecheckBring = nil, nil
+	b, _ := json.Marshal(w)
+	old, err := reports.ParseNoticeWording(b)
+	if err != nil || old.Texts[app.NoticeRecheck]["劳动者"].Intro == "" || len(old.RecheckPrep) == 0 {
+		t.Errorf("old wording file: %v", err)
+	}
+}
+
+// TestLayoutNotice_Recheck is the layout golden of the 复查通知书 for the worker and the
+// employer: one page each, with the items, date, place, preparations and receipt.
+func TestLayoutNotice_Recheck(t *testing.T) {
+	for _, to := range reports.NoticeAddressees {
+		n, err := reports.NewNotice(app.NoticeRecheck, recheckInput(to), reports.DefaultNoticeWording())
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := reports.LayoutNotice(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Pages) != 1 {
+			t.Errorf("%s: %d pages, want 1", to, len(l.Pages))
+		}
+		texts := strings.Join(l.Texts(0), "|")
+		for _, want := range []string{"复查通知书", "（致" + to + "）", "覃建华", "纯音听阈测试", "听力室", "肝功能",
+			"请于 2026年3月30日 前复查", "复查地点：广西壮族自治区某县人民医院", "请携带：", "空腹", "48 小时", "特此通知：", "回　执", "（机构盖章）"} {
+			if !strings.Contains(texts, want) {
+				t.Errorf("%s lacks %q", to, want)
+			}
+		}
+		name := map[string]string{"劳动者": "worker", "用人单位": "employer"}[to]
+		layoutGolden(t, "notice/recheck-"+name+".json", l.JSON())
+		if to == "劳动者" {
+			skipPoppler := false
+			for _, tool := range []string{"pdftoppm", "pdftotext"} {
+				if _, err := exec.LookPath(tool); err != nil {
+					skipPoppler = true
+				}
+			}
+			if !skipPoppler {
+				b, err := reports.RenderNotice(n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkPoppler(t, "notice-recheck-"+name, b, l)
+			}
+		}
+	}
 }
