@@ -22,7 +22,7 @@ type NoticeWording struct {
 	Texts map[string]map[string]NoticeText `json:"texts"`
 	// RecheckBring is what a worker brings to a recheck (复查通知书); RecheckPrep the
 	// preparations an item group needs, matched by keywords in its name, department or tube.
-	RecheckBring []string     `json:"recheck_bring,omitempty"`
+	RecheckBring []string      `json:"recheck_bring,omitempty"`
 	RecheckPrep  []RecheckPrep `json:"recheck_prep,omitempty"`
 }
 

@@ -46,12 +46,12 @@ type Notice struct {
 	Findings   []NoticeFinding
 	// Recheck is what a 复查通知书 orders: the items with their preparations, the date, the
 	// reason, where and what to bring.
-	Recheck *NoticeRecheck
-	Advice  string
-	Text       NoticeText
-	Signer     string
-	SignedAt   time.Time
-	Date       time.Time
+	Recheck  *NoticeRecheck
+	Advice   string
+	Text     NoticeText
+	Signer   string
+	SignedAt time.Time
+	Date     time.Time
 }
 
 // NoticeFinding is one hazard with the conclusion the notice is about.
