@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"occhealth/app"
 	"occhealth/reports"
+	"occhealth/reports/lisdrop"
 )
 
 const resultsUsage = `用法:
@@ -285,16 +285,18 @@ func displayWidth(s string) int {
 
 // Subfolders of a watched folder.
 const (
-	watchDone   = "已导入"
-	watchFailed = "失败"
+	watchDone   = lisdrop.DoneDir
+	watchFailed = lisdrop.FailedDir
 )
 
-// cmdResultsWatch imports every complete file a LIS drops into a folder. The archive is
-// opened only while a file is imported, so that the program's window can use it in between.
+// cmdResultsWatch imports every complete file a LIS drops into a folder (reports/lisdrop, as
+// the program's window does while a user allowed to import is logged in). The archive is
+// opened only while a file is imported, so that the window of another program can use it in
+// between.
 func cmdResultsWatch(args []string) int {
 	fs, g := newFlags("results watch")
 	source := fs.String("source", "", "来源名称（须已保存列对应）")
-	interval := fs.Duration("interval", 10*time.Second, "检查文件夹的间隔")
+	interval := fs.Duration("interval", lisdrop.DefaultInterval, "检查文件夹的间隔")
 	once := fs.Bool("once", false, "处理完文件夹中现有的文件后退出（供计划任务使用）")
 	pos, err := parse(fs, args)
 	if err != nil || len(pos) != 1 || strings.TrimSpace(*source) == "" || *interval <= 0 {
@@ -302,8 +304,8 @@ func cmdResultsWatch(args []string) int {
 		return exitUsage
 	}
 	dir := pos[0]
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fail(app.Errorf(app.EINVALID, "文件夹“%s”不存在", dir))
+	if err := lisdrop.CheckFolder(dir); err != nil {
+		return fail(err)
 	}
 	if g.user == "" {
 		return fail(app.Errorf(app.EUNAUTHORIZED, "请用 --user 指定执行命令的用户"))
@@ -312,238 +314,61 @@ func cmdResultsWatch(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	w := &watcher{dir: dir, source: strings.TrimSpace(*source), g: g, password: pw, seen: map[string]fileState{}, done: map[string]fileState{}, log: os.Stdout}
+	logf := func(format string, args ...any) {
+		fmt.Fprintf(os.Stdout, "%s %s\n", time.Now().Format("2006-01-02 15:04:05"), fmt.Sprintf(format, args...))
+	}
+	w := lisdrop.New(dir, strings.TrimSpace(*source), func(ctx context.Context) (app.Services, context.Context, func(), error) {
+		a, err := openArchive(g.db, false)
+		if err != nil {
+			return app.Services{}, nil, nil, err
+		}
+		ctx = app.NewContextWithWorkstation(ctx, workstation()+"（结果文件夹）")
+		u, err := a.svc.Auth.Login(ctx, g.user, pw)
+		if err != nil {
+			a.db.Close()
+			return app.Services{}, nil, nil, err
+		}
+		return a.svc, app.NewContextWithUser(ctx, u), func() { a.db.Close() }, nil
+	})
+	w.Log = func(s string) { logf("%s", s) }
 	// Check the login and the mapping now rather than at the first file; an archive in use
 	// by the window is not an error (the file waits).
-	if err := w.withArchive(func(ctx context.Context, a *archive, m app.ResultMapping) error { return nil }); err != nil && app.ErrorCode(err) != app.ELOCKED {
+	if err := w.Check(context.Background()); err != nil && app.ErrorCode(err) != app.ELOCKED {
 		return fail(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	w.logf("监视文件夹 %s（来源“%s”，每 %s 检查一次）；按 Ctrl+C 停止", dir, w.source, *interval)
+	logf("监视文件夹 %s（来源“%s”，每 %s 检查一次）；按 Ctrl+C 停止", dir, w.Source, *interval)
+	failed := 0
 	for {
-		waiting, err := w.poll(*once)
+		p, err := w.Poll(ctx)
+		failed += len(p.Failed)
+		if p.Unreadable != nil {
+			logf("%s", app.ErrorMessage(p.Unreadable))
+		}
 		if err != nil {
-			w.logf("停止监视：%s", app.ErrorMessage(err))
+			logf("停止监视：%s", app.ErrorMessage(err))
 			return fail(err)
 		}
-		if *once && waiting == 0 {
+		if *once && p.Locked {
+			return fail(app.Errorf(app.ELOCKED, "档案正被另一个程序使用，文件留在原处，请稍后再运行"))
+		}
+		if *once && p.Waiting == 0 {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			w.logf("已停止")
-			return w.exitCode()
+			logf("已停止")
+			return watchExit(failed)
 		case <-time.After(*interval):
 		}
 	}
-	return w.exitCode()
+	return watchExit(failed)
 }
 
-// fileState is a file's size and time at the last poll, and how many polls in a row saw it
-// unchanged.
-type fileState struct {
-	size   int64
-	mod    time.Time
-	stable int
-}
-
-type watcher struct {
-	dir, source string
-	g           *globals
-	password    string
-	seen        map[string]fileState
-	// done holds files imported (or failed) that could not be moved away: they are not
-	// imported again while unchanged.
-	done   map[string]fileState
-	log    io.Writer
-	failed int
-}
-
-func (w *watcher) logf(format string, args ...any) {
-	fmt.Fprintf(w.log, "%s %s\n", time.Now().Format("2006-01-02 15:04:05"), fmt.Sprintf(format, args...))
-}
-
-func (w *watcher) exitCode() int {
-	if w.failed > 0 {
+func watchExit(failed int) int {
+	if failed > 0 {
 		return exitError
 	}
 	return exitOK
-}
-
-// withArchive opens the archive, logs in, finds the source's saved mapping, runs f and
-// closes the archive.
-func (w *watcher) withArchive(f func(ctx context.Context, a *archive, m app.ResultMapping) error) error {
-	a, err := openArchive(w.g.db, false)
-	if err != nil {
-		return err
-	}
-	defer a.db.Close()
-	ctx := app.NewContextWithWorkstation(context.Background(), workstation()+"（结果文件夹）")
-	u, err := a.svc.Auth.Login(ctx, w.g.user, w.password)
-	if err != nil {
-		return err
-	}
-	ctx = app.NewContextWithUser(ctx, u)
-	m, saved, err := sourceMapping(ctx, a, w.source)
-	if err != nil {
-		return err
-	}
-	if !saved {
-		return app.Errorf(app.EINVALID, "来源“%s”还没有保存列对应：请先在“结果导入”界面设置并保存，或用 occhealth results import --source %s --commit 导入一个文件", w.source, w.source)
-	}
-	return f(ctx, a, m)
-}
-
-// watchIgnored reports whether a file in the folder is not for import: hidden files,
-// files still being written under a temporary name, Office lock files.
-func watchIgnored(name string) bool {
-	lower := strings.ToLower(name)
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") ||
-		strings.HasSuffix(lower, ".tmp") || strings.HasSuffix(lower, ".part") || strings.HasSuffix(lower, ".crdownload")
-}
-
-// poll looks at the folder once, imports the files that have not changed for two polls,
-// and returns how many files are still waiting. An error stops the watch: the login, the
-// source's mapping or the archive is wrong (with once, also an archive in use), and the
-// files stay where they are.
-func (w *watcher) poll(once bool) (int, error) {
-	entries, err := os.ReadDir(w.dir)
-	if err != nil {
-		w.logf("无法读取文件夹：%v", err)
-		return 0, nil
-	}
-	present := map[string]bool{}
-	waiting := 0
-	for _, e := range entries {
-		if !e.Type().IsRegular() || watchIgnored(e.Name()) {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil {
-			continue
-		}
-		name := e.Name()
-		present[name] = true
-		st := fileState{size: info.Size(), mod: info.ModTime()}
-		if d, ok := w.done[name]; ok && d.size == st.size && d.mod.Equal(st.mod) {
-			continue // handled, but it could not be moved
-		}
-		delete(w.done, name)
-		old, ok := w.seen[name]
-		if ok && old.size == st.size && old.mod.Equal(st.mod) {
-			st.stable = old.stable + 1
-		}
-		w.seen[name] = st
-		if st.stable < 2 {
-			waiting++
-			continue
-		}
-		retry, err := w.process(name, st)
-		if err != nil {
-			return waiting, err
-		}
-		if retry {
-			if once {
-				return waiting, app.Errorf(app.ELOCKED, "档案正被另一个程序使用，文件留在原处，请稍后再运行")
-			}
-			waiting++ // try again at the next poll
-		}
-	}
-	for name := range w.seen {
-		if !present[name] {
-			delete(w.seen, name)
-		}
-	}
-	for name := range w.done {
-		if !present[name] {
-			delete(w.done, name)
-		}
-	}
-	return waiting, nil
-}
-
-// process imports one complete file and moves it with its outcome. It returns retry when
-// the file stays for a later poll (unreadable for now, or the archive in use), and an error
-// when the watch cannot go on (login, mapping); the file then stays too.
-func (w *watcher) process(name string, st fileState) (retry bool, fatal error) {
-	path := filepath.Join(w.dir, name)
-	var report strings.Builder
-	fmt.Fprintf(&report, "文件：%s\n来源：%s\n处理时间：%s\n", name, w.source, time.Now().Format("2006-01-02 15:04:05"))
-	ok := false
-	ext := strings.ToLower(filepath.Ext(name))
-	if ext != ".xlsx" && ext != ".csv" {
-		fmt.Fprintf(&report, "结果：失败\n原因：只接受 .xlsx 和 .csv 文件\n")
-	} else {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			w.logf("无法读取 %s：%v（下次再试）", name, err)
-			return true, nil
-		}
-		inFile := false
-		err = w.withArchive(func(ctx context.Context, a *archive, m app.ResultMapping) error {
-			inFile = true
-			p, n, err := importResults(ctx, a, name, data, m, true)
-			out := importOutcome{File: name, Source: w.source, SavedMapping: true}
-			out.fill(a, p, n, true)
-			if p != nil {
-				out.print(&report)
-			}
-			if err == nil && p.Rejected == 0 {
-				ok = true
-			}
-			return err
-		})
-		switch {
-		case err != nil && !inFile && app.ErrorCode(err) == app.ELOCKED:
-			w.logf("%s：档案正被另一个程序使用，稍后再试", name)
-			return true, nil
-		case err != nil && !inFile:
-			return false, err
-		case err != nil:
-			fmt.Fprintf(&report, "结果：失败\n原因：%s\n", app.ErrorMessage(err))
-		case ok:
-			fmt.Fprintf(&report, "结果：已导入\n")
-		default:
-			fmt.Fprintf(&report, "结果：失败（有被拒绝的行，未写入任何结果；改正后请把文件重新放入文件夹）\n")
-		}
-	}
-	sub := watchFailed
-	if ok {
-		sub = watchDone
-	} else {
-		w.failed++
-	}
-	delete(w.seen, name)
-	dest, err := moveInto(path, filepath.Join(w.dir, sub))
-	if err != nil {
-		w.logf("%s：已处理（%s），但无法移到“%s”：%v；文件不变时不再处理", name, sub, sub, err)
-		w.done[name] = st
-		w.failed++
-		return false, nil
-	}
-	if err := os.WriteFile(dest+".txt", []byte(report.String()), 0o644); err != nil {
-		w.logf("%s：无法写结果说明：%v", name, err)
-	}
-	w.logf("%s → %s", name, filepath.Join(sub, filepath.Base(dest)))
-	return false, nil
-}
-
-// moveInto moves path into dir (created if needed) under its name, or name（2） and so on
-// when the name is taken, and returns the new path.
-func moveInto(path, dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	base := filepath.Base(path)
-	ext := filepath.Ext(base)
-	stem := strings.TrimSuffix(base, ext)
-	dest := filepath.Join(dir, base)
-	for i := 2; i < 10000; i++ {
-		if _, err := os.Lstat(dest); errors.Is(err, os.ErrNotExist) {
-			return dest, os.Rename(path, dest)
-		}
-		dest = filepath.Join(dir, fmt.Sprintf("%s（%d）%s", stem, i, ext))
-	}
-	return "", fmt.Errorf("too many files named %s in %s", base, dir)
 }
