@@ -359,7 +359,9 @@ func cmdMove(args []string) int {
 	if err := store.CopyKeyRing(g.db, *to); err != nil {
 		return fail(fmt.Errorf("复制审计密钥失败（新档案已写入 %s，原档案未动）: %w", *to, err))
 	}
-	if err := store.SaveWorkstationConfig(store.WorkstationConfig{Archive: *to}); err != nil {
+	wc, _ := store.LoadWorkstationConfig() // keep this PC's other settings (the LIS folder)
+	wc.Archive = *to
+	if err := store.SaveWorkstationConfig(wc); err != nil {
 		return fail(err)
 	}
 	old := g.db + ".moved-" + time.Now().Format("20060102-150405")
