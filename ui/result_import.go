@@ -61,6 +61,7 @@ type resultImportView struct {
 	pending                   sync.WaitGroup
 	loadingSource, busy       bool
 	canCommit, canSaveMapping bool
+	lis                       *lisDropPanel // this PC's watched folder; nil without the commit permission
 }
 
 // resultColumns are the preview's columns.
@@ -117,6 +118,9 @@ func newResultImportView(env *Env) *resultImportView {
 	v.previewBtn = widget.NewButton("预览", v.runPreview)
 	v.importBtn = widget.NewButton("导入", v.commit)
 	v.importBtn.Importance = widget.HighImportance
+	if v.canCommit && canWatchLIS(env.User) {
+		v.lis = newLISDropPanel(env)
+	}
 	v.loadMappings()
 	v.reset()
 	env.Focus = v.source // type or pick the source first, then choose the file
@@ -129,6 +133,9 @@ func (v *resultImportView) content() fyne.CanvasObject {
 		v.fileLbl,
 		container.NewBorder(nil, nil, widget.NewLabel("来源："), v.saveMapBtn, v.source),
 	)
+	if v.lis != nil {
+		top.Add(v.lis.content())
+	}
 	mapping := container.NewBorder(container.NewVBox(headerLabelText("列对应：文件的每一列是什么"), v.mapInfo), nil, nil, nil,
 		container.NewVScroll(v.mapBox))
 	previewPane := container.NewBorder(
@@ -165,6 +172,9 @@ func (v *resultImportView) loadMappings() {
 	}
 	slices.Sort(names)
 	v.source.SetOptions(names)
+	if v.lis != nil {
+		v.lis.setSources(names)
+	}
 }
 
 func (v *resultImportView) reset() {

@@ -269,7 +269,7 @@ func (sh *shell) topBar() fyne.CanvasObject {
 	if sh.s.status.Demo {
 		left.SetText(inst + " [演示数据]")
 	}
-	return container.NewVBox(container.NewBorder(nil, nil, left, container.NewHBox(change, logout), who), widget.NewSeparator())
+	return container.NewVBox(container.NewBorder(nil, nil, left, container.NewHBox(lisDropBadge(sh.env), change, logout), who), widget.NewSeparator())
 }
 
 func (sh *shell) menu() *fyne.MainMenu {

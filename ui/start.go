@@ -126,6 +126,7 @@ func windowTitle(st app.SetupStatus) string {
 // showLogin shows the login screen, with username filled in when given.
 func (s *starter) showLogin(username string) {
 	s.win.SetMainMenu(nil)
+	stopLISDrop(s.opts.ArchivePath) // the watch of the result folder ends with the session
 	l := newLoginScreen(s)
 	s.login, s.shell = l, nil
 	s.win.SetContent(l.content())
@@ -156,6 +157,7 @@ func (s *starter) loggedIn(u *app.User) {
 	if s.opts.AfterLogin != nil {
 		s.opts.AfterLogin(ctx)
 	}
+	startLISDrop(env) // this PC's result folder, for a user allowed to import (ui/lisdrop.go)
 	s.shell = newShell(s, env)
 	s.shell.show()
 }
