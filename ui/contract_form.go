@@ -254,7 +254,7 @@ func (f *contractForm) load(c *app.Contract) {
 	f.touched = map[string]bool{}
 	f.dirty = false
 	f.title.SetText("体检任务：" + c.Number)
-	setMsg(f.status, "")
+	setNote(f.status, contractDueNote(f.env, c)) // the report deadline (ui/overdue.go)
 	f.showAttachments()
 	f.check()
 	f.setEditable(f.canUpdate)

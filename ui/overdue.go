@@ -326,3 +326,48 @@ func (v *overdueScreen) content() fyne.CanvasObject {
 	split.SetOffset(0.55)
 	return container.NewBorder(top, nil, nil, nil, split)
 }
+
+// contractDueNote is the line the contract form shows under a contract: its report deadline
+// and how many reports are still owed ("" when it has no end date and no exams yet).
+func contractDueNote(env *Env, c *app.Contract) string {
+	if env.Services.Calendar == nil || env.Services.Exams == nil || c == nil || c.ID == 0 {
+		return ""
+	}
+	cal, err := env.Services.Calendar.Calendar(env.Ctx)
+	if err != nil {
+		return ""
+	}
+	es, _, err := env.Services.Exams.FindExams(env.Ctx, app.ExamFilter{ContractID: c.ID})
+	if err != nil {
+		return ""
+	}
+	end, fromExams, pending := c.End, false, 0
+	for _, e := range es {
+		if slices.Contains(pendingStates, e.State) {
+			pending++
+		}
+		owed := slices.Contains(pendingStates, e.State) || e.State == app.ExamReleased
+		if c.End.IsZero() && owed && e.Date.After(end) {
+			end, fromExams = e.Date, true
+		}
+	}
+	if end.IsZero() {
+		return ""
+	}
+	due, weekendsOnly := app.ReportDue(cal, end)
+	d := deadline{Due: due, Left: app.WorkingDaysBetween(cal, env.Now(), due)}
+	basis := "体检结束 " + formatDate(end)
+	if fromExams {
+		basis = "末次体检 " + formatDate(end)
+	}
+	s := fmt.Sprintf("报告期限：%s，期限 %s", basis, formatDay(due))
+	if pending == 0 {
+		s += "；报告已全部发放。"
+	} else {
+		s += fmt.Sprintf("，%s；%d 份报告未发放。", d.leftText(), pending)
+	}
+	if weekendsOnly {
+		s += "（期限跨入工作日历没有数据的年份，只按周末计算。）"
+	}
+	return s
+}

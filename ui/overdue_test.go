@@ -187,6 +187,17 @@ func TestOverdue_Screen(t *testing.T) {
 	}
 	saveShot(t, desk.Window, "overdue.png")
 
+	// The contract form shows the same deadline under the contract.
+	f := newContractForm(desk, func(*app.Contract) {})
+	f.load(v.rows[0].Contract)
+	if !strings.Contains(f.status.Text, "报告期限：体检结束 2026-09-18，期限 2026-11-05 星期四，已超期 17 个工作日；2 份报告未发放。") {
+		t.Errorf("contract form %q", f.status.Text)
+	}
+	f.load(v.rows[2].Contract)
+	if !strings.Contains(f.status.Text, "末次体检 2026-11-30，期限 2027-01-11 星期一，剩 30 个工作日；1 份报告未发放。（期限跨入工作日历没有数据的年份") {
+		t.Errorf("contract form %q", f.status.Text)
+	}
+
 	// The screen is offered to the registrar and not to an exam doctor.
 	for _, s := range Screens() {
 		if s.ID == "overdue" {
