@@ -1,0 +1,220 @@
+package cards
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"hash/crc32"
+	"runtime"
+	"sync"
+	"time"
+
+	"occhealth/app"
+)
+
+// Manifest describes an exported batch: what it holds and a SHA-256 of every file, so that
+// the receiving side (and a supervisor later) can check nothing was changed or left out.
+type Manifest struct {
+	Batch       string `json:"batch"`
+	Format      string `json:"format"`
+	FormatTitle string `json:"format_title"`
+	Cards       int    `json:"cards"`
+	Add         int    `json:"add"`
+	Update      int    `json:"update"`
+	Delete      int    `json:"delete"`
+	Late        int    `json:"late"`
+	Employers   int    `json:"employers,omitempty"`
+	// Documents are the files inside the package (the package itself when there is one file).
+	Documents []ManifestFile `json:"documents"`
+	// Package is the file that travels (the zip, or the single XML).
+	Package ManifestFile `json:"package"`
+	// AuditChainHead anchors the archive's audit chain in the export (a later issue fills it).
+	AuditChainHead string `json:"audit_chain_head"`
+}
+
+// ManifestFile is one file of a batch.
+type ManifestFile struct {
+	Name   string `json:"name"`
+	Size   int    `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// zipTime is the modification time of every zip entry: fixed, so that exporting the same
+// batch again gives the same bytes (the export time is in the manifest's file name only if
+// the caller puts it there).
+var zipTime = time.Date(2021, 5, 14, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// Export renders a batch of cards in a format, validated before anything is packaged: when a
+// card breaks the element table, the error (a *ValidationError, EINVALID) names every card
+// and element, and no file is returned. Otherwise the files are the package (a zip when the
+// format gives several documents) and its manifest (BATCH.manifest.json). The same batch ID
+// and cards give byte-identical files.
+func Export(format, batch string, cards []app.CardData, opt Options) ([]app.CardExportFile, *Manifest, error) {
+	a, ok := adapters[format]
+	if !ok {
+		return nil, nil, unknownFormat(format)
+	}
+	if err := checkBatchID(batch); err != nil {
+		return nil, nil, err
+	}
+	if len(cards) == 0 {
+		return nil, nil, app.Errorf(app.EINVALID, "没有可导出的个案卡")
+	}
+	b := newBatch(batch, cards, opt)
+	docs := a.Documents(b)
+	var problems []Problem
+	for _, d := range docs {
+		problems = append(problems, d.Problems...)
+	}
+	if len(problems) > 0 {
+		return nil, nil, &ValidationError{Format: format, Problems: problems}
+	}
+	m := &Manifest{Batch: batch, Format: format, FormatTitle: a.Title(), Cards: len(b.views)}
+	employers := map[string]bool{}
+	for _, v := range b.views {
+		switch v.Operate {
+		case app.CardUpdate:
+			m.Update++
+		case app.CardDelete:
+			m.Delete++
+		default:
+			m.Add++
+		}
+		if v.d.Card.Late {
+			m.Late++
+		}
+		employers[v.Employer.Credit+"\x00"+v.Employer.Name] = true
+		if v.d.Exam != nil && v.d.Exam.HostEmployerID != 0 {
+			employers[v.Host.Credit+"\x00"+v.Host.Name] = true
+		}
+	}
+	m.Employers = len(employers)
+	m.Documents = make([]ManifestFile, len(docs))
+	for i, d := range docs {
+		m.Documents[i] = fileEntry(d.Name, d.Data)
+	}
+	var pkg app.CardExportFile
+	if len(docs) == 1 {
+		pkg = app.CardExportFile{Name: docs[0].Name, Data: docs[0].Data}
+	} else {
+		z, err := zipDocuments(docs, opt.Workers)
+		if err != nil {
+			return nil, nil, err
+		}
+		pkg = app.CardExportFile{Name: batch + ".zip", Data: z}
+	}
+	m.Package = fileEntry(pkg.Name, pkg.Data)
+	mj, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, nil, err
+	}
+	return []app.CardExportFile{pkg, {Name: batch + ".manifest.json", Data: append(mj, '\n')}}, m, nil
+}
+
+func fileEntry(name string, data []byte) ManifestFile {
+	s := sha256.Sum256(data)
+	return ManifestFile{Name: name, Size: len(data), SHA256: hex.EncodeToString(s[:])}
+}
+
+// checkBatchID refuses IDs that cannot be file names everywhere.
+func checkBatchID(id string) error {
+	if id == "" || len(id) > 64 {
+		return app.FieldError("批次号", "批次号不能为空，最长 64 个字符")
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-' || r == '_') {
+			return app.FieldError("批次号", "“%s”只能由字母、数字、- 和 _ 组成", id)
+		}
+	}
+	return nil
+}
+
+// zipDocuments deflates the documents in parallel and writes them raw, in order, with pinned
+// times: the archive is a function of the documents alone.
+func zipDocuments(docs []Document, workers int) ([]byte, error) {
+	type packed struct {
+		data []byte
+		crc  uint32
+		err  error
+	}
+	out := make([]packed, len(docs))
+	parallel(len(docs), workers, func(i int) {
+		var buf bytes.Buffer
+		w, err := flate.NewWriter(&buf, flate.DefaultCompression)
+		if err == nil {
+			_, err = w.Write(docs[i].Data)
+		}
+		if err == nil {
+			err = w.Close()
+		}
+		out[i] = packed{data: buf.Bytes(), crc: crc32.ChecksumIEEE(docs[i].Data), err: err}
+	})
+	total := 0
+	for _, p := range out {
+		if p.err != nil {
+			return nil, p.err
+		}
+		total += len(p.data) + 128
+	}
+	var z bytes.Buffer
+	z.Grow(total)
+	zw := zip.NewWriter(&z)
+	for i, d := range docs {
+		h := &zip.FileHeader{Name: d.Name, Method: zip.Deflate, Modified: zipTime, CRC32: out[i].crc,
+			CompressedSize64: uint64(len(out[i].data)), UncompressedSize64: uint64(len(d.Data))}
+		h.SetMode(0o644)
+		w, err := zw.CreateRaw(h)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(out[i].data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return z.Bytes(), nil
+}
+
+// parallel runs f(0..n-1) on up to workers goroutines (0: GOMAXPROCS).
+func parallel(n, workers int, f func(i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > n {
+		workers = n
+	}
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	const chunk = 64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				start := next
+				next += chunk
+				mu.Unlock()
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
