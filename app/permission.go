@@ -139,6 +139,15 @@ var PermissionTable = []Permission{
 	{"CalendarService.Calendar", "查看工作日历", grant(ScopeAll, allRoles...)},
 	{"CalendarService.SaveCalendar", "修改工作日历", grant(ScopeAll, RoleAdmin)},
 
+	// Case cards.
+	{"CardService.Cards", "查看个案卡", grant(ScopeAll, RoleReportingClerk, RoleChiefExaminer, RoleReviewer, RoleAdmin)},
+	{"CardService.CardData", "生成个案卡数据", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
+	{"CardService.RecordExport", "导出个案卡", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
+	{"CardService.SetCardStatus", "登记个案卡上报状态", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
+	{"CardService.ImportFeedback", "导入平台反馈", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
+	{"CardService.CardSettings", "查看上报设置", grant(ScopeAll, RoleReportingClerk, RoleChiefExaminer, RoleReviewer, RoleAdmin)},
+	{"CardService.SaveCardSettings", "修改上报设置", grant(ScopeAll, RoleAdmin)},
+
 	{"IntakeService.PreviewRoster", "预览团检名单", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"IntakeService.CommitRoster", "导入团检名单", grant(ScopeAll, RoleRegistrar, RoleAdmin)},
 	{"RuleService.RuleTableOverride", "查看规则表修改", grant(ScopeAll, allRoles...)},

@@ -67,6 +67,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{6, "case cards: reporting state, DocumentId index, reporting settings", func(tx *bbolt.Tx) error {
+		for _, b := range cardBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the schema this program writes.

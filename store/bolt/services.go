@@ -35,6 +35,7 @@ func (db *DB) Services(set *catalog.Set) app.Services {
 		DocumentSettings: docs,
 		PrintLog:         docs,
 		Calendar:         docs,
+		Cards:            NewCardService(db),
 		Planner:          plannerView{db},
 		RuleTable:        db.ruleTableBytes,
 		Catalogs:         set,
