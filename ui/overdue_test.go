@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +12,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
+	"occhealth/app/rules"
+	"occhealth/assets"
+	"occhealth/demo"
+	"occhealth/store"
+	"occhealth/store/bolt"
 )
 
 // releasedExam takes e (of recordingExam) through results, a signed conclusion, review and
@@ -206,4 +213,62 @@ func TestOverdue_Screen(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkOverdue_Deadlines reads the deadlines of a demo archive of 3,000 workers whose
+// exams are all registered and none released (every exam owed: the most the list reads).
+func BenchmarkOverdue_Deadlines(b *testing.B) {
+	env := benchIntakeEnv(b)
+	res, err := demo.Fill(env.Ctx, env.Services, demo.Options{Workers: 3000, Seed: 1, NoRecords: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cal, err := env.Services.Calendar.Calendar(env.Ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var rows []deadline
+	for b.Loop() {
+		if rows, err = loadDeadlines(env, cal, testNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+	n := 0
+	for _, d := range rows {
+		n += len(d.Pending)
+	}
+	b.ReportMetric(float64(len(rows)), "contracts")
+	b.ReportMetric(float64(n), "exams")
+	if n == 0 || n > res.Exams {
+		b.Fatalf("%d exams owed of %d", n, res.Exams)
+	}
+}
+
+// benchIntakeEnv is newIntakeEnv without a window, for benchmarks.
+func benchIntakeEnv(b *testing.B) *Env {
+	b.Helper()
+	set := testCatalogs(b)
+	table, err := rules.Load(assets.Rules)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "archive.db")
+	db, err := bolt.Open(path, bolt.Options{Keys: store.NewMemoryKeyRing(testNow), Codes: set, FastPasswords: true, Now: testClock,
+		BackupDir: filepath.Join(b.TempDir(), "backups"), Planner: table, Ranges: (*Env)(nil).Ranges(), Criteria: (*Env)(nil).Criteria(),
+		Calendar: testCalendar(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	svc := db.Services(set)
+	ctx := app.NewContextWithWorkstation(context.Background(), "测试机")
+	if _, err := svc.Setup.Initialize(ctx, testSetup()); err != nil {
+		b.Fatal(err)
+	}
+	u, err := svc.Auth.Login(ctx, testAdmin, testPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &Env{Services: svc, User: u, Ctx: app.NewContextWithUser(ctx, u)}
 }
