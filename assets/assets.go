@@ -31,7 +31,8 @@ var FontSong []byte
 
 // FontRare is HanaMinB (fonts-hanazono) cut to the 196 characters of the 通用规范汉字表 outside
 // the Basic Multilingual Plane (CJK Ext-B to E: 𠅤, 𡎚, 𩽾 …; fonts/make-rare-font.py), the last
-// font of the PDF fallback chain. It has no ASCII and no BMP hanzi.
+// font of the PDF fallback chain, with HanaMinA's superscript and subscript digits (⁹ of
+// ×10⁹/L). It has no ASCII and no BMP hanzi.
 //
 //go:embed fonts/hanamin-rare.ttf
 var FontRare []byte

@@ -274,3 +274,22 @@ func (d *Document) number(upTo int) {
 	d.numbered = upTo
 	d.page = keep
 }
+
+// EachSectionPage calls f once for every page of the current section, with that page as the
+// one drawn on, i counting from 1 to n: marks that need the section's page count (a 骑缝章
+// across a multi-page report) are added after the section's content. The current page and
+// the cursor are restored afterwards.
+func (d *Document) EachSectionPage(f func(i, n int)) {
+	keep, y := d.page, d.y
+	var pages []*Page
+	for _, p := range d.layout.Pages[d.drawn():] {
+		if p.section == d.section {
+			pages = append(pages, p)
+		}
+	}
+	for i, p := range pages {
+		d.page = p
+		f(i+1, len(pages))
+	}
+	d.page, d.y = keep, y
+}

@@ -68,6 +68,8 @@ func TestChains(t *testing.T) {
 		{Hei, 0x20164, rare, true},  // 𠅤, CJK Ext-B of the 通用规范汉字表: the HanaMinB cut
 		{Song, 0x29F7E, rare, true}, // 𩽾
 		{Song, 0x2C317, rare, true}, // 𬌗, Ext-E
+		{Hei, '⁹', rare, true},      // ×10⁹/L: in no other bundled font
+		{Hei, '⁴', hei, true},       // Micro Hei has ⁴ (not in GB 2312)
 		{Hei, 0x20000, 0, false},    // 𠀀, CJK Ext-B outside the table: none
 	}
 	for _, tt := range tests {
