@@ -616,8 +616,12 @@ func layoutSummary(s Summary) (*pdf.Document, error) {
 	}
 
 	heading("检查概况")
+	where := "本机构"
+	if p, ok := strings.CutPrefix(s.Place, "外出："); ok {
+		where = p
+	}
 	intro := fmt.Sprintf("受%s委托，本机构于%s在%s对该单位接触职业病危害因素的劳动者进行了%s职业健康检查。应检 %d 人，实检 %d 人，实检率 %s",
-		orDash(s.Employer), period, strings.TrimPrefix(s.Place, "外出："), strings.Join(s.ExamTypes, "、"), s.Planned, s.Examined, s.Rate)
+		orDash(s.Employer), period, where, strings.Join(s.ExamTypes, "、"), s.Planned, s.Examined, s.Rate)
 	var missing []string
 	if s.NoShow > 0 {
 		missing = append(missing, "未到检 "+strconv.Itoa(s.NoShow)+" 人")
@@ -680,11 +684,11 @@ func layoutSummary(s Summary) (*pdf.Document, error) {
 			return
 		}
 		cols := []pdf.Column{{Title: "序号", Width: 26, Align: pdf.Right}, {Title: "姓名", Width: 46}, {Title: "性别", Width: 26},
-			{Title: "年龄", Width: 26, Align: pdf.Right}, {Title: "车间", Width: 58}, {Title: "工种", Width: 52}}
+			{Title: "年龄", Width: 26, Align: pdf.Right}, {Title: "车间", Width: 56}, {Title: "工种", Width: 48}}
 		if recheck {
 			cols = append(cols, pdf.Column{Title: whatTitle}, pdf.Column{Title: "复查日期", Width: 56}, pdf.Column{Title: "复查情况", Width: 106})
 		} else {
-			cols = append(cols, pdf.Column{Title: "危害因素", Width: 66}, pdf.Column{Title: whatTitle})
+			cols = append(cols, pdf.Column{Title: "危害因素", Width: 84}, pdf.Column{Title: whatTitle})
 		}
 		rows := make([][]string, len(ps))
 		for i, p := range ps {

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"occhealth/app"
+	"occhealth/demo"
+)
+
+// TestCmdReportSummarySettlement prints a demo contract's summary report and settlement sheet
+// from the command line, and refuses a contract without agreed sets, an unknown contract, a
+// bad date and missing flags.
+func TestCmdReportSummarySettlement(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills a demo archive")
+	}
+	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
+	dir := t.TempDir()
+	path := filepath.Join(dir, "demo.db")
+	a, _, err := createDemoWith(path, demo.Options{Workers: 300, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.db.Close()
+	pw := filepath.Join(dir, "pw")
+	if err := os.WriteFile(pw, []byte(demo.DemoPassword+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"--db", path, "--user", "demo", "--password-file", pw, "--date", "2026-12-20"}
+
+	// The contract with the most signed exams.
+	a, ctx, err := login(&globals{db: path, user: "demo", passwordFile: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _, err := a.svc.Contracts.FindContracts(ctx, app.ContractFilter{})
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("contracts: %v (%d)", err, len(cs))
+	}
+	var best *app.Contract
+	most := 0
+	for _, c := range cs {
+		n := 0
+		for _, st := range []app.ExamState{app.ExamConcluded, app.ExamReviewed, app.ExamReleased} {
+			es, _, err := a.svc.Exams.FindExams(ctx, app.ExamFilter{ContractID: c.ID, State: st})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(es)
+		}
+		if n > most {
+			best, most = c, n
+		}
+	}
+	a.db.Close()
+	if best == nil {
+		t.Fatal("demo archive without a signed exam under a contract")
+	}
+
+	out := filepath.Join(dir, "summary.pdf")
+	if code := cmdReport(append([]string{"summary", "--contract", best.Number, "-o", out}, common...)); code != exitOK {
+		t.Fatalf("summary of %s: exit %d", best.Number, code)
+	}
+	if b, err := os.ReadFile(out); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("%s: not a PDF (%v)", out, err)
+	}
+	if code := cmdReport(append([]string{"summary", "--contract", "HT-不存在", "-o", out}, common...)); code != exitError {
+		t.Errorf("unknown contract: exit %d, want %d", code, exitError)
+	}
+	if code := cmdReport([]string{"summary", "-o", out}); code != exitUsage {
+		t.Errorf("no --contract: exit %d, want %d", code, exitUsage)
+	}
+	bad := append([]string{"summary", "--contract", best.Number, "-o", out}, common[:len(common)-2]...)
+	if code := cmdReport(append(bad, "--date", "20.12.2026")); code != exitError {
+		t.Errorf("bad date: exit %d, want %d", code, exitError)
+	}
+
+	// The demo's contracts have no agreed sets: the settlement sheet says so, and writes
+	// nothing; with a set agreed and taken by the contract's exams, it prints.
+	sheet := filepath.Join(dir, "settlement.pdf")
+	if code := cmdReport(append([]string{"settlement", "--contract", best.Number, "-o", sheet}, common...)); code != exitError {
+		t.Errorf("settlement without sets: exit %d, want %d", code, exitError)
+	}
+	if _, err := os.Stat(sheet); err == nil {
+		t.Error("a settlement sheet was written for a contract without sets")
+	}
+	a, ctx, err = login(&globals{db: path, user: "demo", passwordFile: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &app.ExamPackage{Name: "在岗基础套餐", Active: true, Groups: []app.PackageGroup{{GroupCode: "G0101", PriceFen: 2500}}}
+	if err := a.svc.Packages.CreatePackage(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.svc.Contracts.FindContractByID(ctx, best.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Packages = []app.ContractPackage{{PackageID: p.ID, Name: p.Name, PriceFen: 23050}}
+	if err := a.svc.Contracts.UpdateContract(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	a.db.Close()
+	if code := cmdReport(append([]string{"settlement", "--contract", best.Number, "-o", sheet}, common...)); code != exitOK {
+		t.Fatalf("settlement of %s: exit %d", best.Number, code)
+	}
+	if b, err := os.ReadFile(sheet); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("%s: not a PDF (%v)", sheet, err)
+	}
+	if code := cmdReport([]string{"settlement", "--contract", best.Number}); code != exitUsage {
+		t.Errorf("no -o: exit %d, want %d", code, exitUsage)
+	}
+}
