@@ -103,8 +103,9 @@ func startLISDrop(env *Env) {
 	r.w.Now = env.Now
 	d.run, d.last, d.lastShort = r, "", ""
 	d.show(d.watching(), "结果文件夹：监视中", widget.MediumImportance)
+	every := lisDropInterval
 	go func() {
-		t := time.NewTicker(lisDropInterval)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
