@@ -22,6 +22,7 @@ const resultsUsage = `用法:
   occhealth results watch 文件夹 --source 来源名称 [--interval 10s] [--once] --user 体检医生 --password-file 密码文件
       监视 LIS 或仪器放入结果文件的文件夹：每个写完的文件（连续两次检查大小不变；*.tmp、*.part 不理会）
       全有或全无地导入，然后移到“已导入”或“失败”子文件夹，旁边写一份同名 .txt 说明结果。
+      开着程序窗口的电脑不必运行此命令：在“结果导入”界面设置“本机监视文件夹”，由窗口在登录期间监视。
 退出码：有被拒绝的行或有文件导入失败时为 1。`
 
 // cmdResults imports results from LIS and device files.

@@ -149,6 +149,21 @@ func TestLISDrop_SetFolderDropFilesSeeResults(t *testing.T) {
 		t.Errorf("exam 1 WBC %q after the failed file", r["4010100"])
 	}
 
+	// The audit log tells the folder's import from the one made by hand.
+	entries, _, err := env.Services.Audit.FindAudit(env.Ctx, app.AuditFilter{User: "tijian", Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byWorkstation := map[string]int{}
+	for _, a := range entries {
+		if a.Action == "RecordService.CommitResultImport" {
+			byWorkstation[a.Workstation]++
+		}
+	}
+	if byWorkstation["测试机"] == 0 || byWorkstation["测试机（结果文件夹）"] == 0 {
+		t.Errorf("imports in the audit log by workstation: %v", byWorkstation)
+	}
+
 	// Turned off: the watch stops.
 	tapMiddle(v.lis.on)
 	test.Tap(v.lis.save)
