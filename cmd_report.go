@@ -154,7 +154,7 @@ func guideInputs(ctx context.Context, svc app.Services, exams []*app.Exam, contr
 	return out, nil
 }
 
-const noticeUsage = "report notice --exam 体检号 --kind suspected|contraindication --to 劳动者|用人单位 -o 文件.pdf [--wording 告知书文字.json] --user 用户"
+const noticeUsage = "report notice --exam 体检号 --kind suspected|contraindication|recheck --to 劳动者|用人单位 -o 文件.pdf [--wording 告知书文字.json] --user 用户"
 
 // cmdReportNotice renders the 疑似职业病告知书 or 职业禁忌证告知书 of a signed exam for the
 // worker or the employer. --wording prints with an administrator's corrected copy of the legal
@@ -162,12 +162,12 @@ const noticeUsage = "report notice --exam 体检号 --kind suspected|contraindic
 func cmdReportNotice(args []string) int {
 	fs, g := newFlags("report notice")
 	examNo := fs.String("exam", "", "体检号")
-	kind := fs.String("kind", "", "suspected（疑似职业病告知书）或 contraindication（职业禁忌证告知书）")
+	kind := fs.String("kind", "", "suspected（疑似职业病告知书）、contraindication（职业禁忌证告知书）或 recheck（复查通知书）")
 	to := fs.String("to", "劳动者", "告知对象：劳动者 或 用人单位")
 	out := fs.String("o", "", "输出 PDF 文件")
 	wordingFile := fs.String("wording", "", "告知书文字文件（JSON，缺省用内置文字）")
 	if pos, err := parse(fs, args); err != nil || len(pos) > 0 || *examNo == "" || *out == "" ||
-		(*kind != app.NoticeSuspected && *kind != app.NoticeContraindication) {
+		(*kind != app.NoticeSuspected && *kind != app.NoticeContraindication && *kind != app.NoticeRecheck) {
 		fmt.Fprintln(os.Stderr, "用法: occhealth "+noticeUsage)
 		return exitUsage
 	}

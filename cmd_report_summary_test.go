@@ -40,6 +40,25 @@ func TestCmdReportSummarySettlement(t *testing.T) {
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("contracts: %v (%d)", err, len(cs))
 	}
+	// A signed exam with a recheck order, for the 复查通知书.
+	all, _, err := a.svc.Exams.FindExams(ctx, app.ExamFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recheck := ""
+	for _, e := range all {
+		if e.State != app.ExamConcluded && e.State != app.ExamReviewed && e.State != app.ExamReleased {
+			continue
+		}
+		full, err := a.svc.Exams.FindExamByID(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Record.Conclusion != nil && full.Record.Conclusion.Recheck != nil {
+			recheck = full.Number
+			break
+		}
+	}
 	var best *app.Contract
 	most := 0
 	for _, c := range cs {
@@ -58,6 +77,18 @@ func TestCmdReportSummarySettlement(t *testing.T) {
 	a.db.Close()
 	if best == nil {
 		t.Fatal("demo archive without a signed exam under a contract")
+	}
+
+	if recheck == "" {
+		t.Fatal("demo archive without a signed recheck order")
+	}
+	notice := filepath.Join(dir, "recheck.pdf")
+	if code := cmdReport(append([]string{"notice", "--exam", recheck, "--kind", "recheck", "--to", "劳动者", "-o", notice}, common[:len(common)-2]...)); code != exitOK {
+		t.Errorf("复查通知书 of %s: exit %d", recheck, code)
+	} else if b, err := os.ReadFile(notice); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("%s: not a PDF (%v)", notice, err)
+	} else if d := os.Getenv("OCCHEALTH_PDF_OUT"); d != "" {
+		_ = os.WriteFile(filepath.Join(d, "cmd-recheck.pdf"), b, 0o644)
 	}
 
 	out := filepath.Join(dir, "summary.pdf")
@@ -109,6 +140,8 @@ func TestCmdReportSummarySettlement(t *testing.T) {
 	}
 	if b, err := os.ReadFile(sheet); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
 		t.Errorf("%s: not a PDF (%v)", sheet, err)
+	} else if d := os.Getenv("OCCHEALTH_PDF_OUT"); d != "" {
+		_ = os.WriteFile(filepath.Join(d, "cmd-settlement.pdf"), b, 0o644)
 	}
 	if code := cmdReport([]string{"settlement", "--contract", best.Number}); code != exitUsage {
 		t.Errorf("no -o: exit %d, want %d", code, exitUsage)

@@ -78,8 +78,8 @@ func TestCmdReportNotice(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a PDF was written for an unsigned exam")
 	}
-	if code := cmdReport(append([]string{"notice", "--exam", signed, "--kind", "recheck", "-o", out}, common...)); code != exitUsage {
-		t.Errorf("kind recheck: exit %d, want %d", code, exitUsage)
+	if code := cmdReport(append([]string{"notice", "--exam", signed, "--kind", "warning", "-o", out}, common...)); code != exitUsage {
+		t.Errorf("kind warning: exit %d, want %d", code, exitUsage)
 	}
 	bad := filepath.Join(dir, "wording.json")
 	_ = os.WriteFile(bad, []byte(`{"texts":{}}`), 0o644)

@@ -416,3 +416,30 @@ func BenchmarkSummary3000(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/pdf")
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1e3/float64(b.N), "cpu-ms/pdf")
 }
+
+// TestRenderSummary_SealAndRareName: the seal image prints in the seal area when the settings
+// allow it; a name with a character no bundled font has still gives the whole PDF, with the
+// character reported (EINVALID), never silently blank.
+func TestRenderSummary_SealAndRareName(t *testing.T) {
+	in := summaryInput(40)
+	in.Seal = testPhoto()
+	in.Texts = &app.DocumentTexts{Images: map[string]app.ImageOptions{app.DocSummary: {Seal: true}}}
+	s, err := reports.NewSummary(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := reports.LayoutSummary(s)
+	last := l.Pages[len(l.Pages)-1]
+	seal := false
+	for _, b := range last.Boxes {
+		seal = seal || (b.Kind == pdf.KindImage && b.Image == "seal")
+	}
+	if !seal || containsText(l.Texts(len(l.Pages)-1), "（机构盖章）") {
+		t.Error("the allowed seal image is not in the seal area")
+	}
+	in.Exams[0].Record.Parties.Worker.Name = "黄\U0003134A娟" // CJK Ext-G: no bundled font has it
+	b, err := reports.Documents{}.SummaryReport(in)
+	if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "U+3134A") || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("rare name: err %v, %d bytes", err, len(b))
+	}
+}
