@@ -131,6 +131,7 @@ func openArchive(path string, fast bool) (*archive, error) {
 	svc := db.Services(set)
 	svc.Exchange = reports.XLSXCatalogExchange{}
 	svc.Documents = reports.Documents{}
+	svc.Spooler = newSpooler()
 	return &archive{db: db, svc: svc}, nil
 }
 

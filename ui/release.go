@@ -117,7 +117,7 @@ func (v *releaseScreen) content() fyne.CanvasObject {
 		formRow{"签收方式", container.NewVBox(v.receipt, withWidth(200, v.postNumber)), v.receiptMsg},
 	)
 	body := container.NewVBox(heading("报告发放"), v.summary, widget.NewSeparator(), form,
-		container.NewHBox(v.releaseBtn, v.addendumBtn), v.status, v.noticeBox, widget.NewSeparator(), heading("发放记录"), v.log)
+		container.NewHBox(v.releaseBtn, v.addendumBtn, printButton(v.env, func() *examBundle { return v.b })), v.status, v.noticeBox, widget.NewSeparator(), heading("发放记录"), v.log)
 	split := container.NewHSplit(v.list.content(), container.NewVScroll(container.NewPadded(body)))
 	split.Offset = 0.26
 	return split

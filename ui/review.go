@@ -68,7 +68,7 @@ func newReviewScreen(env *Env) *reviewScreen {
 
 func (v *reviewScreen) content() fyne.CanvasObject {
 	top := container.NewVBox(heading("主检结论"), v.summary, widget.NewSeparator())
-	actions := container.NewVBox(widget.NewSeparator(), v.status, container.NewHBox(v.approveBtn, v.returnBtn, v.historyBtn))
+	actions := container.NewVBox(widget.NewSeparator(), v.status, container.NewHBox(v.approveBtn, v.returnBtn, v.historyBtn, printButton(v.env, func() *examBundle { return v.b })))
 	right := container.NewBorder(nil, actions, nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(top, v.detail))))
 	split := container.NewHSplit(v.list.content(), right)
 	split.Offset = 0.26

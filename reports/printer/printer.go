@@ -13,7 +13,7 @@ import (
 
 // MaxCopies is the most copies one job may ask for (a typo of 200 for 2 should not empty the
 // paper store).
-const MaxCopies = 50
+const MaxCopies = app.MaxPrintCopies
 
 // check refuses a job that cannot be printed, in words a clerk understands.
 func check(job *app.PrintJob) error {
