@@ -1,0 +1,241 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"occhealth/app"
+)
+
+// issueScreens maps CardIssue.Screen to the screen that fixes the finding and its title.
+var issueScreens = map[string]struct{ id, title string }{
+	"employer":      {"employers", "用人单位"},
+	"worker":        {"workers", "劳动者"},
+	"recording":     {"recording", "检查录入"},
+	"conclude":      {"conclude", "主检"},
+	"institution":   {"admin_institution", "机构设置"},
+	"card_settings": {"admin_cards", "上报设置"},
+}
+
+// cardDetail is the lower half of the worklist: the selected card's pre-flight findings,
+// each with a button to the screen that fixes it, its history, and the status actions.
+type cardDetail struct {
+	v *cardsScreen
+
+	header   *widget.Label
+	findings *fyne.Container
+	history  *widget.Label
+	msg      *widget.Label
+
+	reportedBtn *widget.Button
+	returnBtn   *widget.Button
+
+	// issues are the findings shown; fixBtns their buttons (nil where none) — for tests.
+	issues  []app.CardIssue
+	fixBtns []*widget.Button
+
+	// the last 退回 dialog (tests)
+	reason    *widget.Entry
+	returnDlg *adminDialog
+}
+
+func newCardDetail(v *cardsScreen) *cardDetail {
+	d := &cardDetail{v: v}
+	d.header = wrapLabel("")
+	d.findings = container.NewVBox()
+	d.history = wrapLabel("")
+	d.msg = newMsg()
+	d.reportedBtn = widget.NewButton("标记已上报", d.markReported)
+	d.returnBtn = widget.NewButton("退回…", d.askReturn)
+	if !v.may("CardService.SetCardStatus") {
+		d.reportedBtn.Hide()
+		d.returnBtn.Hide()
+	}
+	return d
+}
+
+func (d *cardDetail) content() fyne.CanvasObject {
+	body := container.NewVBox(d.header, container.NewHBox(d.reportedBtn, d.returnBtn), d.msg,
+		widget.NewSeparator(), heading("预检结果"), d.findings,
+		widget.NewSeparator(), heading("上报记录"), d.history)
+	return container.NewVScroll(container.NewPadded(body))
+}
+
+// show puts a card (nil: none) into the panel and runs its pre-flight check.
+func (d *cardDetail) show(r *app.CardRow) {
+	setMsg(d.msg, "")
+	d.issues, d.fixBtns = nil, nil
+	d.findings.Objects = nil
+	if r == nil {
+		d.header.SetText("请在上面的列表中选择一张个案卡。")
+		d.history.SetText("")
+		d.reportedBtn.Disable()
+		d.returnBtn.Disable()
+		d.findings.Refresh()
+		return
+	}
+	c := r.Card
+	var s strings.Builder
+	fmt.Fprintf(&s, "体检号 %s　%s　%s\n", c.ExamNumber, r.WorkerName, r.Employer)
+	fmt.Fprintf(&s, "体检日期 %s　发放日期 %s", formatDate(r.ExamDate), formatDate(r.ReleasedAt))
+	if !r.Due.IsZero() {
+		fmt.Fprintf(&s, "　应报日期 %s", formatDate(r.Due))
+		if d.v.overdue(r) {
+			s.WriteString("（已逾期）")
+		}
+	}
+	fmt.Fprintf(&s, "\n状态：%s　下次导出：%s", c.Status.Name(), operateNames[c.Operate])
+	if c.Late {
+		s.WriteString("（补报）")
+	}
+	if c.DocumentID != "" {
+		s.WriteString("　文档标识 " + c.DocumentID)
+	}
+	if c.Batch != "" {
+		s.WriteString("\n批次 " + c.Batch + "　导出于 " + formatDateTime(c.ExportedAt))
+	}
+	if c.Status == app.CardReturned && c.Reason != "" {
+		s.WriteString("\n退回原因：" + c.Reason)
+	}
+	d.header.SetText(s.String())
+	d.history.SetText(cardHistory(c.History))
+	// 已上报 and 退回 record what the platform said about a card that was sent.
+	if c.Status == app.CardExported || c.Status == app.CardReturned {
+		d.reportedBtn.Enable()
+	} else {
+		d.reportedBtn.Disable()
+	}
+	if c.Status == app.CardExported || c.Status == app.CardReported {
+		d.returnBtn.Enable()
+	} else {
+		d.returnBtn.Disable()
+	}
+	d.showFindings(r)
+}
+
+// showFindings lists the card's pre-flight findings. Reading the card's data is the reporting
+// clerk's (CardService.CardData); other roles see the counts.
+func (d *cardDetail) showFindings(r *app.CardRow) {
+	defer d.findings.Refresh()
+	if !d.v.may("CardService.CardData") {
+		d.findings.Add(wrapLabel(findingCounts(r.Errors, r.Warnings) + "。预检明细由统计上报员查看。"))
+		return
+	}
+	ds, err := d.v.env.Services.Cards.CardData(d.v.env.Ctx, time.Time{}, time.Time{}, []int64{r.Card.ExamID})
+	if err != nil {
+		d.findings.Add(dangerText("无法读取个案卡数据："+app.ErrorMessage(err), false))
+		return
+	}
+	if len(ds) == 0 {
+		d.findings.Add(wrapLabel("未找到这张个案卡的数据。"))
+		return
+	}
+	d.issues = checkCard(d.v.env, ds[0])
+	if len(d.issues) == 0 {
+		l := widget.NewLabel("预检通过，可以导出。")
+		l.Importance = widget.SuccessImportance
+		d.findings.Add(l)
+		return
+	}
+	for _, is := range d.issues {
+		d.findings.Add(d.findingRow(is))
+	}
+}
+
+// findingRow is one finding: its level, the element, the message and the way to fix it.
+func (d *cardDetail) findingRow(is app.CardIssue) fyne.CanvasObject {
+	level := "错误"
+	if is.Level != app.LevelError {
+		level = "提醒"
+	}
+	lbl := dangerText(level, is.Level != app.LevelError)
+	text := is.Message
+	if is.Field != "" {
+		text = is.Field + "：" + text
+	}
+	var btn *widget.Button
+	var right fyne.CanvasObject
+	if sc, ok := issueScreens[is.Screen]; ok {
+		is := is
+		btn = widget.NewButton("去“"+sc.title+"”修改", func() { d.fix(sc.id, sc.title, is.EntityID) })
+		right = btn
+	}
+	d.fixBtns = append(d.fixBtns, btn)
+	return container.NewBorder(nil, nil, withWidth(48, lbl), right, wrapLabel(text))
+}
+
+// fix opens the screen that fixes a finding.
+func (d *cardDetail) fix(screen, title string, id int64) {
+	env := d.v.env
+	if env.Open == nil || !env.Open(screen, id) {
+		setNote(d.msg, "您没有“"+title+"”的权限，请请有权限的同事在“"+title+"”中修改，然后重新查看本卡。")
+	}
+}
+
+// cardHistory words a card's status changes, the newest last.
+func cardHistory(h []app.CardEvent) string {
+	if len(h) == 0 {
+		return "尚无上报记录。"
+	}
+	lines := make([]string, 0, len(h))
+	for _, e := range h {
+		line := formatDateTime(e.At) + "　" + e.Status.Name()
+		if e.Batch != "" {
+			line += "　批次 " + e.Batch
+		}
+		if e.User != "" {
+			line += "　" + e.User
+		}
+		if e.Note != "" {
+			line += "　" + e.Note
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// setStatus records what the platform said about the selected card.
+func (d *cardDetail) setStatus(st app.CardStatus, reason string) error {
+	r := d.v.row
+	if r == nil {
+		return app.Errorf(app.EINVALID, "请先选择一张个案卡")
+	}
+	fb := app.CardFeedback{ExamNumber: r.Card.ExamNumber, DocumentID: r.Card.DocumentID, Status: st, Reason: reason, At: d.v.env.Now()}
+	if err := d.v.env.Services.Cards.SetCardStatus(d.v.env.Ctx, fb); err != nil {
+		return err
+	}
+	d.v.refreshSelected()
+	setNote(d.msg, "已登记为“"+st.Name()+"”。")
+	return nil
+}
+
+func (d *cardDetail) markReported() {
+	if err := d.setStatus(app.CardReported, ""); err != nil {
+		showError(d.v.env.Window, err)
+	}
+}
+
+// askReturn asks for the platform's reason and records the 退回.
+func (d *cardDetail) askReturn() {
+	if d.v.row == nil {
+		return
+	}
+	d.reason = widget.NewMultiLineEntry()
+	d.reason.SetPlaceHolder("平台给出的退回原因")
+	d.reason.SetMinRowsVisible(3)
+	form := formGrid(formRow{"退回原因", d.reason, nil})
+	d.returnDlg = newAdminDialog(d.v.env.Window, "登记退回："+d.v.row.Card.ExamNumber, "登记退回", form, func() error {
+		reason := strings.TrimSpace(d.reason.Text)
+		if reason == "" {
+			return app.Errorf(app.EINVALID, "请填写平台给出的退回原因")
+		}
+		return d.setStatus(app.CardReturned, reason)
+	})
+	d.returnDlg.show(520)
+	focusIfShown(d.reason)
+}

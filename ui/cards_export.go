@@ -1,0 +1,515 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"occhealth/app"
+)
+
+// cardFormats are the export formats offered, by their Chinese names.
+var cardFormats = []struct{ code, name string }{
+	{app.CardFormatNational, "国家交换格式"},
+	{app.CardFormatHubei, "湖北格式"},
+}
+
+func cardFormatNames() []string {
+	out := make([]string, len(cardFormats))
+	for i, f := range cardFormats {
+		out[i] = f.name
+	}
+	return out
+}
+
+func cardFormatCode(name string) string {
+	for _, f := range cardFormats {
+		if f.name == name {
+			return f.code
+		}
+	}
+	return ""
+}
+
+// feedbackMaxSize bounds a feedback file read into memory.
+const feedbackMaxSize = 32 << 20
+
+// cardExport is the export dialog: format, release-date range and folder; cards that fail the
+// pre-flight check are listed and stay behind while the rest are written, then marked
+// 已导出 in one transaction.
+type cardExport struct {
+	v *cardsScreen
+
+	format    *widget.RadioGroup
+	from, to  *widget.Entry
+	again     *widget.Check
+	folder    *widget.Entry
+	browse    *widget.Button
+	msg       *widget.Label
+	progress  *widget.ProgressBar
+	stage     *widget.Label
+	blocked   *widget.Label
+	summary   *widget.Label
+	exportBtn *widget.Button
+	closeBtn  *widget.Button
+	dlg       *dialog.CustomDialog
+
+	// written are the files of the last export (full paths).
+	written []string
+}
+
+func (v *cardsScreen) openExport() {
+	x := &cardExport{v: v}
+	x.format = widget.NewRadioGroup(cardFormatNames(), nil)
+	x.format.Horizontal = true
+	x.format.Required = true
+	x.format.SetSelected(cardFormats[0].name)
+	x.from, x.to = widget.NewEntry(), widget.NewEntry()
+	x.from.SetText(v.from.Text)
+	x.to.SetText(v.to.Text)
+	if x.to.Text == "" {
+		x.to.SetText(formatDate(v.env.Now()))
+	}
+	enterMovesOn(x.from, x.to)
+	x.again = widget.NewCheck("也导出已导出、内容未变的个案卡（重新生成同一份文件）", nil)
+	x.folder = widget.NewEntry()
+	x.folder.SetPlaceHolder("导出到的文件夹")
+	x.browse = widget.NewButton("选择…", x.chooseFolder)
+	x.msg = newMsg()
+	x.progress = widget.NewProgressBar()
+	x.progress.Hide()
+	x.stage = widget.NewLabel("")
+	x.blocked = wrapLabel("")
+	x.blocked.Importance = widget.DangerImportance
+	x.blocked.Hide()
+	x.summary = wrapLabel("")
+	x.summary.Hide()
+	x.exportBtn = widget.NewButton("导出", x.run)
+	x.exportBtn.Importance = widget.HighImportance
+	x.closeBtn = widget.NewButton("关闭", func() { x.dlg.Hide(); v.reload() })
+	dates := container.NewHBox(withWidth(120, x.from), widget.NewLabel("至"), withWidth(120, x.to))
+	form := formGrid(
+		formRow{"格式", x.format, nil},
+		formRow{"发放日期", dates, nil},
+		formRow{"", x.again, nil},
+		formRow{"文件夹", container.NewBorder(nil, nil, nil, x.browse, x.folder), nil},
+	)
+	// The outcome (blocked cards, files written) may run long: it scrolls below the form.
+	results := container.NewVScroll(container.NewVBox(x.blocked, x.summary))
+	results.SetMinSize(fyne.NewSize(660, 220))
+	body := container.NewBorder(container.NewVBox(form, x.msg, x.progress, x.stage), nil, nil, nil, results)
+	x.dlg = dialog.NewCustomWithoutButtons("导出个案卡", body, v.env.Window)
+	x.dlg.SetButtons([]fyne.CanvasObject{x.closeBtn, x.exportBtn})
+	v.export = x
+	x.dlg.Show()
+	x.dlg.Resize(fyne.NewSize(720, x.dlg.MinSize().Height))
+	focusIfShown(x.folder)
+}
+
+func (x *cardExport) chooseFolder() {
+	d := dialog.NewFolderOpen(func(lu fyne.ListableURI, err error) {
+		if err != nil {
+			showError(x.v.env.Window, err)
+			return
+		}
+		if lu != nil {
+			x.folder.SetText(lu.Path())
+		}
+	}, x.v.env.Window)
+	showFileDialog(d, x.v.env.Window)
+}
+
+// exportNeeded reports whether a card goes out in a normal export: never sent, returned, or
+// changed since it was sent (CardData's Operate differs from the Operate of the last export,
+// which the worklist row carries: 新增 → 订正, or → 删除 for a voided exam).
+func exportNeeded(d app.CardData, lastOp map[int64]string) bool {
+	switch d.Card.Status {
+	case app.CardPending, app.CardReturned:
+		return true
+	}
+	return d.Card.ExportedHash == "" || d.Card.Operate != lastOp[d.Card.ExamID]
+}
+
+// lastOperates reads, from the worklist, the Operate each exported card was last sent with.
+func lastOperates(env *Env, from, to time.Time) (map[int64]string, error) {
+	rows, _, err := env.Services.Cards.Cards(env.Ctx, app.CardFilter{From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.Card.ExamID] = r.Card.Operate
+	}
+	return out, nil
+}
+
+// readForm reads the dialog; a problem is shown in its message line.
+func (x *cardExport) readForm() (format, folder string, ok bool) {
+	format = cardFormatCode(x.format.Selected)
+	folder = strings.TrimSpace(x.folder.Text)
+	from, to, err := readDateRange(x.from, x.to)
+	switch {
+	case format == "":
+		err = app.Errorf(app.EINVALID, "请选择导出格式")
+	case err != nil:
+	case from.IsZero() || to.IsZero():
+		err = app.Errorf(app.EINVALID, "请填写发放日期的起止（例如 2026-11-01 至 2026-11-30）")
+	case folder == "":
+		err = app.Errorf(app.EINVALID, "请选择导出到的文件夹")
+	}
+	if err == nil {
+		if st, serr := os.Stat(folder); serr != nil || !st.IsDir() {
+			err = app.Errorf(app.EINVALID, "文件夹“%s”不存在或不是文件夹", folder)
+		}
+	}
+	if err != nil {
+		setMsg(x.msg, app.ErrorMessage(err))
+		return "", "", false
+	}
+	setMsg(x.msg, "")
+	return format, folder, true
+}
+
+// step shows how far the export is (called inside fyne.Do).
+func (x *cardExport) step(frac float64, text string) {
+	x.progress.SetValue(frac)
+	x.stage.SetText(text)
+}
+
+// run exports in the background: read the cards, check them, render the batch, write the
+// files and record the export. Files are written under temporary names and renamed once all
+// are complete; when anything fails, the files of this batch are removed again, so that the
+// folder never holds half a batch the archive does not know about.
+func (x *cardExport) run() {
+	format, folder, ok := x.readForm()
+	if !ok {
+		return
+	}
+	from, to, _ := readDateRange(x.from, x.to)
+	again := x.again.Checked
+	env := x.v.env
+	x.exportBtn.Disable()
+	x.closeBtn.Disable()
+	x.progress.Show()
+	x.blocked.Hide()
+	x.summary.Hide()
+	x.written = nil
+	x.step(0, "正在读取个案卡…")
+	x.v.background(func() {
+		done := func(f func()) {
+			fyne.Do(func() {
+				f()
+				x.exportBtn.Enable()
+				x.closeBtn.Enable()
+			})
+		}
+		fail := func(err error) {
+			done(func() {
+				x.progress.Hide()
+				x.stage.SetText("")
+				setMsg(x.msg, "导出未完成："+app.ErrorMessage(err))
+			})
+		}
+		ds, err := env.Services.Cards.CardData(env.Ctx, from, to, nil)
+		if err != nil {
+			fail(err)
+			return
+		}
+		lastOp, err := lastOperates(env, from, to)
+		if err != nil {
+			fail(err)
+			return
+		}
+		fyne.Do(func() { x.step(0.2, fmt.Sprintf("正在预检 %d 张个案卡…", len(ds))) })
+		var send []app.CardData
+		var blocked []string
+		skipped := 0
+		for _, d := range ds {
+			if !again && !exportNeeded(d, lastOp) {
+				skipped++
+				continue
+			}
+			var errs []string
+			for _, is := range checkCard(env, d) {
+				if is.Level == app.LevelError {
+					m := is.Message
+					if is.Field != "" {
+						m = is.Field + "：" + m
+					}
+					errs = append(errs, m)
+				}
+			}
+			if len(errs) > 0 {
+				blocked = append(blocked, d.Card.ExamNumber+"："+strings.Join(errs, "；"))
+				continue
+			}
+			send = append(send, d)
+		}
+		showBlocked := func() {
+			if len(blocked) > 0 {
+				x.blocked.SetText(fmt.Sprintf("以下 %d 张个案卡未通过预检，没有导出（修改后再导出）：\n", len(blocked)) + strings.Join(blocked, "\n"))
+				x.blocked.Show()
+			}
+		}
+		if len(send) == 0 {
+			done(func() {
+				x.progress.Hide()
+				x.stage.SetText("")
+				showBlocked()
+				msg := "没有需要导出的个案卡。"
+				if skipped > 0 {
+					msg = fmt.Sprintf("没有需要导出的个案卡（%d 张已导出且内容未变；要重新生成文件，请勾选“也导出已导出、内容未变的个案卡”）。", skipped)
+				}
+				setNote(x.msg, msg)
+			})
+			return
+		}
+		batch := cardBatchID(env)
+		fyne.Do(func() { x.step(0.4, fmt.Sprintf("正在生成 %d 张个案卡（批次 %s）…", len(send), batch)) })
+		if env.Services.Documents == nil {
+			fail(app.Errorf(app.EINTERNAL, "本程序未接入个案卡导出"))
+			return
+		}
+		files, err := env.Services.Documents.ExportCards(format, batch, send)
+		if err != nil {
+			fail(err)
+			return
+		}
+		fyne.Do(func() { x.step(0.7, fmt.Sprintf("正在写入 %d 个文件…", len(files))) })
+		paths, size, err := writeBatchFiles(folder, files)
+		if err != nil {
+			fail(err)
+			return
+		}
+		if err := env.Services.Cards.RecordExport(env.Ctx, batch, format, send); err != nil {
+			removeFiles(paths)
+			fail(err)
+			return
+		}
+		done(func() {
+			x.written = paths
+			x.step(1, "导出完成。")
+			showBlocked()
+			names := make([]string, len(paths))
+			for i, p := range paths {
+				names[i] = filepath.Base(p)
+			}
+			s := fmt.Sprintf("已导出 %d 张个案卡（批次 %s，%s），%d 个文件，共 %s：\n%s\n保存在 %s。\n请把文件上传到平台，平台确认后登记“已上报”或导入平台反馈。",
+				len(send), batch, x.format.Selected, len(paths), humanSize(size), strings.Join(names, "\n"), folder)
+			if len(blocked) > 0 {
+				s += fmt.Sprintf("\n另有 %d 张未通过预检，未导出。", len(blocked))
+			}
+			x.summary.SetText(s)
+			x.summary.Importance = widget.SuccessImportance
+			x.summary.Show()
+			setMsg(x.msg, "")
+		})
+	})
+}
+
+// cardBatchID names an export batch: the institution code and the minute-and-second of the
+// export, unique on this PC.
+func cardBatchID(env *Env) string {
+	code := ""
+	if env.Institution != nil {
+		code = env.Institution.Code
+	}
+	id := env.Now().Format("20060102150405")
+	if code != "" {
+		id = code + "-" + id
+	}
+	return id
+}
+
+// writeBatchFiles writes the files of a batch into dir, each first under a temporary name;
+// an existing file is never overwritten. On error nothing of the batch is left behind.
+func writeBatchFiles(dir string, files []app.CardExportFile) ([]string, int64, error) {
+	var tmps, paths []string
+	var size int64
+	cleanup := func() {
+		removeFiles(tmps)
+		removeFiles(paths)
+	}
+	for _, f := range files {
+		name := filepath.Base(f.Name)
+		if name != f.Name || name == "." || name == "" {
+			cleanup()
+			return nil, 0, app.Errorf(app.EINTERNAL, "导出文件名“%s”无效", f.Name)
+		}
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			cleanup()
+			return nil, 0, app.Errorf(app.ECONFLICT, "文件夹中已有“%s”，请换一个文件夹或先移走该文件", name)
+		}
+		tmp, err := os.CreateTemp(dir, "."+name+"-*.tmp")
+		if err != nil {
+			cleanup()
+			return nil, 0, app.Errorf(app.EINVALID, "无法在“%s”中写文件：%v", dir, err)
+		}
+		tmps = append(tmps, tmp.Name())
+		_, werr := tmp.Write(f.Data)
+		if serr := tmp.Sync(); werr == nil {
+			werr = serr
+		}
+		if cerr := tmp.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			cleanup()
+			return nil, 0, app.Errorf(app.EINVALID, "写入“%s”失败：%v", name, werr)
+		}
+		size += int64(len(f.Data))
+	}
+	for i, f := range files {
+		p := filepath.Join(dir, filepath.Base(f.Name))
+		if err := os.Rename(tmps[i], p); err != nil {
+			cleanup()
+			return nil, 0, app.Errorf(app.EINVALID, "写入“%s”失败：%v", f.Name, err)
+		}
+		paths = append(paths, p)
+		tmps[i] = ""
+	}
+	return paths, size, nil
+}
+
+func removeFiles(paths []string) {
+	for _, p := range paths {
+		if p != "" {
+			os.Remove(p)
+		}
+	}
+}
+
+// cardFeedbackImport is the dialog that reads a platform's feedback file and applies it.
+type cardFeedbackImport struct {
+	v *cardsScreen
+
+	format    *widget.RadioGroup
+	path      *widget.Entry
+	browse    *widget.Button
+	msg       *widget.Label
+	result    *widget.Label
+	importBtn *widget.Button
+	dlg       *dialog.CustomDialog
+}
+
+func (v *cardsScreen) openFeedback() {
+	x := &cardFeedbackImport{v: v}
+	x.format = widget.NewRadioGroup(cardFormatNames(), nil)
+	x.format.Horizontal = true
+	x.format.Required = true
+	x.format.SetSelected(cardFormats[0].name)
+	x.path = widget.NewEntry()
+	x.path.SetPlaceHolder("平台反馈文件（.csv、.xlsx 或平台回执 .xml）")
+	x.browse = widget.NewButton("选择…", x.chooseFile)
+	x.msg = newMsg()
+	x.result = wrapLabel("")
+	x.result.Hide()
+	x.importBtn = widget.NewButton("导入", x.run)
+	x.importBtn.Importance = widget.HighImportance
+	closeBtn := widget.NewButton("关闭", func() { x.dlg.Hide() })
+	form := formGrid(
+		formRow{"格式", x.format, nil},
+		formRow{"反馈文件", container.NewBorder(nil, nil, nil, x.browse, x.path), nil},
+	)
+	x.dlg = dialog.NewCustomWithoutButtons("导入平台反馈", container.NewVBox(form, x.msg, x.result), v.env.Window)
+	x.dlg.SetButtons([]fyne.CanvasObject{closeBtn, x.importBtn})
+	v.feedback = x
+	x.dlg.Show()
+	x.dlg.Resize(fyne.NewSize(680, x.dlg.MinSize().Height))
+	focusIfShown(x.path)
+}
+
+func (x *cardFeedbackImport) chooseFile() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			showError(x.v.env.Window, err)
+			return
+		}
+		if rc != nil {
+			x.path.SetText(rc.URI().Path())
+			rc.Close()
+		}
+	}, x.v.env.Window)
+	showFileDialog(d, x.v.env.Window)
+}
+
+// run reads the file, has the adapter parse it and applies the lines, all or nothing.
+func (x *cardFeedbackImport) run() {
+	setMsg(x.msg, "")
+	x.result.Hide()
+	env := x.v.env
+	format := cardFormatCode(x.format.Selected)
+	p := strings.TrimSpace(x.path.Text)
+	fail := func(err error) { setMsg(x.msg, "未导入："+app.ErrorMessage(err)) }
+	if p == "" {
+		fail(app.Errorf(app.EINVALID, "请选择平台反馈文件"))
+		return
+	}
+	b, err := readLimited(p, feedbackMaxSize)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if env.Services.Documents == nil {
+		fail(app.Errorf(app.EINTERNAL, "本程序未接入平台反馈读取"))
+		return
+	}
+	fb, err := env.Services.Documents.ReadCardFeedback(format, filepath.Base(p), b)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if len(fb) == 0 {
+		fail(app.Errorf(app.EINVALID, "文件“%s”中没有个案卡的反馈", filepath.Base(p)))
+		return
+	}
+	n, err := env.Services.Cards.ImportFeedback(env.Ctx, fb)
+	if err != nil {
+		fail(err)
+		return
+	}
+	counts := map[app.CardStatus]int{}
+	for _, f := range fb {
+		counts[f.Status]++
+	}
+	var parts []string
+	for _, st := range []app.CardStatus{app.CardReported, app.CardReturned, app.CardExported, app.CardPending} {
+		if counts[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d 张", st.Name(), counts[st]))
+		}
+	}
+	x.result.SetText(fmt.Sprintf("已按平台反馈更新 %d 张个案卡（%s）。", n, strings.Join(parts, "，")))
+	x.result.Importance = widget.SuccessImportance
+	x.result.Show()
+	x.v.reload()
+}
+
+// readLimited reads a file of at most max bytes.
+func readLimited(p string, max int64) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, app.Errorf(app.EINVALID, "文件“%s”不存在", p)
+		}
+		return nil, app.Errorf(app.EINVALID, "无法打开“%s”：%v", p, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, app.Errorf(app.EINVALID, "读取“%s”失败：%v", p, err)
+	}
+	if int64(len(b)) > max {
+		return nil, app.Errorf(app.EINVALID, "文件“%s”太大（超过 %d MB），不像是平台反馈文件", p, max>>20)
+	}
+	return b, nil
+}
