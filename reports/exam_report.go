@@ -138,6 +138,9 @@ func NewExamReport(in app.ExamReportInput) (ExamReport, error) {
 	if e.Recheck {
 		rep.ExamType += "（复查）"
 	}
+	if rep.Job == "" {
+		rep.Job = e.JobCode // the parties keep no job name: the national code, never a blank
+	}
 	if !p.Worker.BirthDate.IsZero() {
 		rep.Age = app.AgeOn(p.Worker.BirthDate, e.Date)
 	}
@@ -174,6 +177,13 @@ func NewExamReport(in app.ExamReportInput) (ExamReport, error) {
 	if set := criteriaSet(); set != nil {
 		if l, ok := set.Conclusions(e.Edition); ok {
 			rep.Clause = l.Clause
+			// A clause number the data marks （待核实） is not printed as fact on a report
+			// to the worker: the standard's designation alone.
+			if i := strings.Index(rep.Clause, "（"); i >= 0 {
+				if f := strings.Fields(rep.Clause[:i]); len(f) >= 2 {
+					rep.Clause = f[0] + " " + f[1]
+				}
+			}
 		}
 	}
 	for _, c := range r.Conclusion.Hazards {
