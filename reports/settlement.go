@@ -88,12 +88,12 @@ func NewSettlement(in app.SettlementInput) (SettlementSheet, error) {
 			continue
 		}
 		s.People++
-		any := false
+		takenSet := false
 		for _, id := range slices.Compact(slices.Sorted(slices.Values(e.PackageIDs))) {
 			people[id]++
-			any = any || agreed[id]
+			takenSet = takenSet || agreed[id]
 		}
-		if !any {
+		if !takenSet {
 			s.NoSet++
 		}
 		for _, it := range e.Items {
