@@ -114,7 +114,16 @@ func (e *encoder) enter(name string) *Element {
 	if f.el == nil {
 		return nil
 	}
-	i, el := f.el.child(name)
+	// Adapters write children in table order: try the expected ones before the index.
+	var i int
+	var el *Element
+	if n := len(f.el.Children); f.last < n && f.el.Children[f.last].Name == name {
+		i, el = f.last, f.el.Children[f.last]
+	} else if f.last+1 < n && f.el.Children[f.last+1].Name == name {
+		i, el = f.last+1, f.el.Children[f.last+1]
+	} else {
+		i, el = f.el.child(name)
+	}
 	if el == nil {
 		e.problem(nil, f.el.Name+"/"+name, "不在元素表中")
 		return nil
@@ -205,7 +214,9 @@ func (e *encoder) Leaf(name, value string) {
 	}
 	f := &e.stack[len(e.stack)-1]
 	f.values[f.last] = value
-	e.recent[name] = value
+	if el.referenced {
+		e.recent[name] = value
+	}
 	if value == "" {
 		return
 	}

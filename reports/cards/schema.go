@@ -50,6 +50,8 @@ type Element struct {
 	Children []*Element
 	index    map[string]int
 	format   format
+	// referenced: a condition names this element, so the encoder remembers its value.
+	referenced bool
 }
 
 // Schema is one document type's element table.
@@ -153,6 +155,16 @@ func loadSchema(file, title string) (*Schema, error) {
 	}
 	if s.Root == nil {
 		return nil, fmt.Errorf("%s: empty", file)
+	}
+	refs := map[string]bool{}
+	for _, e := range s.Rows {
+		if e.Cond != "" {
+			name := e.Cond[:strings.IndexAny(e.Cond, "!=~")]
+			refs[name] = true
+		}
+	}
+	for _, e := range s.Rows {
+		e.referenced = refs[e.Name]
 	}
 	return s, sc.Err()
 }
