@@ -15,7 +15,7 @@ func TestTexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"header", "footer", "seal.caption", "report.statement", "report.copies", "summary.intro", "summary.advice", "notice.recheck", "settlement.note"} {
+	for _, k := range []string{"header", "footer", "seal.caption", "report.statement", "report.copies", "summary.advice", "summary.advice.03"} {
 		if _, ok := d.Block(k); !ok {
 			t.Errorf("no default block %q", k)
 		}
@@ -57,7 +57,7 @@ func TestTexts(t *testing.T) {
 		if v, ok := got.Blocks["footer"]; !ok || v != "" {
 			t.Errorf("a footer cleared by the administrator prints nothing: %q %v", v, ok)
 		}
-		if got.Blocks["custom.block"] != "自定" || got.Blocks["summary.intro"] == "" {
+		if got.Blocks["custom.block"] != "自定" || got.Blocks["report.statement"] == "" {
 			t.Errorf("blocks %v", got.Blocks)
 		}
 		if !slices.Equal(got.AdvicePhrases["01"], []string{"继续做好个人防护"}) || len(got.AdvicePhrases["05"]) != 0 || len(got.AdvicePhrases["04"]) == 0 {

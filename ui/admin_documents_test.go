@@ -58,10 +58,10 @@ func TestDocumentSettings_EditSaveReload(t *testing.T) {
 	if !strings.Contains(v.blockState["footer"].Text, "已修改。默认：本报告未加盖") {
 		t.Errorf("footer state %q", v.blockState["footer"].Text)
 	}
-	typeInto(v.blocks["summary.intro"], "改")
-	v.resetBlock("summary.intro")
-	if v.blockState["summary.intro"].Text != "默认文字" {
-		t.Errorf("after 恢复默认 %q", v.blockState["summary.intro"].Text)
+	typeInto(v.blocks["report.statement"], "改")
+	v.resetBlock("report.statement")
+	if v.blockState["report.statement"].Text != "默认文字" {
+		t.Errorf("after 恢复默认 %q", v.blockState["report.statement"].Text)
 	}
 
 	// Phrases: change those of 职业禁忌证 · 矽尘; add 疑似职业病 · 噪声; a bad hazard code is refused.
@@ -122,7 +122,7 @@ func TestDocumentSettings_EditSaveReload(t *testing.T) {
 	if f, ok := stored.Blocks["footer"]; !ok || f != "" {
 		t.Errorf("footer stored %q %v", f, ok)
 	}
-	if _, ok := stored.Blocks["summary.intro"]; ok || len(stored.Blocks) != 2 {
+	if _, ok := stored.Blocks["report.statement"]; ok || len(stored.Blocks) != 2 {
 		t.Errorf("stored blocks %v: only the changed ones", stored.Blocks)
 	}
 	if !slices.Equal(stored.AdvicePhrases["04/1038"], []string{"不宜继续从事粉尘作业"}) || len(stored.AdvicePhrases["03/3008"]) != 1 || len(stored.AdvicePhrases) != 2 {
