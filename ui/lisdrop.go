@@ -88,8 +88,7 @@ func startLISDrop(env *Env) {
 		d.show("无法读取本机设置："+err.Error(), "", widget.DangerImportance)
 		return
 	case !cfg.LISWatch || cfg.LISFolder == "":
-		d.show("本机没有监视结果文件夹。设置文件夹和来源并勾选“启用”后，有导入权限的用户登录期间每 10 秒检查一次："+
-			"写完的文件全部通过才导入，然后移到“已导入”或“失败”子文件夹，旁边有同名 .txt 说明。", "", widget.MediumImportance)
+		d.show(notWatching, "", widget.MediumImportance)
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -218,6 +217,8 @@ func lisDropBadge(env *Env) *widget.Label {
 	return l
 }
 
+const notWatching = "本机没有监视结果文件夹（LIS 或仪器自动放文件时，可在“监视设置…”中设置）。"
+
 // lisDropPanel is the 结果导入 screen's 本机监视文件夹 settings and the watch's status.
 type lisDropPanel struct {
 	env    *Env
@@ -227,6 +228,8 @@ type lisDropPanel struct {
 	on     *widget.Check
 	save   *widget.Button
 	browse *widget.Button
+	toggle *widget.Button // shows and hides the settings row
+	row    *fyne.Container
 	status *widget.Label
 	msg    *widget.Label
 }
@@ -243,7 +246,14 @@ func newLISDropPanel(env *Env) *lisDropPanel {
 	p.save = widget.NewButton("保存监视设置", p.saveSettings)
 	p.status = newMsg()
 	p.msg = newMsg()
+	p.toggle = widget.NewButton("监视设置…", func() { p.showSettings(!p.row.Visible()) })
+	right := container.NewHBox(p.browse, widget.NewLabel("来源："), p.source, p.on, p.save)
+	p.row = container.NewBorder(nil, nil, widget.NewLabel("本机监视文件夹："), right, p.folder)
+	p.row.Hide()
 	p.d.screen = p.status
+	if p.d.run == nil && p.d.status == "" {
+		p.d.status = notWatching
+	}
 	setMsgAs(p.status, p.d.status, p.d.imp)
 	if cfg, err := store.LoadWorkstationConfig(); err == nil {
 		p.folder.SetText(cfg.LISFolder)
@@ -253,10 +263,24 @@ func newLISDropPanel(env *Env) *lisDropPanel {
 	return p
 }
 
+// content is the status line with the 监视设置… button; the settings row opens under it.
 func (p *lisDropPanel) content() fyne.CanvasObject {
-	right := container.NewHBox(p.browse, widget.NewLabel("来源："), p.source, p.on, p.save)
-	row := container.NewBorder(nil, nil, widget.NewLabel("本机监视文件夹："), right, p.folder)
-	return container.NewVBox(widget.NewSeparator(), row, p.status, p.msg)
+	return container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, p.toggle, p.status), p.row, p.msg)
+}
+
+// showSettings opens (with the keyboard in the folder box) or closes the settings row.
+func (p *lisDropPanel) showSettings(open bool) {
+	if open {
+		p.row.Show()
+		p.toggle.SetText("收起设置")
+		if c := fyne.CurrentApp().Driver().CanvasForObject(p.folder); c != nil {
+			c.Focus(p.folder)
+		}
+		return
+	}
+	p.row.Hide()
+	p.toggle.SetText("监视设置…")
+	setMsg(p.msg, "")
 }
 
 // setSources offers the saved sources (the file's mapping is the source's).
@@ -303,7 +327,7 @@ func (p *lisDropPanel) saveSettings() {
 		setMsg(p.msg, "无法保存本机设置："+err.Error())
 		return
 	}
-	// The status line below says what is watched now; the message is for refusals only.
-	setMsg(p.msg, "")
+	// The status line says what is watched now; the message is for refusals only.
 	startLISDrop(p.env)
+	p.showSettings(false)
 }

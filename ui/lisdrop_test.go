@@ -67,6 +67,13 @@ func TestLISDrop_SetFolderDropFilesSeeResults(t *testing.T) {
 	}
 
 	// Set the folder: a folder that does not exist and a missing source are refused.
+	if v.lis.row.Visible() || !strings.HasPrefix(v.lis.status.Text, "本机没有监视结果文件夹") {
+		t.Fatalf("before the settings: row shown %v, status %q", v.lis.row.Visible(), v.lis.status.Text)
+	}
+	test.Tap(v.lis.toggle)
+	if !v.lis.row.Visible() || doc.Window.Canvas().Focused() != v.lis.folder {
+		t.Fatal("监视设置… did not open the settings with the keyboard in the folder box")
+	}
 	dir := filepath.Join(t.TempDir(), "LIS结果")
 	typeInto(v.lis.folder, dir)
 	tapMiddle(v.lis.on)
@@ -84,10 +91,11 @@ func TestLISDrop_SetFolderDropFilesSeeResults(t *testing.T) {
 	if cfg, _ := store.LoadWorkstationConfig(); cfg.LISWatch {
 		t.Fatal("refused settings were saved")
 	}
+	resultShot(t, doc, "result-import-lisdrop-settings.png")
 	v.lis.source.SetSelected("检验科LIS")
 	test.Tap(v.lis.save)
-	if v.lis.msg.Visible() {
-		t.Fatalf("save: %q", v.lis.msg.Text)
+	if v.lis.msg.Visible() || v.lis.row.Visible() {
+		t.Fatalf("save: %q, settings still open %v", v.lis.msg.Text, v.lis.row.Visible())
 	}
 	cfg, err := store.LoadWorkstationConfig()
 	if err != nil || cfg.LISFolder != dir || cfg.LISSource != "检验科LIS" || !cfg.LISWatch {
@@ -165,6 +173,7 @@ func TestLISDrop_SetFolderDropFilesSeeResults(t *testing.T) {
 	}
 
 	// Turned off: the watch stops.
+	test.Tap(v.lis.toggle)
 	tapMiddle(v.lis.on)
 	test.Tap(v.lis.save)
 	if lisDropFor(doc.ArchivePath).run != nil || !strings.HasPrefix(v.lis.status.Text, "本机没有监视结果文件夹") {
