@@ -194,8 +194,8 @@ func layoutSummary(s Summary) (*pdf.Document, error) {
 			d.Paragraph("　　无。", sumBody)
 			return
 		}
-		cols := []pdf.Column{{Title: "序号", Width: 26, Align: pdf.Right}, {Title: "姓名", Width: 46}, {Title: "性别", Width: 26},
-			{Title: "年龄", Width: 26, Align: pdf.Right}, {Title: "车间", Width: 56}, {Title: "工种", Width: 48}}
+		cols := []pdf.Column{{Title: "序号", Width: 26, Align: pdf.Right}, {Title: "姓名", Width: 54}, {Title: "性别", Width: 26},
+			{Title: "年龄", Width: 26, Align: pdf.Right}, {Title: "车间", Width: 52}, {Title: "工种", Width: 44}}
 		if recheck {
 			cols = append(cols, pdf.Column{Title: whatTitle}, pdf.Column{Title: "复查日期", Width: 56}, pdf.Column{Title: "复查情况", Width: 106})
 		} else {

@@ -410,6 +410,8 @@ func BenchmarkSummary3000(b *testing.B) {
 	s, _ := reports.NewSummary(in)
 	l, _ := reports.LayoutSummary(s)
 	pages = len(l.Pages)
+	out, _ := reports.RenderSummary(s)
+	dumpPDF(b, "summary-3000.pdf", out)
 	b.ReportMetric(float64(size)/1e3, "KB")
 	b.ReportMetric(float64(pages), "pages")
 	b.ReportMetric(0, "ns/op")
