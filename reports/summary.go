@@ -355,6 +355,15 @@ func NewSummary(in app.SummaryInput) (Summary, error) {
 		return Summary{}, app.Errorf(app.EINVALID, "体检任务 %s 没有已签名的体检（应检 %d 人），不能出具总结报告：请先完成主检签名", c.Number, s.Planned)
 	}
 	s.Rate = percent(s.Examined, s.Planned)
+	if s.Date.IsZero() {
+		// Without a report date the newest signature dates it: the same archive prints the
+		// same report.
+		for _, e := range in.Exams {
+			if signedExam(e) && e.Record.Signature.At.After(s.Date) {
+				s.Date = e.Record.Signature.At
+			}
+		}
+	}
 	for _, ed := range []string{"2014", "2025"} {
 		if editions[ed] {
 			s.Editions = append(s.Editions, map[string]string{"2014": "GBZ 188-2014", "2025": "GBZ 188—2025"}[ed])

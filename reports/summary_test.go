@@ -177,6 +177,11 @@ func TestNewSummary(t *testing.T) {
 			t.Errorf("advice lacks %q: %s", want, advice)
 		}
 	}
+	in := summaryInput(40)
+	in.Date = time.Time{}
+	if s, _ := reports.NewSummary(in); s.Date.Day() != 16 {
+		t.Errorf("no report date: %v, want the signing date", s.Date)
+	}
 	if s.AdviceStatus != "P" {
 		t.Errorf("advice status %q, want P (legal wording to be checked)", s.AdviceStatus)
 	}
