@@ -438,3 +438,27 @@ func (v *documentSettingsScreen) content() fyne.CanvasObject {
 	top := container.NewVBox(container.NewBorder(nil, nil, heading("文书设置"), v.save), v.msg)
 	return container.NewBorder(top, nil, nil, nil, v.tabs)
 }
+
+// conclusionPhraseOptions are the 常用建议 the 主检 screen offers: its built-in phrases
+// (advicePhrases), then the administrator's advice phrases of 文书设置 (defaults merged), by
+// conclusion and hazard, without repeats.
+func conclusionPhraseOptions(env *Env) []string {
+	out := slices.Clone(advicePhrases)
+	defs, err := app.ParseDocumentTextDefaults(assets.DocumentTexts)
+	if err != nil || env.Services.DocumentSettings == nil {
+		return out
+	}
+	stored, err := env.Services.DocumentSettings.DocumentTexts(env.Ctx)
+	if err != nil {
+		return out
+	}
+	merged := defs.Merge(stored)
+	for _, k := range slices.Sorted(maps.Keys(merged.AdvicePhrases)) {
+		for _, p := range merged.AdvicePhrases[k] {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

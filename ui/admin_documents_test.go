@@ -140,6 +140,13 @@ func TestDocumentSettings_EditSaveReload(t *testing.T) {
 		t.Errorf("advice in force %q", a)
 	}
 
+	// The 主检 screen offers the phrases after its own.
+	opts := conclusionPhraseOptions(env)
+	if !slices.Contains(opts, "不宜继续从事粉尘作业") || !slices.Contains(opts, "建议脱离噪声作业，到职业病诊断机构进行职业性噪声聋诊断") ||
+		opts[0] != advicePhrases[0] || slices.Contains(opts, "不宜继续从事接触粉尘的作业，建议调离粉尘作业岗位。") {
+		t.Errorf("主检 phrases %q", opts)
+	}
+
 	// A new screen reads it back.
 	v2 := newDocumentSettingsScreen(env)
 	show(env, v2.content())

@@ -78,7 +78,7 @@ func newConcludeScreen(env *Env) *concludeScreen {
 	v.advice.SetMinRowsVisible(3)
 	v.advice.Wrapping = fyne.TextWrapWord
 	v.advice.SetPlaceHolder("主检建议（打印在报告上）")
-	v.phrase = widget.NewSelect(advicePhrases, func(s string) {
+	v.phrase = widget.NewSelect(conclusionPhraseOptions(env), func(s string) { // with 文书设置’s phrases (admin_documents.go)
 		if s != "" {
 			v.addAdvice(s)
 			v.phrase.ClearSelected()
