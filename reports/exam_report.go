@@ -414,12 +414,17 @@ func (Documents) ExamReports(in []app.ExamReportInput, progress func(done, total
 	return RenderExamReports(reps, progress)
 }
 
+// streamAbove is the batch size above which reports are drawn as they are laid out.
+const streamAbove = 20
+
 // RenderExamReports renders reports into one PDF (the same bytes for the same reports).
 func RenderExamReports(reps []ExamReport, progress func(done, total int)) ([]byte, error) {
 	if len(reps) == 0 {
 		return nil, app.Errorf(app.EINVALID, "没有要打印的体检报告")
 	}
-	d, err := layoutExamReports(reps, true, progress)
+	// A few reports (the copies of one) are laid out whole and get fonts cut to their
+	// characters; a contract's batch streams, one report's layout at a time.
+	d, err := layoutExamReports(reps, len(reps) > streamAbove, progress)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ func layoutExamReports(reps []ExamReport, stream bool, progress func(done, total
 		Info:        pdf.Info{Title: title, Creator: "职业健康工作站"},
 		PageNumbers: true,
 		Stream:      stream,
+		SubsetFonts: true,
 	})
 	if err != nil {
 		return nil, err

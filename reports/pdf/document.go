@@ -46,6 +46,12 @@ type Options struct {
 	// layout, so a batch of thousands of documents holds one at a time. Layout then returns
 	// only the pages not yet drawn (use it without Stream for goldens). The bytes are the same.
 	Stream bool
+	// SubsetFonts embeds each font cut to the characters the document prints, instead of
+	// gopdf's subset that keeps the face's whole metrics and glyph index (60 KB each for Song
+	// and the Micro Hei cut, deflated in every document): a one-page document is smaller and
+	// renders in about half the time. The glyphs are the same. Ignored with Stream, whose
+	// characters are not known when the first section is drawn.
+	SubsetFonts bool
 }
 
 // MissingGlyph is a rune that no bundled font has, with the first text it occurred in and

@@ -70,9 +70,12 @@ const Placeholder = '〓'
 // document (gopdf copies the parsed tables by reference), lookup for cmap and advance widths.
 type fontSet struct {
 	container gopdf.FontContainer
-	lookup    [numFonts]*gopdf.SubsetFontObj
-	// glyphs caches resolve per face: rune → resolved.
+	// data are the font files (heiGB the cut), for the per-document cuts of SubsetFonts.
+	data   [numFonts][]byte
+	lookup [numFonts]*gopdf.SubsetFontObj
+	// glyphs caches resolve per face: rune → resolved; gids caches glyph per font.
 	glyphs [numFaces]sync.Map
+	gids   [numFonts]sync.Map
 }
 
 // resolved is where a rune's glyph comes from for one face.
@@ -101,12 +104,12 @@ func loadFonts() (*fontSet, error) {
 }
 
 func parseFonts() (*fontSet, error) {
-	gb, err := subsetTTF(assets.FontUI, gbRunes())
+	gb, err := subsetTTF(assets.FontUI, gbRunes(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("cut Micro Hei to GB 2312: %w", err)
 	}
 	data := [numFonts][]byte{heiGB: gb, hei: assets.FontUI, song: assets.FontSong, droid: assets.FontFallback, rare: assets.FontRare}
-	fs := &fontSet{}
+	fs := &fontSet{data: data}
 	for f := font(0); f < numFonts; f++ {
 		if err := fs.container.AddTTFFontData(family[f], data[f]); err != nil {
 			return nil, fmt.Errorf("parse font %s: %w", family[f], err)
@@ -163,6 +166,15 @@ func gbRunes() []rune {
 // entry that points at an empty outline counts as missing for a visible rune: it would print
 // as a blank.
 func (fs *fontSet) glyph(f font, r rune) uint {
+	if v, ok := fs.gids[f].Load(r); ok {
+		return v.(uint)
+	}
+	g := fs.lookupGlyph(f, r)
+	fs.gids[f].Store(r, g)
+	return g
+}
+
+func (fs *fontSet) lookupGlyph(f font, r rune) uint {
 	lk := fs.lookup[f]
 	gid, err := lk.CharCodeToGlyphIndex(r)
 	if err != nil || gid == 0 {

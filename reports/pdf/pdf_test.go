@@ -418,6 +418,50 @@ func checkXref(t *testing.T, b []byte) {
 	}
 }
 
+// TestDocument_SubsetFonts renders the same page with gopdf's subsets and with the fonts cut
+// to the document's characters: the PDF shows the same text, every glyph has its outline, and
+// the cut one is much smaller.
+func TestDocument_SubsetFonts(t *testing.T) {
+	build := func(cut bool) []byte {
+		d := newDoc(t, pdf.Options{SubsetFonts: cut, PageNumbers: true})
+		d.AddPage()
+		d.Text(50, 50, 0, "职业健康检查报告 ABC 123", pdf.Style{Face: pdf.Hei, Size: 16})
+		d.SetY(80)
+		d.Paragraph("白细胞计数 11.2 ×10⁹/L ↑ 偏高；姓名 王㛃𠅤、张𠀀；（矽尘）——目前未见异常。", pdf.Style{Face: pdf.Song})
+		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "项目"}, {Title: "结果"}}, Rows: [][]string{{"玥", "阴性"}}})
+		b, err := d.PDF()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	full, cut := build(false), build(true)
+	if !bytes.Equal(cut, build(true)) {
+		t.Error("two renders with cut fonts differ")
+	}
+	checkXref(t, cut)
+	text := func(b []byte) string {
+		gs, err := pdftest.Glyphs(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range gs {
+			if g.GID == 0 || (!g.Outline && g.Rune != ' ') {
+				t.Errorf("%q: glyph %d in %s, outline %v", g.Rune, g.GID, g.Font, g.Outline)
+			}
+		}
+		return pdftest.Text(gs)
+	}
+	if a, b := text(full), text(cut); a != b || !strings.Contains(b, "×10⁹/L") || !strings.Contains(b, "王㛃𠅤") {
+		t.Errorf("cut fonts show %q, gopdf's subsets %q", b, a)
+	}
+	if len(cut)*3 > len(full) {
+		t.Errorf("cut fonts: %d bytes, gopdf's subsets %d", len(cut), len(full))
+	}
+	t.Logf("%d bytes with cut fonts, %d without", len(cut), len(full))
+	dump(t, "subset_fonts.pdf", cut)
+}
+
 // TestDocument_PDF checks that the same input gives the same bytes, that the injected
 // creation date and title are written, and that a filled rectangle does not colour the text
 // after it.

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/signintech/gopdf"
 )
@@ -49,6 +50,11 @@ func (d *Document) render(upTo int) error {
 				Creator: in.Creator, Producer: in.Producer, CreationDate: in.Created})
 		}
 		d.r = r
+		if d.opt.SubsetFonts && !d.opt.Stream {
+			if err := d.addCutFonts(); err != nil {
+				return err
+			}
+		}
 	}
 	for ; d.r.done < upTo; d.r.done++ {
 		p := d.layout.Pages[d.r.done]
@@ -138,6 +144,55 @@ func (d *Document) renderPage(p *Page) error {
 				return fmt.Errorf("image %s: %w", b.Image, err)
 			}
 		}
+	}
+	return nil
+}
+
+// addCutFonts registers, for every font the layout uses, a cut of it to the characters it
+// prints (SubsetFonts). The rare cut is small already and has supplementary-plane runes,
+// which the cut's format 4 cmap cannot hold: it is embedded as it is.
+func (d *Document) addCutFonts() error {
+	runes := map[string]map[rune]bool{}
+	note := func(font, text string) {
+		if runes[font] == nil {
+			runes[font] = map[rune]bool{}
+		}
+		for _, r := range text {
+			runes[font][r] = true
+		}
+	}
+	for _, p := range d.layout.Pages {
+		for _, b := range p.Boxes {
+			if b.Kind != KindText {
+				continue
+			}
+			if len(b.Runs) == 0 {
+				note(b.Font, b.Text)
+			}
+			for _, run := range b.Runs {
+				note(run.Font, run.Text)
+			}
+		}
+	}
+	for f := font(0); f < numFonts; f++ {
+		rs := runes[family[f]]
+		if len(rs) == 0 || f == rare {
+			continue
+		}
+		list := make([]rune, 0, len(rs))
+		for r := range rs {
+			list = append(list, r)
+		}
+		slices.Sort(list)
+		fs := d.fonts
+		cut, err := subsetTTF(fs.data[f], list, func(r rune) int { return int(fs.glyph(f, r)) })
+		if err != nil {
+			return fmt.Errorf("cut font %s: %w", family[f], err)
+		}
+		if err := d.r.gp.AddTTFFontData(family[f], cut); err != nil {
+			return fmt.Errorf("font %s: %w", family[f], err)
+		}
+		d.r.added[family[f]] = true
 	}
 	return nil
 }

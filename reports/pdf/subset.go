@@ -17,8 +17,10 @@ import (
 // (about 7,900 glyphs) makes those tables 60 KB. Runes outside it fall back to the full face.
 //
 // Glyph outlines, metrics and hinting tables are copied unchanged; composite glyphs have their
-// component indexes rewritten. Only BMP runes are kept (format 4).
-func subsetTTF(font []byte, runes []rune) ([]byte, error) {
+// component indexes rewritten. Only BMP runes are kept (format 4). gid, when not nil, gives
+// the glyph of a rune (0 for none) instead of the font's cmap, which then is not parsed: the
+// per-document cut of Options.SubsetFonts has the lookups at hand.
+func subsetTTF(font []byte, runes []rune, gid func(rune) int) ([]byte, error) {
 	tables, err := ttfTables(font)
 	if err != nil {
 		return nil, err
@@ -71,16 +73,21 @@ func subsetTTF(font []byte, runes []rune) ([]byte, error) {
 		}
 		return glyf[a:b], nil
 	}
-	cmap, err := cmap4(tables["cmap"])
-	if err != nil {
-		return nil, err
+	if gid == nil {
+		cmap, err := cmap4(tables["cmap"])
+		if err != nil {
+			return nil, err
+		}
+		gid = func(r rune) int { return cmap[r] }
 	}
 
 	// The glyph set: 0, the runes' glyphs, then composite components (to a fixed point).
 	keep := map[int]bool{0: true}
 	var mapped []rune
+	gids := make(map[rune]int, len(runes))
 	for _, r := range runes {
-		if g, ok := cmap[r]; ok && g != 0 && r <= 0xFFFF {
+		if g := gid(r); g > 0 && g < numGlyphs && r <= 0xFFFF {
+			gids[r] = g
 			keep[g] = true
 			mapped = append(mapped, r)
 		}
@@ -135,7 +142,7 @@ func subsetTTF(font []byte, runes []rune) ([]byte, error) {
 	}
 	binary.BigEndian.PutUint32(nloca[4*len(old):], uint32(len(nglyf)))
 
-	ncmap, err := buildCmap4(mapped, func(r rune) int { return newID[cmap[r]] })
+	ncmap, err := buildCmap4(mapped, func(r rune) int { return newID[gids[r]] })
 	if err != nil {
 		return nil, err
 	}

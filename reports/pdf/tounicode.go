@@ -15,10 +15,27 @@ import (
 // cross-reference offsets by what the streams grew. Only the HanaMinB cut has such runes.
 
 var (
-	bfrangeBlock = regexp.MustCompile(`(?s)beginbfrange\n.*?endbfrange`)
-	wideEntry    = regexp.MustCompile(`<([0-9A-F]{4})><([0-9A-F]{4})><([0-9A-F]{5,6})>`)
-	lengthKey    = regexp.MustCompile(`/Length (\d+)\n`)
+	wideEntry = regexp.MustCompile(`<([0-9A-F]{4})><([0-9A-F]{4})><([0-9A-F]{5,6})>`)
+	lengthKey = regexp.MustCompile(`/Length (\d+)\n`)
 )
+
+// bfrangeBlocks returns the ranges from "beginbfrange" to "endbfrange" (bytes.Index is much
+// faster than a regular expression over a whole PDF).
+func bfrangeBlocks(b []byte) [][2]int {
+	var out [][2]int
+	for pos := 0; ; {
+		i := bytes.Index(b[pos:], []byte("beginbfrange\n"))
+		if i < 0 {
+			return out
+		}
+		j := bytes.Index(b[pos+i:], []byte("endbfrange"))
+		if j < 0 {
+			return out
+		}
+		out = append(out, [2]int{pos + i, pos + i + j + len("endbfrange")})
+		pos += i + j
+	}
+}
 
 type edit struct {
 	start, end int // replaced range of the original
@@ -27,7 +44,7 @@ type edit struct {
 
 func fixToUnicode(b []byte) ([]byte, error) {
 	var edits []edit
-	for _, loc := range bfrangeBlock.FindAllIndex(b, -1) {
+	for _, loc := range bfrangeBlocks(b) {
 		block := b[loc[0]:loc[1]]
 		if !wideEntry.Match(block) {
 			continue
