@@ -106,6 +106,7 @@ func newCalendarScreen(env *Env) *calendarScreen {
 	v.save = widget.NewButton("保存（Ctrl+S）", v.saveNow)
 	v.save.Importance = widget.HighImportance
 	v.load()
+	env.Focus = v.holEntry
 	return v
 }
 

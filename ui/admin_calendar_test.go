@@ -37,6 +37,9 @@ func TestCalendarScreen_AddYear(t *testing.T) {
 	v := newCalendarScreen(env)
 	show(env, v.content())
 
+	if env.Focus != v.holEntry {
+		t.Error("the keyboard does not start in the day field")
+	}
 	// The bundled calendar is in force; the clock's year (2026) is shown.
 	if v.year != 2026 || len(v.holidays) != 33 || len(v.workdays) != 6 || !v.covered.Checked {
 		t.Fatalf("year %d: %d holidays, %d workdays, covered %v", v.year, len(v.holidays), len(v.workdays), v.covered.Checked)

@@ -137,6 +137,9 @@ func newDocumentSettingsScreen(env *Env) *documentSettingsScreen {
 		adminConfirm(env.Window, "删除印章图片", "删除后所有文书都留空白加盖实物印章。确定删除吗？", "删除", func() { v.uploadSeal(nil) })
 	})
 	v.load()
+	if len(v.blockKeys) > 0 {
+		env.Focus = v.blocks[v.blockKeys[0]]
+	}
 	return v
 }
 

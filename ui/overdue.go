@@ -187,6 +187,7 @@ func newOverdueScreen(env *Env) *overdueScreen {
 	}, v.updateExamCell)
 	v.refresh = widget.NewButton("刷新", v.reload)
 	v.reload()
+	env.Focus = v.table
 	return v
 }
 

@@ -149,6 +149,9 @@ func TestOverdue_Screen(t *testing.T) {
 	desk := staffAs(t, env, "qiantai", "郑登记", app.RoleRegistrar)
 	v := newOverdueScreen(desk)
 	show(desk, v.content())
+	if desk.Focus != v.table {
+		t.Error("the keyboard does not start in the list")
+	}
 	if !strings.Contains(v.summary.Text, "3 个合同尚有 4 份报告未发放，其中已超期 1 个，5 个工作日内到期 1 个") {
 		t.Errorf("summary %q", v.summary.Text)
 	}
