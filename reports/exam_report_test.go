@@ -271,6 +271,34 @@ func TestLayoutExamReports(t *testing.T) {
 	layoutGolden(t, "exam_report/report.json", l.JSON())
 }
 
+// TestLayoutExamReports_Seal: with the seal and signature images (allowed by the settings)
+// the seal area holds the image instead of the caption; without them it stays blank for the
+// physical stamp.
+func TestLayoutExamReports_Seal(t *testing.T) {
+	in := onePage(t)
+	in.Seal, in.Signature = testPhoto(), testPhoto()
+	r, err := reports.NewExamReport(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := reports.LayoutExamReports([]reports.ExamReport{r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	images := 0
+	for _, b := range l.Pages[0].Boxes {
+		if b.Kind == "image" {
+			images++
+		}
+	}
+	if images != 2 || strings.Contains(layoutTexts(l, 1), "（盖章）") {
+		t.Errorf("%d images, caption %v; want the seal and the signature, no caption", images, strings.Contains(layoutTexts(l, 1), "（盖章）"))
+	}
+	if b, err := reports.RenderExamReports([]reports.ExamReport{r}, nil); err != nil || len(b) == 0 {
+		t.Errorf("render with images: %v", err)
+	}
+}
+
 // longReport has forty item groups: the results table runs over several pages.
 func longReport(t testing.TB) app.ExamReportInput {
 	in := reportInput(t)
@@ -347,9 +375,13 @@ func TestExamReports_Poppler(t *testing.T) {
 	rare.Exam.Record.Parties.Worker.Name = "韦㛃𠅤"
 	rare.Copy = "用人单位留存"
 	in := []app.ExamReportInput{reportInput(t), longReport(t), rare}
-	b, err := reports.Documents{}.ExamReports(in, nil)
+	var calls []string
+	b, err := reports.Documents{}.ExamReports(in, func(done, total int) { calls = append(calls, fmt.Sprint(done, "/", total)) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := strings.Join(calls, " "); got != "1/3 2/3 3/3" {
+		t.Errorf("progress %s", got)
 	}
 	if again, _ := (reports.Documents{}).ExamReports(in, nil); !bytes.Equal(b, again) {
 		t.Error("the same reports rendered to different bytes")
