@@ -281,13 +281,19 @@ func noticeKinds(c *app.ExamConclusion) []string {
 	if has(app.ConclusionContraindication) {
 		out = append(out, app.NoticeContraindication)
 	}
+	if c.Recheck != nil {
+		out = append(out, app.NoticeRecheck)
+	}
 	return out
 }
 
 // noticeTitle names a notice kind.
 func noticeTitle(kind string) string {
-	if kind == app.NoticeSuspected {
+	switch kind {
+	case app.NoticeSuspected:
 		return "疑似职业病告知书"
+	case app.NoticeRecheck:
+		return "复查通知书"
 	}
 	return "职业禁忌证告知书"
 }

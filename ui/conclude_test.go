@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"fyne.io/fyne/v2/widget"
 	"slices"
 	"strings"
 	"testing"
@@ -106,6 +108,24 @@ func TestConclude_Recheck2014(t *testing.T) {
 	if re == 0 || !strings.Contains(v.status.Text, "复查") {
 		t.Fatalf("no linked recheck exam (%d), status %q", re, v.status.Text)
 	}
+	// The signed recheck order offers the 复查通知书, rendered from the signed exam.
+	var labels []string
+	for _, o := range v.noticeBox.Objects {
+		if b, ok := o.(*widget.Button); ok {
+			labels = append(labels, b.Text)
+		}
+	}
+	if len(labels) == 0 || !strings.Contains(labels[0], "复查通知书") {
+		t.Fatalf("notice buttons after a recheck order: %q", labels)
+	}
+	var pdf []byte
+	v.pdfHook = func(b []byte) { pdf = b }
+	test.Tap(v.noticeBox.Objects[0].(*widget.Button))
+	v.job.wait()
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("复查通知书: %d bytes; dialog %q", len(pdf), dialogText(chief.Window))
+	}
+	closeDialogs(chief.Window)
 	got, err := env.Services.Exams.FindExamByID(env.Ctx, re)
 	if err != nil || !got.Recheck || got.PreviousExamID != e.ID || formatDate(got.Date) != "2026-08-20" {
 		t.Errorf("recheck exam %+v %v", got, err)
