@@ -40,13 +40,26 @@ func (c *CUPS) timeout() time.Duration {
 	return 30 * time.Second
 }
 
+// sendTimeout bounds `lp` with a PDF of n bytes: the base timeout and a second per MB (a
+// batch of a thousand reports is tens of MB).
+func (c *CUPS) sendTimeout(n int) time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return 30*time.Second + time.Duration(n>>20)*time.Second
+}
+
 // run runs a CUPS tool in the C locale (its messages are parsed, and lpstat translates its
 // words) and returns its standard output and error.
 func (c *CUPS) run(name string, stdin []byte, args ...string) (string, string, error) {
+	limit := c.timeout()
+	if stdin != nil {
+		limit = c.sendTimeout(len(stdin))
+	}
 	if _, err := exec.LookPath(name); err != nil {
 		return "", "", app.Errorf(app.EINVALID, "本机没有安装 CUPS 打印系统（找不到 %s 命令）：请安装 cups 后再打印，或先“另存为 PDF”", name)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout())
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C", "LANGUAGE=")
@@ -59,7 +72,7 @@ func (c *CUPS) run(name string, stdin []byte, args ...string) (string, string, e
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Run()
 	if ctx.Err() == context.DeadlineExceeded {
-		return out.String(), errb.String(), app.Errorf(app.EINTERNAL, "打印系统 %.0f 秒内没有响应（%s）：请检查 CUPS 是否正常运行", c.timeout().Seconds(), name)
+		return out.String(), errb.String(), app.Errorf(app.EINTERNAL, "打印系统 %.0f 秒内没有响应（%s）：请检查 CUPS 是否正常运行", limit.Seconds(), name)
 	}
 	return out.String(), errb.String(), err
 }
