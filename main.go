@@ -27,6 +27,7 @@ const usage = `职业健康工作站 %s
   occhealth results   import 文件 --source 来源 [--commit]   导入 LIS/仪器结果（预览，全部通过才写入）
   occhealth results   watch 文件夹 --source 来源              监视 LIS 放文件的文件夹
   occhealth rules     coverage [--edition 2014|2025]         GBZ 188 判定标准覆盖表
+  occhealth cards     check|export --format national|hubei    个案卡预检与导出
   occhealth verify    校验审计链、记录哈希与外部锚点
   occhealth backup    立即备份（并按设置轮换）
   occhealth restore   从备份恢复（需管理员并输入机构名称确认）
@@ -66,7 +67,7 @@ func run(args []string) int {
 	cmds := map[string]func([]string) int{
 		"gui": cmdGUI, "init": cmdInit, "user": cmdUser, "employer": cmdEmployer, "worker": cmdWorker,
 		"verify": cmdVerify, "backup": cmdBackup, "restore": cmdRestore, "demo": cmdDemo,
-		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster, "report": cmdReport, "results": cmdResults, "rules": cmdRules, "print": cmdPrint,
+		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster, "report": cmdReport, "results": cmdResults, "rules": cmdRules, "print": cmdPrint, "cards": cmdCards,
 		"version": func([]string) int { fmt.Println(version); return exitOK },
 	}
 	if f, ok := cmds[args[0]]; ok {

@@ -1,0 +1,462 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"occhealth/app"
+	"occhealth/app/cardcheck"
+	"occhealth/assets"
+	"occhealth/reports/cards"
+)
+
+const cardsUsage = `用法:
+  occhealth cards check [--from 日期 --to 日期] [--format national|hubei] [--json] --user 统计上报员
+      预检：列出发放日期在范围内（不写日期为全部）的个案卡及其错误、警告，并按导出格式的元素表校验。
+      有错误时退出码为 1。
+  occhealth cards export --from 日期 --to 日期 --format national|hubei -o 文件夹 [--again] [--json] --user 统计上报员
+      导出：预检未通过的个案卡不导出（逐张列出），其余按所选格式生成文件写入文件夹
+      （国家格式：每张卡一个 XML 与用人单位 XML 打成一个 zip；湖北格式：一个 XML；另有一份 .manifest.json），
+      然后登记为“已导出”。已导出且内容未变的卡不再导出，除非加 --again。有卡未导出时退出码为 1。
+日期写作 2026-11-01。格式说明见 docs/card-formats.md。`
+
+// cmdCards checks and exports case cards (个案卡).
+func cmdCards(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, cardsUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "check":
+		return cmdCardsCheck(args[1:])
+	case "export":
+		return cmdCardsExport(args[1:])
+	}
+	fmt.Fprintln(os.Stderr, cardsUsage)
+	return exitUsage
+}
+
+// cardFlags are the flags both subcommands share.
+type cardFlags struct {
+	from, to, format *string
+}
+
+func addCardFlags(f interface {
+	String(name, value, usage string) *string
+}) cardFlags {
+	return cardFlags{
+		from:   f.String("from", "", "发放日期起（含），如 2026-11-01"),
+		to:     f.String("to", "", "发放日期止（含）"),
+		format: f.String("format", app.CardFormatNational, "导出格式：national（国家交换格式）或 hubei（湖北格式）"),
+	}
+}
+
+func (c cardFlags) dates() (time.Time, time.Time, error) {
+	var from, to time.Time
+	var err error
+	if *c.from != "" {
+		if from, err = time.ParseInLocation("2006-01-02", *c.from, time.Local); err != nil {
+			return from, to, app.FieldError("--from", "日期“%s”应写作 2026-11-01", *c.from)
+		}
+	}
+	if *c.to != "" {
+		if to, err = time.ParseInLocation("2006-01-02", *c.to, time.Local); err != nil {
+			return from, to, app.FieldError("--to", "日期“%s”应写作 2026-11-30", *c.to)
+		}
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return from, to, app.FieldError("--to", "止日期早于起日期")
+	}
+	if _, ok := cards.Lookup(*c.format); !ok {
+		return from, to, app.FieldError("--format", "未知的导出格式“%s”（可选：%s）", *c.format, strings.Join(cards.Formats(), "、"))
+	}
+	return from, to, nil
+}
+
+// cardIssue is one finding of the check, for people and for --json.
+type cardIssue struct {
+	Level   string `json:"level"` // error or warning
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+	Screen  string `json:"screen,omitempty"`
+}
+
+// cardResult is one card's outcome of check or export.
+type cardResult struct {
+	ExamNumber string      `json:"exam_number"`
+	DocumentID string      `json:"document_id"`
+	Worker     string      `json:"worker"`
+	Employer   string      `json:"employer"`
+	Status     string      `json:"status"`
+	Operate    string      `json:"operate"`
+	Late       bool        `json:"late,omitempty"`
+	Errors     int         `json:"errors"`
+	Warnings   int         `json:"warnings"`
+	Issues     []cardIssue `json:"issues,omitempty"`
+}
+
+func newCardResult(d app.CardData) cardResult {
+	r := cardResult{ExamNumber: d.Card.ExamNumber, DocumentID: d.Card.DocumentID, Status: d.Card.Status.Name(), Operate: d.Card.Operate, Late: d.Card.Late}
+	if d.Exam != nil && d.Exam.Record != nil && d.Exam.Record.Parties != nil {
+		r.Worker, r.Employer = d.Exam.Record.Parties.Worker.Name, d.Exam.Record.Parties.Employer.Name
+	}
+	return r
+}
+
+func (r *cardResult) add(level, field, msg, screen string) {
+	r.Issues = append(r.Issues, cardIssue{Level: level, Field: field, Message: msg, Screen: screen})
+	if level == app.LevelError {
+		r.Errors++
+	} else {
+		r.Warnings++
+	}
+}
+
+// preflight runs the pre-flight check of every card and the format's element table over the
+// cards the check lets through.
+func preflight(a *archive, format string, ds []app.CardData) ([]cardResult, error) {
+	check, err := cardChecker(a)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cardResult, len(ds))
+	byNumber := map[string]int{}
+	var clean []app.CardData
+	for i, d := range ds {
+		out[i] = newCardResult(d)
+		byNumber[d.Card.ExamNumber] = i
+		for _, is := range check(d) {
+			out[i].add(is.Level, is.Field, is.Message, is.Screen)
+		}
+		if out[i].Errors == 0 {
+			clean = append(clean, d)
+		}
+	}
+	var codes app.CodeLookup
+	if a.svc.Catalogs != nil {
+		codes = a.svc.Catalogs
+	}
+	ps, err := cards.Validate(format, clean, cards.Options{Codes: codes})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if i, ok := byNumber[p.Card]; ok && p.Card != "" {
+			out[i].add(app.LevelError, p.Element, "不符合导出格式："+p.Message, "")
+		}
+	}
+	return out, nil
+}
+
+// cardChecker returns the store's pre-flight check (with its thresholds), or the bundled one.
+func cardChecker(a *archive) (func(app.CardData) []app.CardIssue, error) {
+	if c, ok := a.svc.Cards.(interface {
+		Check(app.CardData) ([]app.CardIssue, error)
+	}); ok {
+		return func(d app.CardData) []app.CardIssue {
+			is, err := c.Check(d)
+			if err != nil {
+				return []app.CardIssue{{Level: app.LevelError, Message: "预检无法进行：" + app.ErrorMessage(err)}}
+			}
+			return is
+		}, nil
+	}
+	b, err := fs.ReadFile(assets.Rules, "rules/card_checks.json")
+	if err != nil {
+		return nil, err
+	}
+	th, err := cardcheck.Load(b)
+	if err != nil {
+		return nil, err
+	}
+	return func(d app.CardData) []app.CardIssue { return cardcheck.Check(d, a.svc.Catalogs, th) }, nil
+}
+
+func printCardResult(w io.Writer, r cardResult, onlyErrors bool) {
+	fmt.Fprintf(w, "%s  %s  %s  %s", r.ExamNumber, r.Worker, r.Employer, r.Status)
+	if r.Late {
+		fmt.Fprint(w, "  补报")
+	}
+	fmt.Fprintf(w, "  错误 %d  警告 %d\n", r.Errors, r.Warnings)
+	for _, is := range r.Issues {
+		if onlyErrors && is.Level != app.LevelError {
+			continue
+		}
+		word := "警告"
+		if is.Level == app.LevelError {
+			word = "错误"
+		}
+		if is.Field != "" {
+			fmt.Fprintf(w, "    %s  %s：%s\n", word, is.Field, is.Message)
+		} else {
+			fmt.Fprintf(w, "    %s  %s\n", word, is.Message)
+		}
+	}
+}
+
+func cmdCardsCheck(args []string) int {
+	fs, g := newFlags("cards check")
+	cf := addCardFlags(fs)
+	pos, err := parse(fs, args)
+	if err != nil || len(pos) > 0 {
+		fmt.Fprintln(os.Stderr, cardsUsage)
+		return exitUsage
+	}
+	from, to, err := cf.dates()
+	if err != nil {
+		return fail(err)
+	}
+	a, ctx, err := login(g)
+	if err != nil {
+		return fail(err)
+	}
+	defer a.db.Close()
+	ds, err := a.svc.Cards.CardData(ctx, from, to, nil)
+	if err != nil {
+		return fail(err)
+	}
+	res, err := preflight(a, *cf.format, ds)
+	if err != nil {
+		return fail(err)
+	}
+	failing, warned := 0, 0
+	for _, r := range res {
+		if r.Errors > 0 {
+			failing++
+		} else if r.Warnings > 0 {
+			warned++
+		}
+	}
+	if g.json {
+		printJSON(struct {
+			Format  string       `json:"format"`
+			Cards   int          `json:"cards"`
+			Failing int          `json:"failing"`
+			Warned  int          `json:"warned"`
+			Results []cardResult `json:"results"`
+		}{*cf.format, len(res), failing, warned, res})
+	} else {
+		for _, r := range res {
+			if len(r.Issues) > 0 {
+				printCardResult(os.Stdout, r, false)
+			}
+		}
+		fmt.Printf("共 %d 张个案卡：%d 张未通过预检，%d 张有警告，%d 张可以导出。\n", len(res), failing, warned, len(res)-failing)
+	}
+	if failing > 0 {
+		return exitError
+	}
+	return exitOK
+}
+
+func cmdCardsExport(args []string) int {
+	fs, g := newFlags("cards export")
+	cf := addCardFlags(fs)
+	dir := fs.String("o", "", "导出到的文件夹")
+	again := fs.Bool("again", false, "也导出已导出、内容未变的个案卡")
+	pos, err := parse(fs, args)
+	if err != nil || len(pos) > 0 || *dir == "" || *cf.from == "" || *cf.to == "" {
+		fmt.Fprintln(os.Stderr, cardsUsage)
+		return exitUsage
+	}
+	from, to, err := cf.dates()
+	if err != nil {
+		return fail(err)
+	}
+	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+		return fail(app.FieldError("-o", "文件夹“%s”不存在", *dir))
+	}
+	a, ctx, err := login(g)
+	if err != nil {
+		return fail(err)
+	}
+	defer a.db.Close()
+	out, err := exportCards(ctx, a, *cf.format, from, to, *dir, *again)
+	if err != nil && out == nil {
+		return fail(err)
+	}
+	if g.json {
+		printJSON(out)
+	} else {
+		out.print(os.Stdout)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if len(out.Blocked) > 0 {
+		return exitError
+	}
+	return exitOK
+}
+
+// cardExportOutcome is what an export did.
+type cardExportOutcome struct {
+	Format   string          `json:"format"`
+	Batch    string          `json:"batch,omitempty"`
+	Exported int             `json:"exported"`
+	Skipped  int             `json:"skipped"` // exported before and unchanged
+	Files    []string        `json:"files,omitempty"`
+	Bytes    int64           `json:"bytes"`
+	Manifest *cards.Manifest `json:"manifest,omitempty"`
+	Blocked  []cardResult    `json:"blocked,omitempty"`
+}
+
+func (o *cardExportOutcome) print(w io.Writer) {
+	if len(o.Blocked) > 0 {
+		fmt.Fprintf(w, "以下 %d 张个案卡未通过预检，没有导出（修改后再导出）：\n", len(o.Blocked))
+		for _, r := range o.Blocked {
+			printCardResult(w, r, true)
+		}
+	}
+	if o.Exported == 0 {
+		msg := "没有需要导出的个案卡。"
+		if o.Skipped > 0 {
+			msg = fmt.Sprintf("没有需要导出的个案卡（%d 张已导出且内容未变；要重新生成文件，请加 --again）。", o.Skipped)
+		}
+		fmt.Fprintln(w, msg)
+		return
+	}
+	fmt.Fprintf(w, "已导出 %d 张个案卡（批次 %s），%d 个文件，共 %d 字节：\n", o.Exported, o.Batch, len(o.Files), o.Bytes)
+	for _, f := range o.Files {
+		fmt.Fprintln(w, "  "+f)
+	}
+	fmt.Fprintln(w, "请把文件上传到平台，平台确认后登记“已上报”或导入平台反馈。")
+}
+
+// exportCards reads the cards released in [from, to], holds back those that fail the
+// pre-flight, renders the rest, writes the files whole (or none) into dir and records the
+// export. A non-nil outcome with an error says how far it got.
+func exportCards(ctx context.Context, a *archive, format string, from, to time.Time, dir string, again bool) (*cardExportOutcome, error) {
+	out := &cardExportOutcome{Format: format}
+	ds, err := a.svc.Cards.CardData(ctx, from, to, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows, _, err := a.svc.Cards.Cards(ctx, app.CardFilter{From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	lastOp := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		lastOp[r.Card.ExamID] = r.Card.Operate
+	}
+	var todo []app.CardData
+	for _, d := range ds {
+		needed := d.Card.Status == app.CardPending || d.Card.Status == app.CardReturned ||
+			d.Card.ExportedHash == "" || d.Card.Operate != lastOp[d.Card.ExamID]
+		if !needed && !again {
+			out.Skipped++
+			continue
+		}
+		todo = append(todo, d)
+	}
+	res, err := preflight(a, format, todo)
+	if err != nil {
+		return nil, err
+	}
+	var send []app.CardData
+	for i, r := range res {
+		if r.Errors > 0 {
+			out.Blocked = append(out.Blocked, r)
+			continue
+		}
+		send = append(send, todo[i])
+	}
+	if len(send) == 0 {
+		return out, nil
+	}
+	out.Batch = cardBatch(ctx, a, dir)
+	var codes app.CodeLookup
+	if a.svc.Catalogs != nil {
+		codes = a.svc.Catalogs
+	}
+	files, m, err := cards.Export(format, out.Batch, send, cards.Options{Codes: codes})
+	if err != nil {
+		return out, err
+	}
+	paths, err := writeCardFiles(dir, files)
+	if err != nil {
+		return out, err
+	}
+	if err := a.svc.Cards.RecordExport(ctx, out.Batch, format, send); err != nil {
+		for _, p := range paths {
+			os.Remove(p)
+		}
+		return out, err
+	}
+	out.Exported, out.Files, out.Manifest = len(send), paths, m
+	for _, f := range files {
+		out.Bytes += int64(len(f.Data))
+	}
+	return out, nil
+}
+
+// cardBatch names a batch: the institution code and the second of the export, with -2, -3 …
+// when dir already holds a batch of that name (the same names as the window's export).
+func cardBatch(ctx context.Context, a *archive, dir string) string {
+	id := nowFunc().Format("20060102150405")
+	if in, err := a.svc.Institution.Institution(ctx); err == nil && in != nil && in.Code != "" {
+		id = in.Code + "-" + id
+	}
+	out := id
+	for n := 2; ; n++ {
+		if m, _ := filepath.Glob(filepath.Join(dir, out+".*")); len(m) == 0 {
+			return out
+		}
+		out = fmt.Sprintf("%s-%d", id, n)
+	}
+}
+
+// writeCardFiles writes every file under a temporary name first and renames them once all
+// are written; an existing file is never overwritten, and on error nothing is left behind.
+func writeCardFiles(dir string, files []app.CardExportFile) ([]string, error) {
+	var tmps, paths []string
+	cleanup := func() {
+		for _, p := range append(tmps, paths...) {
+			os.Remove(p)
+		}
+	}
+	for _, f := range files {
+		name := filepath.Base(f.Name)
+		if name != f.Name || name == "." {
+			cleanup()
+			return nil, app.Errorf(app.EINTERNAL, "导出文件名“%s”无效", f.Name)
+		}
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			cleanup()
+			return nil, app.Errorf(app.ECONFLICT, "文件夹中已有“%s”，请换一个文件夹或先移走该文件", name)
+		}
+		tmp, err := os.CreateTemp(dir, "."+name+"-*.tmp")
+		if err != nil {
+			cleanup()
+			return nil, app.Errorf(app.EINVALID, "无法在“%s”中写文件：%v", dir, err)
+		}
+		tmps = append(tmps, tmp.Name())
+		_, werr := tmp.Write(f.Data)
+		if err := tmp.Sync(); werr == nil {
+			werr = err
+		}
+		if err := tmp.Close(); werr == nil {
+			werr = err
+		}
+		if werr != nil {
+			cleanup()
+			return nil, app.Errorf(app.EINVALID, "写入“%s”失败：%v", name, werr)
+		}
+	}
+	for i, f := range files {
+		p := filepath.Join(dir, f.Name)
+		if err := os.Rename(tmps[i], p); err != nil {
+			cleanup()
+			return nil, app.Errorf(app.EINVALID, "写入“%s”失败：%v", f.Name, err)
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
