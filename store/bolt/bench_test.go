@@ -1,13 +1,18 @@
 package bolt_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 
 	"occhealth/app"
 	"occhealth/demo"
@@ -203,4 +208,136 @@ func BenchmarkResultImport3000(b *testing.B) {
 		}
 		b.Logf("commit %v", time.Since(t1))
 	}
+}
+
+// benchCards is the number of released exams of the card benchmarks (OCCHEALTH_BENCH_CARDS,
+// default 100,000).
+func benchCards() int {
+	if n, err := strconv.Atoi(os.Getenv("OCCHEALTH_BENCH_CARDS")); err == nil && n > 0 {
+		return n
+	}
+	return 100000
+}
+
+var cardBench struct{ mint time.Duration }
+
+// cardBenchArchive fills an archive with released exams: a demo fill (through the services,
+// with results, conclusions, signatures and releases) whose released exams are then copied in
+// the file, with new IDs and numbers, up to benchCards(). The copies bypass the audit log: the
+// benchmarks read, they do not verify.
+func cardBenchArchive(b *testing.B) (*testDB, context.Context) {
+	td := openRecordDB(b)
+	td.Bolt().NoSync = true
+	res, err := demo.Fill(td.admin, td.svc, demo.Options{Workers: 300, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Released == 0 {
+		b.Fatalf("demo released no exam: %+v", res)
+	}
+	want := benchCards()
+	err = td.Bolt().Update(func(tx *bbolt.Tx) error {
+		exams, recs, ix, nums := tx.Bucket([]byte("exams")), tx.Bucket([]byte("records")), tx.Bucket([]byte("exam_state")), tx.Bucket([]byte("idx_exam_number"))
+		exams.FillPercent, recs.FillPercent, ix.FillPercent = 0.9, 0.9, 0.9
+		prefix := append([]byte(app.ExamReleased), 0)
+		var templates [][2][]byte
+		c := ix.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			id := k[len(prefix):]
+			templates = append(templates, [2][]byte{append([]byte(nil), exams.Get(id)...), append([]byte(nil), recs.Get(id)...)})
+		}
+		for n := len(templates); n < want; n++ {
+			t := templates[n%len(templates)]
+			seq, err := exams.NextSequence()
+			if err != nil {
+				return err
+			}
+			key := make([]byte, 8)
+			binary.BigEndian.PutUint64(key, seq)
+			var e, r map[string]json.RawMessage
+			if err := json.Unmarshal(t[0][1:], &e); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(t[1][1:], &r); err != nil {
+				return err
+			}
+			number := fmt.Sprintf("9%08d", seq)
+			e["ID"], _ = json.Marshal(seq)
+			e["Number"], _ = json.Marshal(number)
+			r["ExamID"], _ = json.Marshal(seq)
+			eb, _ := json.Marshal(e)
+			rb, _ := json.Marshal(r)
+			if err := exams.Put(key, append([]byte{1}, eb...)); err != nil {
+				return err
+			}
+			if err := recs.Put(key, append([]byte{1}, rb...)); err != nil {
+				return err
+			}
+			if err := ix.Put(append(append([]byte(nil), prefix...), key...), nil); err != nil {
+				return err
+			}
+			if err := nums.Put([]byte(number), key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reporter := td.staff(b, "bench_tongji", "统计员", time.Time{}, app.RoleReportingClerk)
+	if err := td.svc.Cards.SaveCardSettings(td.admin, app.CardSettings{ReportZoneCode: "450102000", ReportOrgCode: "450102001", License: "L",
+		Writer: "统计员", WriterPhone: "0771-5550001", Reporter: "报告人", ReporterPhone: "0771-5550002", DueDays: 30}); err != nil {
+		b.Fatal(err)
+	}
+	// The first read mints every DocumentId (one audited write per card).
+	t0 := time.Now()
+	ds, err := td.svc.Cards.CardData(reporter, time.Time{}, time.Time{}, nil)
+	if err != nil || len(ds) < want {
+		b.Fatalf("first card data: %d cards, %v", len(ds), err)
+	}
+	cardBench.mint = time.Since(t0)
+	b.Logf("%d released exams; first CardData (minting %d DocumentIds) %v", len(ds), len(ds), cardBench.mint)
+	td.Bolt().NoSync = false
+	return td, reporter
+}
+
+// BenchmarkCardData100k reads the card data of 100,000 released exams (every exam and record
+// decoded, Operate from the content hash): the store's part of exporting 100,000 cards. The
+// first read, which also mints the DocumentIds, is reported as first_s. worklist lists one
+// page of failing cards once the pre-flight counts are cached (the first listing after start,
+// which checks every card, is reported as first_s).
+func BenchmarkCardData100k(b *testing.B) {
+	td, reporter := cardBenchArchive(b)
+	b.Run("card_data", func(b *testing.B) {
+		n, iters, c0 := 0, 0, cpuTime()
+		for b.Loop() {
+			iters++
+			ds, err := td.svc.Cards.CardData(reporter, time.Time{}, time.Time{}, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n = len(ds)
+		}
+		b.ReportMetric(float64(n), "cards")
+		b.ReportMetric((cpuTime()-c0).Seconds()/float64(iters), "cpu_s/op")
+		b.ReportMetric(cardBench.mint.Seconds(), "first_s")
+	})
+	b.Run("worklist", func(b *testing.B) {
+		t0 := time.Now()
+		if _, _, err := td.svc.Cards.Cards(reporter, app.CardFilter{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+		first := time.Since(t0)
+		total := 0
+		for b.Loop() {
+			_, n, err := td.svc.Cards.Cards(reporter, app.CardFilter{Failing: true, Limit: 50})
+			if err != nil {
+				b.Fatal(err)
+			}
+			total = n
+		}
+		b.ReportMetric(float64(total), "failing")
+		b.ReportMetric(first.Seconds(), "first_s")
+	})
 }

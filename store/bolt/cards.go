@@ -32,6 +32,9 @@ var (
 	bucketCardDocID    = []byte("idx_card_docid") // DocumentId → exam ID
 	bucketCardSettings = []byte("card_settings")  // keyCardSettings → app.CardSettings
 	cardBuckets        = [][]byte{bucketCards, bucketCardDocID, bucketCardSettings}
+	// bucketCardCache holds the card projections (cardcodec.go): derived data, created when
+	// first written.
+	bucketCardCache = []byte("card_cache") // exam ID → projection
 )
 
 const (
@@ -197,54 +200,134 @@ func candidates(tx *bbolt.Tx) ([]int64, error) {
 	return ids, nil
 }
 
-// decodeExams reads exams with their records, decoding in parallel (records are most of the
-// cost of a card). It must run inside tx.
-func decodeExams(tx *bbolt.Tx, ids []int64) ([]*app.Exam, error) {
-	out := make([]*app.Exam, len(ids))
-	type raw struct{ exam, rec []byte }
+// decodeExams reads released (or voided) exams with their records as the cards read them:
+// from the card projection when there is one, else from the exam and its record (JSON,
+// decoded in parallel), returning then the projection to keep in fresh[i]. Exams from a
+// projection carry no Version and no bookkeeping; every exam carries its first release only
+// and no addenda. It must run inside tx.
+func decodeExams(tx *bbolt.Tx, ids []int64) (out []*app.Exam, fresh [][]byte, digests [][32]byte, err error) {
+	out = make([]*app.Exam, len(ids))
+	fresh = make([][]byte, len(ids))
+	digests = make([][32]byte, len(ids))
+	type raw struct{ exam, rec, proj []byte }
 	raws := make([]raw, len(ids))
-	exams, recs := tx.Bucket(bucketExams), tx.Bucket(bucketRecords)
+	exams, recs, cache := tx.Bucket(bucketExams), tx.Bucket(bucketRecords), tx.Bucket(bucketCardCache)
+	ix := tx.Bucket(bucketExamState)
+	voided := make([]bool, len(ids))
+	fp := typeFingerprint()
 	for i, id := range ids {
-		raws[i] = raw{exams.Get(itob(uint64(id))), recs.Get(itob(uint64(id)))}
-		if raws[i].exam == nil {
-			return nil, app.Errorf(app.ENOTFOUND, "体检 %d 不存在", id)
+		k := itob(uint64(id))
+		voided[i] = ix.Get(stateKey(app.ExamVoided, id)) != nil
+		if cache != nil {
+			raws[i].proj = cache.Get(k)
+		}
+		// A projection of other types, or of an exam that is neither released nor voided
+		// (it cannot happen; rather safe), is not read.
+		if p := raws[i].proj; p != nil && (!bytes.HasPrefix(p, fp) || (!voided[i] && ix.Get(stateKey(app.ExamReleased, id)) == nil)) {
+			raws[i].proj = nil
+		}
+		if raws[i].proj == nil {
+			raws[i].exam, raws[i].rec = exams.Get(k), recs.Get(k)
+			if raws[i].exam == nil {
+				return nil, nil, nil, app.Errorf(app.ENOTFOUND, "体检 %d 不存在", id)
+			}
 		}
 	}
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(ids) {
-		workers = len(ids)
-	}
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(ids); i += workers {
-				e := &app.Exam{}
-				if err := decode(raws[i].exam, e); err != nil {
-					errs[w] = fmt.Errorf("exam %d: %w", ids[i], err)
-					return
-				}
-				d := recordDisk{ExamRecord: &app.ExamRecord{ExamID: ids[i]}}
-				if raws[i].rec != nil {
-					if err := decode(raws[i].rec, &d); err != nil {
-						errs[w] = fmt.Errorf("record of exam %d: %w", ids[i], err)
-						return
-					}
-				}
-				e.Record = fromDisk(&d)
-				out[i] = e
+	errs := make([]error, len(ids))
+	interns := make(chan map[string]string, runtime.GOMAXPROCS(0))
+	parallel(len(ids), func(i int) {
+		id := ids[i]
+		if r := raws[i].proj; r != nil {
+			var intern map[string]string
+			select {
+			case intern = <-interns:
+			default:
+				intern = make(map[string]string, 1024)
 			}
-		}(w)
-	}
-	wg.Wait()
+			e, err := decodeProjectionInterned(r, intern)
+			select {
+			case interns <- intern:
+			default:
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("card projection of exam %d: %w", id, err)
+				return
+			}
+			e.State = app.ExamReleased
+			if voided[i] {
+				e.State = app.ExamVoided
+			}
+			out[i], digests[i] = e, sha256.Sum256(r)
+			return
+		}
+		e := &app.Exam{}
+		if err := decode(raws[i].exam, e); err != nil {
+			errs[i] = fmt.Errorf("exam %d: %w", id, err)
+			return
+		}
+		d := recordDisk{ExamRecord: &app.ExamRecord{ExamID: id}}
+		if raws[i].rec != nil {
+			if err := decode(raws[i].rec, &d); err != nil {
+				errs[i] = fmt.Errorf("record of exam %d: %w", id, err)
+				return
+			}
+		}
+		e.Record = fromDisk(&d)
+		// Through the projection, so that both ways give the same card (and content hash).
+		b, err := encodeProjection(e)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		p, err := decodeProjection(b)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		p.State, p.StateNote, p.Version = e.State, e.StateNote, e.Version
+		out[i], digests[i] = p, sha256.Sum256(b)
+		if e.State == app.ExamReleased || e.State == app.ExamVoided {
+			fresh[i] = b
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 	}
-	return out, nil
+	return out, fresh, digests, nil
+}
+
+// keepProjections stores the projections read from JSON (derived data: not audited).
+func (s *CardService) keepProjections(ctx context.Context, action string, ids []int64, fresh [][]byte) error {
+	n := 0
+	for _, b := range fresh {
+		if b != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return s.db.update(ctx, action, func(t *txn) error { return putProjections(t.tx, ids, fresh) })
+}
+
+func putProjections(tx *bbolt.Tx, ids []int64, fresh [][]byte) error {
+	cache, err := tx.CreateBucketIfNotExists(bucketCardCache)
+	if err != nil {
+		return err
+	}
+	cache.FillPercent = appendFill
+	for i, b := range fresh {
+		if b == nil {
+			continue
+		}
+		// Only a released or voided exam's projection is kept (they never change).
+		if err := cache.Put(itob(uint64(ids[i])), b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func releasedAt(e *app.Exam) time.Time {
@@ -298,51 +381,55 @@ func previousCard(tx *bbolt.Tx, e *app.Exam) (*app.Card, error) {
 }
 
 // cardHash is the content hash of a card: what the adapters read of it. Bookkeeping that
-// never reaches the platform is left out (versions, who saved, handovers after the first,
-// addenda, the header's codes and the due days), so that only a change of what the card says
-// makes it go out again as Update.
-func cardHash(d *app.CardData) string {
-	type content struct {
-		Exam        app.Exam
-		Record      app.ExamRecord
-		ReleasedAt  time.Time
-		Institution app.Institution
-		Writer      [4]string
-		Previous    string
+// never reaches the platform is left out (versions, state, who saved, handovers after the
+// first, addenda — the projection drops them —, the header's codes and the due days), so that
+// only a change of what the card says makes it go out again as Update. The exam is hashed in
+// its projection form (deterministic: map keys sorted).
+func cardHash(d *app.CardData) string { return cardHashWith(examDigest(d.Exam), d) }
+
+// examDigest is the hash of an exam's projection.
+func examDigest(e *app.Exam) [32]byte {
+	if e == nil {
+		return [32]byte{}
 	}
-	var c content
-	if d.Exam != nil {
-		c.Exam = *d.Exam
-		c.Exam.Record, c.Exam.Version, c.Exam.UpdatedAt, c.Exam.UpdatedBy = nil, 0, time.Time{}, ""
-		c.Exam.State, c.Exam.StateNote = "", ""
-		if d.Exam.Record != nil {
-			c.Record = *d.Exam.Record
-			c.Record.Releases, c.Record.Addenda = nil, nil
-			c.ReleasedAt = releasedAt(d.Exam).UTC()
-		}
+	b, err := encodeProjection(e)
+	if err != nil {
+		b = []byte(err.Error())
 	}
+	return sha256.Sum256(b)
+}
+
+// cardHashWith is cardHash with the exam's digest already known (from the stored projection).
+func cardHashWith(exam [32]byte, d *app.CardData) string {
+	h := sha256.New()
+	h.Write(exam[:])
+	h.Write([]byte{0})
 	if d.Institution != nil {
-		c.Institution = *d.Institution
-		c.Institution.Version, c.Institution.CreatedAt = 0, time.Time{}
+		in := *d.Institution
+		in.Version, in.CreatedAt = 0, time.Time{}
+		b, _ := json.Marshal(in)
+		h.Write(b)
 	}
 	s := d.Settings
-	c.Writer = [4]string{s.Writer, s.WriterPhone, s.Reporter, s.ReporterPhone}
-	if d.Previous != nil {
-		c.Previous = d.Previous.DocumentID
+	for _, x := range []string{s.Writer, s.WriterPhone, s.Reporter, s.ReporterPhone} {
+		h.Write([]byte{0})
+		h.Write([]byte(x))
 	}
-	b, _ := json.Marshal(c)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	h.Write([]byte{0})
+	if d.Previous != nil {
+		h.Write([]byte(d.Previous.DocumentID))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // operate is what the next export of a card sends.
-func operate(r *cardRecord, d *app.CardData) string {
+func operate(r *cardRecord, d *app.CardData, digest [32]byte) string {
 	switch {
 	case !r.exported():
 		return app.CardAdd
 	case d.Exam.State == app.ExamVoided:
 		return app.CardDelete
-	case cardHash(d) != r.ExportedHash:
+	case cardHashWith(digest, d) != r.ExportedHash:
 		return app.CardUpdate
 	case r.Operate != "":
 		return r.Operate
@@ -383,6 +470,8 @@ func (s *CardService) Check(d app.CardData) ([]app.CardIssue, error) {
 func (s *CardService) Cards(ctx context.Context, f app.CardFilter) ([]app.CardRow, int, error) {
 	var rows []app.CardRow
 	total := 0
+	var newIDs []int64
+	var fresh [][]byte
 	err := s.db.view(ctx, "CardService.Cards", func(tx *bbolt.Tx, _ app.Scope) error {
 		env, err := s.env(tx)
 		if err != nil {
@@ -392,7 +481,7 @@ func (s *CardService) Cards(ctx context.Context, f app.CardFilter) ([]app.CardRo
 		if err != nil {
 			return err
 		}
-		if err := s.fillMetas(tx, ids, env); err != nil {
+		if newIDs, fresh, err = s.fillMetas(tx, ids, env); err != nil {
 			return err
 		}
 		s.mu.Lock()
@@ -461,7 +550,13 @@ func (s *CardService) Cards(ctx context.Context, f app.CardFilter) ([]app.CardRo
 		}
 		return nil
 	})
-	return rows, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := s.keepProjections(ctx, "CardService.Cards", newIDs, fresh); err != nil {
+		return nil, 0, err
+	}
+	return rows, total, nil
 }
 
 func endOfDay(t time.Time) time.Time {
@@ -471,9 +566,8 @@ func endOfDay(t time.Time) time.Time {
 
 // fillMetas reads the exams of ids not yet (or no longer) known under env's generation and
 // keeps their worklist data and pre-flight counts.
-func (s *CardService) fillMetas(tx *bbolt.Tx, ids []int64, env *cardEnv) error {
+func (s *CardService) fillMetas(tx *bbolt.Tx, ids []int64, env *cardEnv) (need []int64, fresh [][]byte, err error) {
 	s.mu.Lock()
-	var need []int64
 	for _, id := range ids {
 		if m, ok := s.metas[id]; !ok || m.gen != env.gen {
 			need = append(need, id)
@@ -481,14 +575,14 @@ func (s *CardService) fillMetas(tx *bbolt.Tx, ids []int64, env *cardEnv) error {
 	}
 	s.mu.Unlock()
 	if len(need) == 0 {
-		return nil
+		return nil, nil, nil
 	}
-	exams, err := decodeExams(tx, need)
+	exams, fresh, _, err := decodeExams(tx, need)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	metas := make([]*cardMeta, len(exams))
-	s.parallel(len(exams), func(i int) {
+	parallel(len(exams), func(i int) {
 		e := exams[i]
 		m := metaOf(e)
 		d := app.CardData{Card: app.Card{ExamID: e.ID, ExamNumber: e.Number}, Exam: e, Institution: env.inst, Settings: env.settings}
@@ -504,11 +598,11 @@ func (s *CardService) fillMetas(tx *bbolt.Tx, ids []int64, env *cardEnv) error {
 		s.metas[e.ID] = metas[i]
 	}
 	s.mu.Unlock()
-	return nil
+	return need, fresh, nil
 }
 
 // parallel runs fn(0..n-1) on every core.
-func (s *CardService) parallel(n int, fn func(i int)) {
+func parallel(n int, fn func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers > n {
 		workers = n
@@ -532,6 +626,9 @@ func (s *CardService) parallel(n int, fn func(i int)) {
 func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs []int64) ([]app.CardData, error) {
 	var out []app.CardData
 	var records []*cardRecord
+	var readIDs []int64
+	var fresh [][]byte
+	var digests [][32]byte
 	err := s.db.view(ctx, "CardService.CardData", func(tx *bbolt.Tx, _ app.Scope) error {
 		env, err := s.env(tx)
 		if err != nil {
@@ -555,11 +652,12 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 			}
 			s.mu.Unlock()
 		}
-		exams, err := decodeExams(tx, ids)
+		exams, fr, dg, err := decodeExams(tx, ids)
 		if err != nil {
 			return err
 		}
-		for _, e := range exams {
+		readIDs, fresh = ids, fr
+		for i, e := range exams {
 			r, _, err := loadCard(tx, e.ID)
 			if err != nil {
 				return err
@@ -585,6 +683,7 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 			}
 			out = append(out, app.CardData{Card: r.toCard(e.Number), Exam: e, Institution: env.inst, Settings: env.settings, Previous: prev})
 			records = append(records, r)
+			digests = append(digests, dg[i])
 		}
 		s.mu.Lock()
 		for _, d := range out {
@@ -600,10 +699,10 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.mint(ctx, out, records); err != nil {
+	if err := s.mint(ctx, out, records, readIDs, fresh); err != nil {
 		return nil, err
 	}
-	s.parallel(len(out), func(i int) { out[i].Card.Operate = operate(records[i], &out[i]) })
+	parallel(len(out), func(i int) { out[i].Card.Operate = operate(records[i], &out[i], digests[i]) })
 	return out, nil
 }
 
@@ -618,7 +717,7 @@ const docIDChunk = 50000
 
 // mint gives every card without a DocumentId one, in one audited transaction:
 // 机构编码-HEALTH_EXAM_RECORD-yyyyMMddHHmmssSSS-5 位随机码, from the store's clock.
-func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*cardRecord) error {
+func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*cardRecord, readIDs []int64, fresh [][]byte) error {
 	var todo []int
 	for i, r := range records {
 		if r.DocumentID == "" {
@@ -626,9 +725,12 @@ func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*c
 		}
 	}
 	if len(todo) == 0 {
-		return nil
+		return s.keepProjections(ctx, "CardService.CardData", readIDs, fresh)
 	}
 	return s.db.update(ctx, "CardService.CardData", func(t *txn) error {
+		if err := putProjections(t.tx, readIDs, fresh); err != nil {
+			return err
+		}
 		in, err := t.institution()
 		if err != nil {
 			return err
@@ -706,7 +808,7 @@ func (s *CardService) RecordExport(ctx context.Context, batch string, format str
 		return app.FieldError("个案卡", "没有要登记的个案卡")
 	}
 	hashes := make([]string, len(cards))
-	s.parallel(len(cards), func(i int) { hashes[i] = cardHash(&cards[i]) })
+	parallel(len(cards), func(i int) { hashes[i] = cardHash(&cards[i]) })
 	return s.db.update(ctx, "CardService.RecordExport", func(t *txn) error {
 		cs, _, err := loadCardSettings(t.tx)
 		if err != nil {
