@@ -152,6 +152,11 @@ func ParseStatus(status, reason string) (app.CardStatus, string, bool) {
 	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' {
 		s = "0" + s
 	}
+	for _, c := range codeTables["audit_status"].Codes { // the status's name: 省级审核未通过
+		if c.Name == s {
+			s = c.Code
+		}
+	}
 	if c, ok := codeTables["audit_status"].byCode[s]; ok {
 		switch s {
 		case "01":

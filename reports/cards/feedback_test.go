@@ -84,6 +84,7 @@ func TestParseStatus(t *testing.T) {
 		{"105", "", app.CardReturned, "105 必填为空或用人单位不存在"},
 		{"-1", "出生日期格式", app.CardReturned, "-1 部分数据格式有误：出生日期格式"},
 		{"审核通过", "", app.CardReported, ""},
+		{"省级审核未通过", "地址不详", app.CardReturned, "省级审核未通过：地址不详"},
 		{"驳回", "重复上报", app.CardReturned, "重复上报"},
 	} {
 		s, r, ok := cards.ParseStatus(tt.in, tt.reason)
