@@ -3,7 +3,10 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -181,4 +184,94 @@ func LoadCalendar(data []byte, loc *time.Location) (*Calendar, error) {
 	}
 	slices.Sort(c.Years)
 	return c, nil
+}
+
+// Reading the State Council's notice (国务院办公厅关于某年部分节假日安排的通知) as published:
+// sections "一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。".
+var (
+	noticeSection = regexp.MustCompile(`[一二三四五六七八九十]、`)
+	noticeParens  = regexp.MustCompile(`（[^（）]*）|\([^()]*\)`)
+	noticeDay     = regexp.MustCompile(`(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日`)
+)
+
+// ParseHolidayNotice reads the days off and the make-up workdays from the text of a State
+// Council holiday notice for year (pasted as published, with or without the preamble): in each
+// numbered section, a sentence that says 上班 lists make-up workdays; one that says 放假, 补休 or
+// 休息 lists days off, as ranges "A至B" or single days. A day without a month takes the month
+// before it in the sentence; without a year, year. Days are midnight in loc. It returns an
+// error when the text has no numbered section with a day in it.
+func ParseHolidayNotice(year int, text string, loc *time.Location) (holidays, workdays []time.Time, err error) {
+	text = strings.NewReplacer("　", " ", "\r", "").Replace(text)
+	// Parentheses first: 农历腊月二十八、周日 holds a section mark.
+	text = noticeParens.ReplaceAllString(text, "")
+	marks := noticeSection.FindAllStringIndex(text, -1)
+	for i, m := range marks {
+		end := len(text)
+		if i+1 < len(marks) {
+			end = marks[i+1][0]
+		}
+		section := text[m[1]:end]
+		if j := strings.Index(section, "\n\n"); j >= 0 {
+			section = section[:j]
+		}
+		for _, sentence := range strings.Split(strings.ReplaceAll(section, "\n", ""), "。") {
+			work := strings.Contains(sentence, "上班")
+			off := strings.Contains(sentence, "放假") || strings.Contains(sentence, "补休") || strings.Contains(sentence, "休息")
+			if !work && !off {
+				continue
+			}
+			days, between, err := noticeDays(sentence, year, loc)
+			if err != nil {
+				return nil, nil, err
+			}
+			for k := 0; k < len(days); k++ {
+				if work {
+					workdays = append(workdays, days[k])
+					continue
+				}
+				if k+1 < len(days) && strings.TrimSpace(between[k]) == "至" {
+					for d := days[k]; !d.After(days[k+1]); d = d.AddDate(0, 0, 1) {
+						holidays = append(holidays, d)
+					}
+					k++
+					continue
+				}
+				holidays = append(holidays, days[k])
+			}
+		}
+	}
+	if len(holidays) == 0 && len(workdays) == 0 {
+		return nil, nil, fmt.Errorf("notice: no numbered section with a day in it")
+	}
+	return holidays, workdays, nil
+}
+
+// noticeDays finds the days of a sentence and the text between each and the next.
+func noticeDays(sentence string, year int, loc *time.Location) ([]time.Time, []string, error) {
+	var days []time.Time
+	var between []string
+	month, prevEnd := 0, -1
+	y := year
+	for _, m := range noticeDay.FindAllStringSubmatchIndex(sentence, -1) {
+		if prevEnd >= 0 {
+			between = append(between, sentence[prevEnd:m[0]])
+		}
+		prevEnd = m[1]
+		if m[2] >= 0 {
+			y, _ = strconv.Atoi(sentence[m[2]:m[3]])
+		}
+		if m[4] >= 0 {
+			month, _ = strconv.Atoi(sentence[m[4]:m[5]])
+		}
+		day, _ := strconv.Atoi(sentence[m[6]:m[7]])
+		if month == 0 {
+			return nil, nil, fmt.Errorf("notice: %q: a day without its month", sentence)
+		}
+		t := time.Date(y, time.Month(month), day, 0, 0, 0, 0, loc)
+		if t.Day() != day || int(t.Month()) != month {
+			return nil, nil, fmt.Errorf("notice: %d月%d日 is not a date", month, day)
+		}
+		days = append(days, t)
+	}
+	return days, append(between, ""), nil
 }

@@ -171,3 +171,76 @@ func TestCalendarLastYear(t *testing.T) {
 		t.Error("nil calendar")
 	}
 }
+
+// The holiday sections of the two notices, as published (with the 2025 notice's preamble,
+// whose 1月1日 and 10月1日 must not be read as days), and the closing paragraph and date.
+const (
+	notice2025 = `经党中央、国务院批准，根据2024年11月修订的《全国年节及纪念日放假办法》，自2025年1月1日起，全体公民放假的假日增加2天，其中春节、劳动节各增加1天。据此对放假调休原则作进一步优化完善，除个别特殊情形外，春节自农历除夕起放假调休8天，国庆节自10月1日起放假调休7天，劳动节放假调休5天，元旦、清明节、端午节、中秋节分别放假调休或连休3天（如逢周三则只在当日放假），国庆节放假如逢中秋节则合并放假8天。
+
+按照上述原则，现将2025年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节放假调休日期的具体安排通知如下。
+
+一、元旦：1月1日（周三）放假1天，不调休。
+二、春节：1月28日（农历除夕、周二）至2月4日（农历正月初七、周二）放假调休，共8天。1月26日（周日）、2月8日（周六）上班。
+三、清明节：4月4日（周五）至6日（周日）放假，共3天。
+四、劳动节：5月1日（周四）至5日（周一）放假调休，共5天。4月27日（周日）上班。
+五、端午节：5月31日（周六）至6月2日（周一）放假，共3天。
+六、国庆节、中秋节：10月1日（周三）至8日（周三）放假调休，共8天。9月28日（周日）、10月11日（周六）上班。
+
+节假日期间，各地区、各部门要妥善安排好值班和安全、保卫、疫情防控等工作，遇有重大突发事件，要按规定及时报告并妥善处置，确保人民群众祥和平安度过节日假期。
+
+国务院办公厅
+2024年11月12日`
+	notice2026 = `一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。
+二、春节：2月15日（农历腊月二十八、周日）至23日（农历正月初七、周一）放假调休，共9天。2月14日（周六）、2月28日（周六）上班。
+三、清明节：4月4日（周六）至6日（周一）放假，共3天。
+四、劳动节：5月1日（周五）至5日（周二）放假调休，共5天。5月9日（周六）上班。
+五、端午节：6月19日（周五）至21日（周日）放假，共3天。
+六、中秋节：9月25日（周五）至27日（周日）放假，共3天。
+七、国庆节：10月1日（周四）至7日（周三）放假调休，共7天。9月20日（周日）、10月10日（周六）上班。
+鼓励单位和个人结合落实带薪年休假等制度，实际形成较长假期，推动错峰出行。节假日期间，各地区、各部门要妥善安排好值班和安全、保卫、疫情防控等工作，遇有重大突发事件，要按规定及时报告并妥善处置，确保人民群众祥和平安度过节日假期。
+国务院办公厅
+2025年11月4日`
+)
+
+func TestParseHolidayNotice(t *testing.T) {
+	c := bundledCalendar(t)
+	of := func(ds []time.Time, y int) string {
+		var s []string
+		for _, d := range ds {
+			if d.Year() == y {
+				s = append(s, d.Format("01-02"))
+			}
+		}
+		return strings.Join(s, " ")
+	}
+	for _, tc := range []struct {
+		year int
+		text string
+	}{{2025, notice2025}, {2026, notice2026}} {
+		h, w, err := app.ParseHolidayNotice(tc.year, tc.text, time.UTC)
+		if err != nil {
+			t.Fatalf("%d: %v", tc.year, err)
+		}
+		if of(h, tc.year) != of(c.Holidays, tc.year) || len(h) != len(strings.Fields(of(c.Holidays, tc.year))) {
+			t.Errorf("%d holidays\n%s\nwant\n%s", tc.year, of(h, tc.year), of(c.Holidays, tc.year))
+		}
+		if of(w, tc.year) != of(c.Workdays, tc.year) || len(w) != len(strings.Fields(of(c.Workdays, tc.year))) {
+			t.Errorf("%d workdays %s, want %s", tc.year, of(w, tc.year), of(c.Workdays, tc.year))
+		}
+	}
+	// The whole notice on one line, and an older form with 补休 and a day of the year before.
+	h, w, err := app.ParseHolidayNotice(2019, "一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日（星期六）上班。二、清明节：4月5日放假，与周末连休。", time.UTC)
+	if err != nil || len(h) != 4 || h[0].Format("2006-01-02") != "2018-12-30" || h[3].Format("01-02") != "04-05" ||
+		len(w) != 1 || w[0].Format("2006-01-02") != "2018-12-29" {
+		t.Errorf("2019: %v %v %v", h, w, err)
+	}
+	h, _, err = app.ParseHolidayNotice(2015, "一、元旦：1月1日至3日放假调休，共3天。1月4日（星期日）上班。二、清明节：4月5日放假，4月6日（星期一）补休。", time.UTC)
+	if err != nil || len(h) != 5 || h[4].Format("01-02") != "04-06" {
+		t.Errorf("补休: %v %v", h, err)
+	}
+	for _, bad := range []string{"", "放假安排另行通知。", "一、元旦：2月30日放假。", "一、元旦：1日至3日放假。"} {
+		if _, _, err := app.ParseHolidayNotice(2027, bad, time.UTC); err == nil {
+			t.Errorf("%q read without error", bad)
+		}
+	}
+}

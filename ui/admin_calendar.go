@@ -38,13 +38,17 @@ type calendarScreen struct {
 
 	yearSel  *widget.Select
 	addYear  *widget.Button
-	covered  *widget.Check
-	holidays []time.Time // of year, sorted
-	workdays []time.Time
-	holList  *widget.List
-	workList *widget.List
-	holSel   int
-	workSel  int
+	fromText *widget.Button
+	// the 从通知读入 dialog, kept for tests
+	noticeDlg  *adminDialog
+	noticeText *widget.Entry
+	covered    *widget.Check
+	holidays   []time.Time // of year, sorted
+	workdays   []time.Time
+	holList    *widget.List
+	workList   *widget.List
+	holSel     int
+	workSel    int
 
 	holEntry, workEntry *widget.Entry
 	holAdd, workAdd     *widget.Button
@@ -66,6 +70,7 @@ func newCalendarScreen(env *Env) *calendarScreen {
 		}
 	})
 	v.addYear = widget.NewButton("增加下一年", v.addNextYear)
+	v.fromText = widget.NewButton("从通知原文读入…", v.showNotice)
 	v.covered = widget.NewCheck("本年放假安排已按国务院办公厅通知完整录入（期限按本页计算）", nil) // showYear binds it
 	v.holList = widget.NewList(func() int { return len(v.holidays) }, func() fyne.CanvasObject { return widget.NewLabel("2026-10-01 星期四") },
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(formatDay(v.holidays[id])) })
@@ -345,6 +350,56 @@ func (v *calendarScreen) remove(holiday bool) {
 	setNote(v.msg, fmt.Sprintf("已删除 %s（尚未保存）。", formatDay(d)))
 }
 
+// showNotice asks for the text of the State Council's notice of the year shown and reads its
+// days off and make-up workdays into the lists (not saved: the administrator checks them).
+func (v *calendarScreen) showNotice() {
+	v.noticeText = widget.NewMultiLineEntry()
+	v.noticeText.Wrapping = fyne.TextWrapWord
+	v.noticeText.SetMinRowsVisible(12)
+	v.noticeText.SetPlaceHolder("把《国务院办公厅关于" + strconv.Itoa(v.year) + "年部分节假日安排的通知》的正文复制到这里（从“一、元旦”起即可）")
+	v.noticeDlg = newAdminDialog(v.env.Window, fmt.Sprintf("从通知原文读入 %d 年放假安排", v.year), "读入", v.noticeText, func() error {
+		return v.readNotice(v.noticeText.Text)
+	})
+	v.noticeDlg.show(760)
+}
+
+// readNotice adds the days of a notice's text to the calendar of the year shown.
+func (v *calendarScreen) readNotice(text string) error {
+	hol, work, err := app.ParseHolidayNotice(v.year, text, time.UTC)
+	if err != nil {
+		return app.Errorf(app.EINVALID, "没有从文字中读出日期：请复制通知中“一、元旦：……”起的各条（每条写明几月几日放假、几月几日上班）")
+	}
+	for _, d := range work {
+		if containsDay(v.cal.Holidays, d) && !containsDay(hol, d) {
+			return app.Errorf(app.EINVALID, "%s 已登记为放假日，通知却写它上班：请先在列表中删除", formatDate(d))
+		}
+	}
+	for _, d := range hol {
+		if containsDay(v.cal.Workdays, d) && !containsDay(work, d) {
+			return app.Errorf(app.EINVALID, "%s 已登记为调休上班日，通知却写它放假：请先在列表中删除", formatDate(d))
+		}
+		if containsDay(work, d) {
+			return app.Errorf(app.EINVALID, "通知中 %s 既放假又上班，请核对原文", formatDate(d))
+		}
+	}
+	nh, nw := 0, 0
+	for _, d := range hol {
+		if !containsDay(v.cal.Holidays, d) {
+			v.cal.Holidays = append(v.cal.Holidays, d)
+			nh++
+		}
+	}
+	for _, d := range work {
+		if !containsDay(v.cal.Workdays, d) {
+			v.cal.Workdays = append(v.cal.Workdays, d)
+			nw++
+		}
+	}
+	v.showYear(v.year)
+	setWarn(v.msg, fmt.Sprintf("从通知读入放假日 %d 天、调休上班日 %d 天（尚未保存）。请逐日与通知核对，勾选“已完整录入”，填写依据后保存。", nh, nw))
+	return nil
+}
+
 // try shows the report deadline of an exam ending on the typed day, by the calendar as edited.
 func (v *calendarScreen) try() {
 	end, err := parseDate(v.tryEnd.Text)
@@ -395,7 +450,7 @@ func (v *calendarScreen) content() fyne.CanvasObject {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, heading("工作日历"), v.save),
 		help,
-		adminRow(widget.NewLabel("年份"), withWidth(120, v.yearSel), v.addYear),
+		adminRow(widget.NewLabel("年份"), withWidth(120, v.yearSel), v.addYear, v.fromText),
 		v.covered,
 		v.coverage,
 		v.msg,

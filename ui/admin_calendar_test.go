@@ -178,3 +178,38 @@ func TestCalendarScreen_Forbidden(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarScreen_FromNotice pastes a notice's text (made up for 2027 here) and finds its
+// days in the lists, unsaved; text without days and a contradiction are refused in the dialog.
+func TestCalendarScreen_FromNotice(t *testing.T) {
+	env := newIntakeEnv(t)
+	v := newCalendarScreen(env)
+	show(env, v.content())
+	v.yearSel.SetSelected("2027 年")
+	test.Tap(v.fromText)
+	typeInto(v.noticeText, "放假安排另行通知。")
+	test.Tap(v.noticeDlg.confirm)
+	if !strings.Contains(v.noticeDlg.msg.Text, "没有从文字中读出日期") {
+		t.Fatalf("dialog message %q", v.noticeDlg.msg.Text)
+	}
+	v.noticeText.SetText("一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n二、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。")
+	saveShot(t, env.Window, "calendar-notice.png")
+	test.Tap(v.noticeDlg.confirm)
+	if dayList(v.holidays) != "2027-01-01,2027-01-02,2027-01-03,2027-10-01,2027-10-02,2027-10-03,2027-10-04,2027-10-05,2027-10-06,2027-10-07" ||
+		dayList(v.workdays) != "2027-09-26,2027-10-09" {
+		t.Fatalf("read %s / %s", dayList(v.holidays), dayList(v.workdays))
+	}
+	if !strings.Contains(v.msg.Text, "放假日 10 天、调休上班日 2 天（尚未保存）") || v.covered.Checked {
+		t.Errorf("message %q, covered %v", v.msg.Text, v.covered.Checked)
+	}
+	if c, _ := env.Services.Calendar.Calendar(env.Ctx); len(c.Holidays) != 61 {
+		t.Error("read into the store without saving")
+	}
+	// A notice that says a listed holiday is worked is refused until the day is removed.
+	test.Tap(v.fromText)
+	v.noticeText.SetText("二、国庆节：10月2日（周六）上班。")
+	test.Tap(v.noticeDlg.confirm)
+	if !strings.Contains(v.noticeDlg.msg.Text, "2027-10-02 已登记为放假日，通知却写它上班") {
+		t.Errorf("dialog message %q", v.noticeDlg.msg.Text)
+	}
+}
