@@ -60,7 +60,6 @@ type cardsScreen struct {
 	filter app.CardFilter
 	total  int
 	pages  map[int][]app.CardRow
-	listed error
 
 	// the selected card
 	row       *app.CardRow
@@ -203,10 +202,9 @@ func (v *cardsScreen) reload() {
 	}
 	v.filter = f
 	v.pages = map[int][]app.CardRow{}
-	v.listed = nil
-	_, total, err := v.env.Services.Cards.Cards(v.env.Ctx, app.CardFilter{From: f.From, To: f.To, Status: f.Status, Failing: f.Failing, Limit: 1})
+	total, err := v.readFirstPage()
 	if err != nil {
-		v.total, v.listed = 0, err
+		v.total = 0
 		v.count.SetText(app.ErrorMessage(err))
 	} else {
 		v.total = total
@@ -215,6 +213,18 @@ func (v *cardsScreen) reload() {
 	v.table.UnselectAll()
 	v.table.Refresh()
 	v.showRow(nil)
+}
+
+// readFirstPage reads the first page of the filter, which also counts the cards.
+func (v *cardsScreen) readFirstPage() (int, error) {
+	f := v.filter
+	f.Offset, f.Limit = 0, cardPage
+	rows, total, err := v.env.Services.Cards.Cards(v.env.Ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	v.pages[0] = rows
+	return total, nil
 }
 
 // at returns the i-th row, reading its page when needed.
@@ -227,7 +237,7 @@ func (v *cardsScreen) at(i int) *app.CardRow {
 		var err error
 		page, _, err = v.env.Services.Cards.Cards(v.env.Ctx, f)
 		if err != nil {
-			v.listed = err
+			v.count.SetText("无法读取清单：" + app.ErrorMessage(err))
 			return nil
 		}
 		v.pages[p] = page
@@ -333,7 +343,7 @@ func (v *cardsScreen) showRow(r *app.CardRow) {
 func (v *cardsScreen) refreshSelected() {
 	r := v.row
 	v.pages = map[int][]app.CardRow{}
-	_, total, err := v.env.Services.Cards.Cards(v.env.Ctx, app.CardFilter{From: v.filter.From, To: v.filter.To, Status: v.filter.Status, Failing: v.filter.Failing, Limit: 1})
+	total, err := v.readFirstPage()
 	if err == nil {
 		v.total = total
 		v.count.SetText(fmt.Sprintf("共 %d 张", total))

@@ -71,15 +71,28 @@ func (d *cardDetail) show(r *app.CardRow) {
 	setMsg(d.msg, "")
 	d.issues, d.fixBtns = nil, nil
 	d.findings.Objects = nil
+	defer d.findings.Refresh()
 	if r == nil {
 		d.header.SetText("请在上面的列表中选择一张个案卡。")
 		d.history.SetText("")
 		d.reportedBtn.Disable()
 		d.returnBtn.Disable()
-		d.findings.Refresh()
 		return
 	}
 	c := r.Card
+	// The card's data (for the reporting clerk) gives the findings and what the next export
+	// sends; other roles see the worklist's counts.
+	var data *app.CardData
+	if !d.v.may("CardService.CardData") {
+		d.findings.Add(wrapLabel(findingCounts(r.Errors, r.Warnings) + "。预检明细由统计上报员查看。"))
+	} else if ds, err := d.v.env.Services.Cards.CardData(d.v.env.Ctx, time.Time{}, time.Time{}, []int64{c.ExamID}); err != nil {
+		d.findings.Add(dangerText("无法读取个案卡数据："+app.ErrorMessage(err), false))
+	} else if len(ds) == 0 {
+		d.findings.Add(wrapLabel("未找到这张个案卡的数据。"))
+	} else {
+		data = &ds[0]
+		d.showFindings(*data)
+	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "体检号 %s　%s　%s\n", c.ExamNumber, r.WorkerName, r.Employer)
 	fmt.Fprintf(&s, "体检日期 %s　发放日期 %s", formatDate(r.ExamDate), formatDate(r.ReleasedAt))
@@ -89,12 +102,29 @@ func (d *cardDetail) show(r *app.CardRow) {
 			s.WriteString("（已逾期）")
 		}
 	}
-	fmt.Fprintf(&s, "\n状态：%s　下次导出：%s", c.Status.Name(), operateNames[c.Operate])
-	if c.Late {
-		s.WriteString("（补报）")
+	fmt.Fprintf(&s, "\n状态：%s", c.Status.Name())
+	exported := c.ExportedHash != "" || c.Batch != ""
+	if exported {
+		fmt.Fprintf(&s, "　上次导出：%s", operateNames[c.Operate])
 	}
-	if c.DocumentID != "" {
-		s.WriteString("　文档标识 " + c.DocumentID)
+	if data != nil {
+		next := data.Card.Operate
+		fmt.Fprintf(&s, "　下次导出：%s", operateNames[next])
+		if exported && next != c.Operate {
+			s.WriteString("（导出后内容有变化，需要重新导出）")
+		}
+	} else if !exported {
+		fmt.Fprintf(&s, "　下次导出：%s", operateNames[c.Operate])
+	}
+	if c.Late {
+		s.WriteString("　补报")
+	}
+	docID := c.DocumentID
+	if docID == "" && data != nil {
+		docID = data.Card.DocumentID
+	}
+	if docID != "" {
+		s.WriteString("　文档标识 " + docID)
 	}
 	if c.Batch != "" {
 		s.WriteString("\n批次 " + c.Batch + "　导出于 " + formatDateTime(c.ExportedAt))
@@ -115,35 +145,25 @@ func (d *cardDetail) show(r *app.CardRow) {
 	} else {
 		d.returnBtn.Disable()
 	}
-	d.showFindings(r)
 }
 
-// showFindings lists the card's pre-flight findings. Reading the card's data is the reporting
-// clerk's (CardService.CardData); other roles see the counts.
-func (d *cardDetail) showFindings(r *app.CardRow) {
-	defer d.findings.Refresh()
-	if !d.v.may("CardService.CardData") {
-		d.findings.Add(wrapLabel(findingCounts(r.Errors, r.Warnings) + "。预检明细由统计上报员查看。"))
-		return
-	}
-	ds, err := d.v.env.Services.Cards.CardData(d.v.env.Ctx, time.Time{}, time.Time{}, []int64{r.Card.ExamID})
-	if err != nil {
-		d.findings.Add(dangerText("无法读取个案卡数据："+app.ErrorMessage(err), false))
-		return
-	}
-	if len(ds) == 0 {
-		d.findings.Add(wrapLabel("未找到这张个案卡的数据。"))
-		return
-	}
-	d.issues = checkCard(d.v.env, ds[0])
+// showFindings lists a card's pre-flight findings.
+func (d *cardDetail) showFindings(data app.CardData) {
+	d.issues = checkCard(d.v.env, data)
 	if len(d.issues) == 0 {
 		l := widget.NewLabel("预检通过，可以导出。")
 		l.Importance = widget.SuccessImportance
 		d.findings.Add(l)
 		return
 	}
+	parties := false
 	for _, is := range d.issues {
 		d.findings.Add(d.findingRow(is))
+		parties = parties || is.Screen == "employer" || is.Screen == "worker"
+	}
+	if parties {
+		d.findings.Add(wrapLabel("说明：个案卡中的劳动者和单位信息取自主检签名时的档案。在档案中改正后，以后签名的体检按新信息生成；" +
+			"本卡的内容仍是签名时的内容。"))
 	}
 }
 

@@ -273,7 +273,7 @@ func (x *cardExport) run() {
 			})
 			return
 		}
-		batch := cardBatchID(env)
+		batch := cardBatchID(env, folder)
 		fyne.Do(func() { x.step(0.4, fmt.Sprintf("正在生成 %d 张个案卡（批次 %s）…", len(send), batch)) })
 		if env.Services.Documents == nil {
 			fail(app.Errorf(app.EINTERNAL, "本程序未接入个案卡导出"))
@@ -316,18 +316,27 @@ func (x *cardExport) run() {
 	})
 }
 
-// cardBatchID names an export batch: the institution code and the minute-and-second of the
-// export, unique on this PC.
-func cardBatchID(env *Env) string {
-	code := ""
-	if env.Institution != nil {
-		code = env.Institution.Code
-	}
+// cardBatchID names an export batch: the institution code and the second of the export, with
+// -2, -3 … when the folder already holds a batch of that name (two exports in one second).
+func cardBatchID(env *Env, folder string) string {
 	id := env.Now().Format("20060102150405")
-	if code != "" {
-		id = code + "-" + id
+	if env.Institution != nil && env.Institution.Code != "" {
+		id = env.Institution.Code + "-" + id
 	}
-	return id
+	entries, _ := os.ReadDir(folder)
+	taken := func(b string) bool {
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), b+".") {
+				return true
+			}
+		}
+		return false
+	}
+	out := id
+	for n := 2; taken(out); n++ {
+		out = fmt.Sprintf("%s-%d", id, n)
+	}
+	return out
 }
 
 // writeBatchFiles writes the files of a batch into dir, each first under a temporary name;

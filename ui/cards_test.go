@@ -126,15 +126,19 @@ func issueFor(d *cardDetail, screen string) int {
 
 // fillCardSettings types complete reporting settings into the 上报设置 screen as the
 // administrator and saves them.
-func fillCardSettings(t *testing.T, admin *Env, dueDays string) {
+func fillCardSettings(t *testing.T, admin *Env, dueDays string, reporterPhone ...string) {
 	t.Helper()
 	v := newCardSettingsScreen(admin)
 	show(admin, v.content())
+	phone := "13905910002"
+	if len(reporterPhone) > 0 {
+		phone = reporterPhone[0]
+	}
 	for _, f := range []struct {
 		e    *widget.Entry
 		text string
 	}{{v.zone, "350124000"}, {v.org, "350124001"}, {v.license, "LIC-2026-0001"}, {v.writer, "郑统计"},
-		{v.writerPhone, "0591-22334455"}, {v.reporter, "林院长"}, {v.reporterPhone, "13905910002"}, {v.due, dueDays}} {
+		{v.writerPhone, "0591-22334455"}, {v.reporter, "林院长"}, {v.reporterPhone, phone}, {v.due, dueDays}} {
 		f.e.SetText("")
 		typeInto(f.e, f.text)
 	}
@@ -188,8 +192,8 @@ func TestCards_WorklistCheckExportStatus(t *testing.T) {
 			t.Errorf("unexpected finding: %+v", is)
 		}
 	}
-	if markup := d.findings.Objects; len(markup) != len(d.issues) {
-		t.Errorf("%d finding rows for %d findings", len(markup), len(d.issues))
+	if rows := d.findings.Objects; len(rows) != len(d.issues) {
+		t.Errorf("%d finding rows for %d findings", len(rows), len(d.issues))
 	}
 	test.Tap(d.fixBtns[0])
 	if len(opened) != 1 || opened[0] != "admin_cards" || !strings.Contains(d.msg.Text, "上报设置") {
@@ -283,6 +287,37 @@ func TestCards_WorklistCheckExportStatus(t *testing.T) {
 	if c.Status != app.CardExported || c.Batch == "" || c.DocumentID == "" || !strings.Contains(d.history.Text, c.Batch) {
 		t.Errorf("exported card %+v; history %q", c, d.history.Text)
 	}
+	if !strings.Contains(d.header.Text, "上次导出：新增　下次导出：新增") {
+		t.Errorf("header of an unchanged exported card: %q", d.header.Text)
+	}
+
+	// The reporter's phone changes: the card changed after export and goes out again as
+	// 订正 (Update) under the same DocumentId, without ticking 重新导出.
+	fillCardSettings(t, env, "30", "0591-22334466")
+	show(clerk, v.content())
+	test.Tap(v.queryBtn)
+	v.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	if !strings.Contains(d.header.Text, "下次导出：订正（导出后内容有变化") {
+		t.Errorf("header of a changed card: %q", d.header.Text)
+	}
+	first := c
+	v.openExport()
+	x = v.export
+	x.from.SetText("2026-11-01")
+	x.folder.SetText(dir)
+	test.Tap(x.exportBtn)
+	if !strings.Contains(x.summary.Text, "已导出 1 张个案卡") {
+		t.Fatalf("export of the 订正: %q %q", x.summary.Text, x.msg.Text)
+	}
+	test.Tap(x.closeBtn)
+	v.view.SetSelected(cardViewAll)
+	v.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	c = v.row.Card
+	if c.Operate != app.CardUpdate || c.DocumentID != first.DocumentID || !strings.Contains(cardRowText(v, 0), "订正") {
+		t.Errorf("after the 订正 export: %+v (first %s)", c, first.DocumentID)
+	}
+	v.view.SetSelected(cardViewExported)
+	v.table.Select(widget.TableCellID{Row: 0, Col: 0})
 	if d.returnBtn.Disabled() || d.reportedBtn.Disabled() {
 		t.Error("status actions disabled on an exported card")
 	}
@@ -357,5 +392,100 @@ func TestCards_WorklistCheckExportStatus(t *testing.T) {
 	v.view.SetSelected(cardViewAll)
 	if !strings.Contains(cardRowText(v, 0), "已上报") {
 		t.Errorf("after the feedback: %q", cardRowText(v, 0))
+	}
+
+	// The provincial format, sent again on purpose (重新生成).
+	hubei := t.TempDir()
+	v.openExport()
+	x = v.export
+	x.format.SetSelected("湖北格式")
+	x.from.SetText("2026-11-01")
+	x.folder.SetText(hubei)
+	test.Tap(x.exportBtn)
+	if !strings.Contains(x.msg.Text, "没有需要导出") {
+		t.Errorf("a reported, unchanged card exported again without 重新生成: %q %q", x.msg.Text, x.summary.Text)
+	}
+	x.again.SetChecked(true)
+	test.Tap(x.exportBtn)
+	if !strings.Contains(x.summary.Text, "已导出 1 张个案卡") || !strings.Contains(x.summary.Text, "湖北格式") {
+		t.Fatalf("Hubei export: %q %q", x.summary.Text, x.msg.Text)
+	}
+	if fs, _ := os.ReadDir(hubei); len(fs) == 0 {
+		t.Error("no Hubei files")
+	}
+	closeDialogs(clerk.Window)
+}
+
+// A card whose employer, as signed, lacks address and contact: the findings lead to that
+// employer; an overdue card's due date is red; a chief examiner sees the counts only.
+func TestCards_EmployerFindingOverdueRoles(t *testing.T) {
+	env := newIntakeEnv(t)
+	e, emp := releasedCardExam(t, env, false)
+	fillCardSettings(t, env, "1")
+	clerk := staffAs(t, env, "tongji", "郑统计", app.RoleReportingClerk)
+	later := *clerk // three days after the release
+	later.Services.Now = func() time.Time { return testNow.AddDate(0, 0, 3) }
+	var opened []string
+	var ids []int64
+	later.Open = func(screen string, id int64) bool {
+		opened, ids = append(opened, screen), append(ids, id)
+		return true
+	}
+	v := newCardsScreen(&later)
+	cardsInline(v)
+	show(&later, v.content())
+	if v.total != 1 {
+		t.Fatalf("应上报: %d", v.total)
+	}
+	due := widget.NewLabel("")
+	v.cell(widget.TableCellID{Row: 0, Col: 4}, due)
+	if due.Text != "2026-12-01" || due.Importance != widget.DangerImportance {
+		t.Errorf("due cell %q importance %v, want 2026-12-01 in red", due.Text, due.Importance)
+	}
+	v.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	d := v.detail
+	if !strings.Contains(d.header.Text, "应报日期 2026-12-01（已逾期）") {
+		t.Errorf("header: %q", d.header.Text)
+	}
+	j := issueFor(d, "employer")
+	if j < 0 || d.fixBtns[j] == nil {
+		t.Fatalf("no employer finding with a button: %+v", d.issues)
+	}
+	if !markupHas(later.Window, "主检签名时的档案") {
+		t.Error("no note that the card reads the parties as signed")
+	}
+	for _, is := range d.issues {
+		if is.Screen != "employer" || is.EntityID != emp.ID {
+			t.Errorf("finding not about the employer: %+v", is)
+		}
+	}
+	test.Tap(d.fixBtns[j])
+	if len(opened) != 1 || opened[0] != "employers" || ids[0] != emp.ID || d.msg.Visible() {
+		t.Errorf("the finding opened %v %v (want employers %d); note %q", opened, ids, emp.ID, d.msg.Text)
+	}
+	saveShot(t, later.Window, "cards-employer-finding.png")
+
+	// The chief examiner: the worklist and its counts, no export, feedback or status actions.
+	chief := staffAs(t, env, "zhujian2", "赵主检", app.RoleChiefExaminer)
+	vc := newCardsScreen(chief)
+	show(chief, vc.content())
+	if vc.total != 1 || vc.exportBtn.Visible() || vc.feedBtn.Visible() || vc.settings.Visible() || vc.detail.reportedBtn.Visible() || vc.detail.returnBtn.Visible() {
+		t.Fatalf("chief examiner: %d cards; buttons shown", vc.total)
+	}
+	vc.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	if !markupHas(chief.Window, "预检明细由统计上报员查看") || !markupHas(chief.Window, "个错误") || !strings.Contains(vc.detail.header.Text, e.Number) {
+		t.Errorf("chief examiner's detail: %q", vc.detail.header.Text)
+	}
+	// The registrar has no 个案卡 screen.
+	desk := staffAs(t, env, "dengji2", "吴登记", app.RoleRegistrar)
+	for _, s := range visibleScreens(Screens(), desk.User, desk.Institution) {
+		if s.ID == "cards" || s.ID == "admin_cards" {
+			t.Errorf("a registrar sees %s", s.ID)
+		}
+	}
+	for _, s := range visibleScreens(Screens(), clerk.User, clerk.Institution) {
+		if s.ID == "admin_cards" {
+			t.Error("a reporting clerk sees 上报设置")
+		}
 	}
 }
