@@ -16,12 +16,13 @@ import (
 // replace it with a recorder.
 var newSpooler = func() app.PrintSpooler { return printer.New() }
 
-const printUsage = `用法: occhealth print (--contract 合同编号 | --exam 体检号) [--docs report,notice,summary,settlement]
-                       [--copies 2] [--duplex] [--printer 打印机] [--save-dir 文件夹] --user 用户
+const printUsage = `用法: occhealth print (--contract 合同编号 | --exam 体检号) [--docs report,notice,summary,settlement,guide,labels]
+                       [--copies 2] [--duplex] [--printer 打印机] [--label-printer 标签打印机] [--save-dir 文件夹] --user 用户
       occhealth print --list-printers [--json]
   report 个人体检报告（已审核或已发放的体检；--copies 2 印“劳动者留存”“用人单位留存”各一份）
   notice 告知书（结论要求的疑似职业病、职业禁忌证、复查告知书，致劳动者与用人单位各一份）
   summary 总结报告、settlement 结算单（体检任务的，--copies 份）
+  guide 导检单、labels 条码标签（已登记待检的体检；标签送 --label-printer，单面）
   --printer 缺省为系统默认打印机；--save-dir 不打印，把各文书存为 PDF 文件`
 
 // cmdPrint prints a contract's (or one exam's) documents as one batch, logging every job in
@@ -31,10 +32,11 @@ func cmdPrint(args []string) int {
 	list := fs.Bool("list-printers", false, "列出本机打印机")
 	contract := fs.String("contract", "", "体检任务：合同编号或 ID")
 	examNo := fs.String("exam", "", "体检号（单人）")
-	docs := fs.String("docs", "report,notice", "文书：report,notice,summary,settlement")
+	docs := fs.String("docs", "report,notice", "文书：report,notice,summary,settlement,guide,labels")
 	copies := fs.Int("copies", 1, "份数")
 	duplex := fs.Bool("duplex", false, "双面打印（长边装订）")
 	printerName := fs.String("printer", "", "打印机名称（缺省为系统默认打印机）")
+	labelPrinter := fs.String("label-printer", "", "条码标签打印机（缺省同 --printer）")
 	saveDir := fs.String("save-dir", "", "不打印，存为 PDF 文件到该文件夹")
 	pos, err := parse(fs, args)
 	if err != nil || len(pos) > 0 {
@@ -49,7 +51,7 @@ func cmdPrint(args []string) int {
 		fmt.Fprintln(os.Stderr, printUsage)
 		return exitUsage
 	}
-	b := app.PrintBatch{Copies: *copies, Duplex: *duplex, Printer: *printerName}
+	b := app.PrintBatch{Copies: *copies, Duplex: *duplex, Printer: *printerName, LabelPrinter: *labelPrinter}
 	for _, d := range strings.Split(*docs, ",") {
 		if d = strings.TrimSpace(d); d != "" {
 			b.Docs = append(b.Docs, d)

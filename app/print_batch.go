@@ -21,7 +21,7 @@ type PrintBatch struct {
 	ContractID int64 // a contract's exams (0 with ExamID)
 	ExamID     int64 // one exam instead of a contract
 	// Docs are the document types: DocReport, DocNotice, DocSummary, DocSettlement (the
-	// last two a contract's only).
+	// last two a contract's only), DocGuide and DocLabels (of the registered exams).
 	Docs []string
 	// Copies: an individual report prints as many labelled copies (劳动者留存, 用人单位留存 …);
 	// the summary and the settlement sheet print Copies copies. Notices print one for the
@@ -29,6 +29,8 @@ type PrintBatch struct {
 	Copies  int
 	Duplex  bool
 	Printer string // "" for the system default
+	// LabelPrinter takes the tube labels ("" sends them to Printer).
+	LabelPrinter string
 }
 
 // PrintDocNames are the Chinese names of the document types a batch prints.
@@ -37,6 +39,8 @@ var PrintDocNames = map[string]string{
 	DocNotice:     "告知书",
 	DocSummary:    "总结报告",
 	DocSettlement: "结算单",
+	DocGuide:      "导检单",
+	DocLabels:     "条码标签",
 }
 
 // MaxPrintCopies is the most copies one job may ask for (a typo of 200 for 2 should not empty
@@ -56,7 +60,11 @@ type PrintDoc struct {
 	ExamIDs    []int64
 	Copies     int // copies of each job (a report's labelled copies are pages of its PDF)
 	Note       string
-	parts      []printPart
+	// Printer, when set, is where the document goes instead of the batch's printer (tube
+	// labels to the label printer); Simplex documents never print duplex.
+	Printer string
+	Simplex bool
+	parts   []printPart
 }
 
 type printPart struct {
@@ -114,8 +122,14 @@ func PlanPrint(ctx context.Context, svc Services, b PrintBatch) ([]*PrintDoc, []
 				return nil, nil, err
 			}
 			docs = append(docs, x)
+		case DocGuide, DocLabels:
+			if x, err := p.guideDoc(d); err != nil {
+				return nil, nil, err
+			} else if x != nil {
+				docs = append(docs, x)
+			}
 		default:
-			return nil, nil, FieldError("文书", "不认识“%s”（可选 report、notice、summary、settlement）", d)
+			return nil, nil, FieldError("文书", "不认识“%s”（可选 report、notice、summary、settlement、guide、labels）", d)
 		}
 	}
 	return docs, p.notes, nil
@@ -354,6 +368,109 @@ func (p *printPlanner) notices() []*PrintDoc {
 	return []*PrintDoc{d}
 }
 
+// guideDoc is the guide sheets or the tube labels of the batch's registered exams (of its one
+// exam, whatever its state short of cancelled): labels go to the label printer, simplex.
+func (p *printPlanner) guideDoc(doc string) (*PrintDoc, error) {
+	var exams []*Exam
+	for _, e := range p.exams {
+		switch {
+		case e.State == ExamCancelled || e.State == ExamNoShow || e.State == ExamVoided:
+		case p.b.ExamID != 0 || e.State == ExamRegistered:
+			exams = append(exams, e)
+		}
+	}
+	if len(exams) == 0 {
+		p.notes = append(p.notes, "没有已登记待检的体检，不打印"+PrintDocNames[doc])
+		return nil, nil
+	}
+	in, err := guideInputs(p.ctx, p.svc, exams)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(exams))
+	for i, e := range exams {
+		ids[i] = e.ID
+	}
+	title := fmt.Sprintf("%s %d 人", PrintDocNames[doc], len(exams))
+	if len(exams) == 1 {
+		title = PrintDocNames[doc] + " " + exams[0].Number + " " + in[0].Worker.Name
+	}
+	d := &PrintDoc{Doc: doc, Title: title, ContractID: p.contractID(), ExamIDs: ids, Copies: 1}
+	docs, inst := p.svc.Documents, p.inst
+	if doc == DocLabels {
+		d.Printer, d.Simplex = p.b.LabelPrinter, true
+		d.parts = []printPart{{title: title, exams: ids, units: 1, render: func(progress func(int)) ([]byte, error) {
+			b, err := docs.TubeLabels(in)
+			progress(1)
+			return b, err
+		}}}
+		return d, nil
+	}
+	d.parts = []printPart{{title: title, exams: ids, units: len(in), render: func(progress func(int)) ([]byte, error) {
+		return docs.GuideSheets(inst, in, func(done, total int) { progress(done) })
+	}}}
+	return d, nil
+}
+
+// guideInputs reads what the guide sheets and labels of exams print.
+func guideInputs(ctx context.Context, svc Services, exams []*Exam) ([]GuideInput, error) {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, e := range exams {
+		if !seen[e.WorkerID] {
+			seen[e.WorkerID] = true
+			ids = append(ids, e.WorkerID)
+		}
+	}
+	workers := map[int64]*Worker{}
+	for i := 0; i < len(ids); i += 500 {
+		ws, err := svc.Workers.WorkersByIDs(ctx, ids[i:min(i+500, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range ws {
+			workers[w.ID] = w
+		}
+	}
+	employers := map[int64]*Employer{}
+	contracts := map[int64]string{}
+	out := make([]GuideInput, 0, len(exams))
+	for _, e := range exams {
+		emp, ok := employers[e.EmployerID]
+		if !ok {
+			var err error
+			if emp, err = svc.Employers.FindEmployerByID(ctx, e.EmployerID); err != nil {
+				return nil, err
+			}
+			employers[e.EmployerID] = emp
+		}
+		cn := ""
+		if e.ContractID != 0 {
+			if n, ok := contracts[e.ContractID]; ok {
+				cn = n
+			} else if c, err := svc.Contracts.FindContractByID(ctx, e.ContractID); err == nil {
+				contracts[e.ContractID], cn = c.Number, c.Number
+			}
+		}
+		w := workers[e.WorkerID]
+		if w == nil {
+			return nil, Errorf(ENOTFOUND, "体检 %s 的劳动者档案不存在", e.Number)
+		}
+		var names []string
+		for _, h := range e.Hazards {
+			n := h
+			if svc.Catalogs != nil {
+				if x, ok := svc.Catalogs.CodeName(CatalogHazards, h); ok {
+					n = x
+				}
+			}
+			names = append(names, n)
+		}
+		out = append(out, GuideInput{Exam: e, Worker: w, Employer: emp, ContractNumber: cn, HazardNames: names})
+	}
+	return out, nil
+}
+
 func (p *printPlanner) contractDoc(doc string) (*PrintDoc, error) {
 	docs := p.svc.Documents
 	now := time.Now()
@@ -437,13 +554,19 @@ func RunPrint(ctx context.Context, svc Services, sp PrintSpooler, docs []*PrintD
 	if svc.PrintLog == nil {
 		return nil, Errorf(EINTERNAL, "打印记录服务未连接")
 	}
-	printer := b.Printer
-	if printer == "" {
-		printer = "默认打印机"
+	printerOf := func(d *PrintDoc) string {
+		if d.Printer != "" {
+			return d.Printer
+		}
+		return b.Printer
 	}
 	return runPrintDocs(docs, progress, func(d *PrintDoc, title string, pdf []byte) (string, error) {
-		return "", sp.Print(PrintJob{Printer: b.Printer, Title: title, PDF: pdf, Copies: d.Copies, Duplex: b.Duplex})
+		return "", sp.Print(PrintJob{Printer: printerOf(d), Title: title, PDF: pdf, Copies: d.Copies, Duplex: b.Duplex && !d.Simplex})
 	}, func(d *PrintDoc, o *PrintOutcome, exams []int64) error {
+		printer := printerOf(d)
+		if printer == "" {
+			printer = "默认打印机"
+		}
 		rec, err := svc.PrintLog.LogPrint(ctx, PrintRecord{Doc: d.Doc, ContractID: d.ContractID, ExamIDs: exams,
 			Printer: printer, Copies: d.Copies, Pages: o.Pages, Note: d.Note})
 		if err != nil {

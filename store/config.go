@@ -19,6 +19,10 @@ type WorkstationConfig struct {
 	LISFolder string `json:"lis_folder,omitempty"`
 	LISSource string `json:"lis_source,omitempty"`
 	LISWatch  bool   `json:"lis_watch,omitempty"`
+	// ReportPrinter and LabelPrinter are the printers 报告打印 chose last on this PC ("" for
+	// the system default): documents, and the tube labels.
+	ReportPrinter string `json:"report_printer,omitempty"`
+	LabelPrinter  string `json:"label_printer,omitempty"`
 }
 
 func workstationConfigPath() string { return filepath.Join(ConfigDir(), "workstation.json") }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
+	"occhealth/store"
 )
 
 func init() {
@@ -25,7 +26,7 @@ func init() {
 }
 
 // printDocOrder is the order of the document choices on the screen.
-var printDocOrder = []string{app.DocReport, app.DocNotice, app.DocSummary, app.DocSettlement}
+var printDocOrder = []string{app.DocReport, app.DocNotice, app.DocSummary, app.DocSettlement, app.DocGuide, app.DocLabels}
 
 // printScreen prints a contract's (or one exam's) documents as one batch: individual reports
 // in labelled copies, the notices the conclusions call for, the summary report and the
@@ -41,6 +42,7 @@ type printScreen struct {
 	copyMsg  *widget.Label
 	duplex   *widget.Check
 	printer  *widget.Select
+	labels   *widget.Select // the tube labels' printer ("" the one above)
 	printers []app.Printer
 	plan     *widget.Label
 	printBtn *widget.Button
@@ -83,6 +85,8 @@ func newPrintScreen(env *Env) *printScreen {
 	v.duplex = widget.NewCheck("双面（长边装订）", nil)
 	v.printer = widget.NewSelect(nil, nil)
 	v.printer.PlaceHolder = "（无打印机）"
+	v.labels = widget.NewSelect(nil, nil)
+	v.labels.PlaceHolder = "（与上面相同）"
 	v.plan = wrapLabel("")
 	v.printBtn = widget.NewButton("打印", v.print)
 	v.printBtn.Importance = widget.HighImportance
@@ -126,9 +130,10 @@ func (v *printScreen) content() fyne.CanvasObject {
 		formRow{"体检任务", v.contract.content(), nil},
 		formRow{"体检号", withWidth(260, v.examNo), nil},
 		formRow{"打印内容", container.NewHBox(checks...), nil},
-		formRow{"份数", container.NewHBox(withWidth(80, v.copies), widget.NewLabel("个人报告每份印留存联次（劳动者留存、用人单位留存…）；告知书致劳动者、用人单位各一份")), v.copyMsg},
+		formRow{"份数", container.NewHBox(withWidth(80, v.copies), widget.NewLabel("个人报告每份印留存联次（劳动者留存、用人单位留存…）；告知书致劳动者、用人单位各一份；导检单、标签各一份")), v.copyMsg},
 		formRow{"双面", v.duplex, nil},
 		formRow{"打印机", container.NewBorder(nil, nil, nil, refresh, v.printer), nil},
+		formRow{"标签打印机", v.labels, nil},
 	)
 	top := container.NewVBox(heading("报告打印"), v.target, form, widget.NewSeparator(), v.plan,
 		container.NewHBox(v.printBtn, v.saveBtn), v.bar, v.status, v.result, widget.NewSeparator(), heading("打印记录"))
@@ -205,17 +210,31 @@ func (v *printScreen) loadPrinters() {
 		return
 	}
 	v.printers = list
+	cfg, _ := store.LoadWorkstationConfig()
 	var opts []string
-	sel := ""
+	sel, label := "", ""
 	for _, p := range list {
 		opts = append(opts, printerOption(p))
-		if p.Default || sel == "" {
-			if p.Default || len(list) == 1 {
-				sel = printerOption(p)
-			}
+		if p.Default || len(list) == 1 {
+			sel = printerOption(p)
+		}
+	}
+	// The printers chosen last on this PC, while they exist.
+	for _, p := range list {
+		if p.Name == cfg.ReportPrinter {
+			sel = printerOption(p)
+		}
+		if p.Name == cfg.LabelPrinter {
+			label = printerOption(p)
 		}
 	}
 	v.printer.SetOptions(opts)
+	v.labels.SetOptions(append([]string{sameAsAbove}, opts...))
+	if label != "" {
+		v.labels.SetSelected(label)
+	} else {
+		v.labels.ClearSelected()
+	}
 	if len(list) == 0 {
 		v.printer.PlaceHolder = "（本机没有打印机，请另存为 PDF）"
 	} else {
@@ -227,6 +246,9 @@ func (v *printScreen) loadPrinters() {
 		v.printer.ClearSelected()
 	}
 }
+
+// sameAsAbove is the label printer's choice of the documents' printer.
+const sameAsAbove = "（与上面相同）"
 
 func printerOption(p app.Printer) string {
 	s := p.Name
@@ -240,13 +262,27 @@ func printerOption(p app.Printer) string {
 }
 
 // selectedPrinter returns the chosen printer's name.
-func (v *printScreen) selectedPrinter() (string, bool) {
+func (v *printScreen) selectedPrinter() (string, bool) { return v.printerNamed(v.printer.Selected) }
+
+func (v *printScreen) printerNamed(option string) (string, bool) {
 	for _, p := range v.printers {
-		if printerOption(p) == v.printer.Selected {
+		if printerOption(p) == option {
 			return p.Name, true
 		}
 	}
 	return "", false
+}
+
+// remember keeps the chosen printers for this PC's next print.
+func (v *printScreen) remember(report, label string) {
+	cfg, err := store.LoadWorkstationConfig()
+	if err != nil || (cfg.ReportPrinter == report && cfg.LabelPrinter == label) {
+		return
+	}
+	cfg.ReportPrinter, cfg.LabelPrinter = report, label
+	if err := store.SaveWorkstationConfig(cfg); err != nil {
+		setWarn(v.status, "打印机选择未能保存："+err.Error())
+	}
 }
 
 // batch reads the choices; ok is false (with the message shown) when one is wrong.
@@ -367,6 +403,8 @@ func (v *printScreen) print() {
 		return
 	}
 	b.Printer = name
+	b.LabelPrinter, _ = v.printerNamed(v.labels.Selected)
+	v.remember(b.Printer, b.LabelPrinter)
 	v.run(b, false, func(docs []*app.PrintDoc, progress app.PrintProgress) ([]app.PrintOutcome, error) {
 		return app.RunPrint(v.env.Ctx, v.env.Services, v.env.Services.Spooler, docs, b, progress)
 	})

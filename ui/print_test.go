@@ -106,6 +106,7 @@ func pdfPageCount(t *testing.T, b []byte) int {
 // the progress bar reaches the end, the log lists the jobs, and printing again marks them
 // 重印. A missing printer and a refused job say so in Chinese.
 func TestPrintScreen_BatchAndReprint(t *testing.T) {
+	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
 	env := newIntakeEnv(t)
 	e, ct := printReadyExam(t, env)
 	docs := &printDocs{Documents: env.Services.Documents}
@@ -227,6 +228,7 @@ func TestPrintScreen_BatchAndReprint(t *testing.T) {
 // One exam found by its number prints its report alone; an exam not yet reviewed says why
 // nothing can be printed.
 func TestPrintScreen_ExamNumber(t *testing.T) {
+	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
 	env := newIntakeEnv(t)
 	e, _ := printReadyExam(t, env)
 	env.Services.Documents = &printDocs{Documents: env.Services.Documents}
@@ -288,4 +290,48 @@ func mustEmployer(t *testing.T, env *Env, id int64) *app.Employer {
 		t.Fatal(err)
 	}
 	return emp
+}
+
+// The guide sheets of a contract's registered exams go to the documents' printer and their
+// tube labels to the label printer, one-sided; this PC remembers both printers.
+func TestPrintScreen_LabelsToLabelPrinter(t *testing.T) {
+	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
+	env := newIntakeEnv(t)
+	e, _, _ := recordingExam(t, env)
+	spool := &printer.Recorder{List: []app.Printer{{Name: "A4-激光", Default: true}, {Name: "Zebra-GK888t", Info: "标签"}}}
+	env.Services.Spooler = spool
+
+	v := newPrintScreen(env)
+	show(env, v.content())
+	pick(t, v.contract, "2026-050")
+	v.docs[app.DocReport].SetChecked(false)
+	v.docs[app.DocNotice].SetChecked(false)
+	test.Tap(v.docs[app.DocGuide])
+	test.Tap(v.docs[app.DocLabels])
+	test.Tap(v.duplex)
+	v.labels.SetSelected(printerOption(spool.List[1]))
+	if !strings.Contains(v.plan.Text, "导检单 "+e.Number) || !strings.Contains(v.plan.Text, "条码标签 "+e.Number) {
+		t.Fatalf("plan %q", v.plan.Text)
+	}
+	test.Tap(v.printBtn)
+	v.wg.Wait()
+	jobs := spool.Printed()
+	if len(jobs) != 2 {
+		t.Fatalf("%d jobs; status %q %q", len(jobs), v.status.Text, v.result.Text)
+	}
+	if j := jobs[0]; j.Printer != "A4-激光" || !j.Duplex || !strings.HasPrefix(j.Title, "导检单") {
+		t.Errorf("guide job %q to %q duplex %v", j.Title, j.Printer, j.Duplex)
+	}
+	if j := jobs[1]; j.Printer != "Zebra-GK888t" || j.Duplex || !strings.HasPrefix(j.Title, "条码标签") {
+		t.Errorf("label job %q to %q duplex %v", j.Title, j.Printer, j.Duplex)
+	}
+	if len(v.logs) != 2 || v.logs[0].Printer != "Zebra-GK888t" || v.logs[0].Doc != app.DocLabels {
+		t.Errorf("log %+v", v.logs)
+	}
+
+	// The next time on this PC the label printer is chosen already.
+	w := newPrintScreen(env)
+	if w.labels.Selected != printerOption(spool.List[1]) || w.printer.Selected != printerOption(spool.List[0]) {
+		t.Errorf("remembered %q / %q", w.printer.Selected, w.labels.Selected)
+	}
 }
