@@ -99,7 +99,7 @@ func TestCmdPrint(t *testing.T) {
 	if code := cmdPrint(append([]string{"--contract", contract, "--docs", "notice", "--printer", "没有这台"}, common...)); code != exitError {
 		t.Errorf("unknown printer: exit %d", code)
 	}
-	if code := cmdPrint(append([]string{"--contract", contract, "--docs", "report,labels"}, common...)); code != exitError {
+	if code := cmdPrint(append([]string{"--contract", contract, "--docs", "report,cards"}, common...)); code != exitError {
 		t.Errorf("unknown document: exit %d", code)
 	}
 	if code := cmdPrint(append([]string{"--docs", "report"}, common...)); code != exitUsage {
