@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"occhealth/app"
@@ -39,5 +40,22 @@ func TestShell_OpenRecord(t *testing.T) {
 	// A screen the user may not open is refused.
 	if env.Open("admin_users", 0) || sh.current != "workers" {
 		t.Errorf("a registrar opened 用户管理 (current %q)", sh.current)
+	}
+}
+
+// The 上报 group holds 个案卡 for a reporting clerk; 上报设置 is the administrator's.
+func TestShell_ReportingClerkOpensCards(t *testing.T) {
+	s := loginAs(t, app.RoleReportingClerk)
+	sh := s.shell
+	ids := screenIDs(sh.defs)
+	if !strings.Contains(ids, "cards") || strings.Contains(ids, "admin_cards") {
+		t.Fatalf("reporting clerk screens: %s", ids)
+	}
+	sh.nav.Select("cards")
+	if sh.current != "cards" || !markupHas(s.win, "已导出未确认") || !markupHas(s.win, "导出个案卡") {
+		t.Fatalf("个案卡 not shown (current %q)", sh.current)
+	}
+	if sh.env.Open("admin_cards", 0) {
+		t.Error("a clerk opened 上报设置")
 	}
 }
