@@ -3,8 +3,10 @@ package cards
 import (
 	"cmp"
 	"fmt"
+	"hash/crc32"
 	"slices"
 	"strings"
+	"sync"
 
 	"occhealth/app"
 )
@@ -29,8 +31,16 @@ type Adapter interface {
 // Document is one encoded file of a batch.
 type Document struct {
 	Name     string
-	Data     []byte
+	Data     []byte // nil once sealed
 	Problems []Problem
+	sealed   *sealed
+}
+
+// sealed is a document compressed for the zip as soon as it was encoded.
+type sealed struct {
+	deflated []byte
+	crc      uint32
+	entry    ManifestFile
 }
 
 // Batch is what an adapter encodes: the batch ID and the cards (sorted by exam number), each
@@ -41,6 +51,35 @@ type Batch struct {
 	views   []*view
 	codes   app.CodeLookup
 	workers int
+	// pack: Export zips the documents; adapters that write many documents seal each one as
+	// it is done (Batch.seal), so that a large batch never sits uncompressed in memory.
+	pack  bool
+	bufs  sync.Pool // encoding buffers
+	flate sync.Pool // *flate.Writer
+}
+
+// buffer returns an empty encoding buffer.
+func (b *Batch) buffer() []byte {
+	if buf, ok := b.bufs.Get().(*[]byte); ok {
+		return (*buf)[:0]
+	}
+	return make([]byte, 0, 16<<10)
+}
+
+// seal compresses a finished document for the zip and recycles its buffer (when the batch is
+// being packed; otherwise it does nothing).
+func (b *Batch) seal(d *Document) {
+	if !b.pack {
+		return
+	}
+	data, err := deflate(&b.flate, d.Data)
+	if err != nil { // cannot happen writing to memory; leave the document to zipDocuments
+		return
+	}
+	d.sealed = &sealed{deflated: data, crc: crc32.ChecksumIEEE(d.Data), entry: fileEntry(d.Name, d.Data)}
+	buf := d.Data[:0]
+	b.bufs.Put(&buf)
+	d.Data = nil
 }
 
 // Options are the inputs of an export beyond the cards.
@@ -121,13 +160,16 @@ func formatTitle(f string) string {
 // newBatch sorts the cards by exam number (so that the same cards give the same files in
 // any order) and derives their views.
 func newBatch(id string, cards []app.CardData, opt Options) *Batch {
-	b := &Batch{ID: id, codes: opt.Codes, workers: opt.Workers}
+	b := &Batch{ID: id, workers: opt.Workers}
+	if opt.Codes != nil {
+		b.codes = &memoCodes{inner: opt.Codes}
+	}
 	for i := range cards {
 		b.Cards = append(b.Cards, &cards[i])
 	}
 	slices.SortStableFunc(b.Cards, func(x, y *app.CardData) int { return cmp.Compare(cardNumber(x), cardNumber(y)) })
 	b.views = make([]*view, len(b.Cards))
-	parallel(len(b.Cards), opt.Workers, func(i int) { b.views[i] = derive(b.Cards[i], opt.Codes) })
+	parallel(len(b.Cards), opt.Workers, func(i int) { b.views[i] = derive(b.Cards[i], b.codes) })
 	return b
 }
 
@@ -161,3 +203,37 @@ func Validate(format string, cards []app.CardData, opt Options) ([]Problem, erro
 func unknownFormat(f string) error {
 	return app.Errorf(app.EINVALID, "未知的导出格式“%s”（可选：%s）", f, strings.Join(Formats(), "、"))
 }
+
+// memoCodes remembers the catalog look-ups of a batch: 100,000 cards ask for the same few
+// hundred codes millions of times, and a sync.Map read takes no lock.
+type memoCodes struct {
+	inner app.CodeLookup
+	m     sync.Map // memoKey → memoEntry
+}
+
+type memoKey struct{ catalog, code string }
+
+type memoEntry struct {
+	name, parent string
+	ok           bool
+}
+
+func (c *memoCodes) get(catalog, code string) memoEntry {
+	k := memoKey{catalog, code}
+	if v, ok := c.m.Load(k); ok {
+		return v.(memoEntry)
+	}
+	name, ok := c.inner.CodeName(catalog, code)
+	e := memoEntry{name: name, ok: ok, parent: c.inner.CodeParent(catalog, code)}
+	c.m.Store(k, e)
+	return e
+}
+
+// CodeName implements app.CodeLookup.
+func (c *memoCodes) CodeName(catalog, code string) (string, bool) {
+	e := c.get(catalog, code)
+	return e.name, e.ok
+}
+
+// CodeParent implements app.CodeLookup.
+func (c *memoCodes) CodeParent(catalog, code string) string { return c.get(catalog, code).parent }

@@ -2,6 +2,7 @@ package cards
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"occhealth/app"
@@ -52,6 +53,10 @@ type encoder struct {
 	// recent holds the last value of every leaf since about(), for conditions that refer to
 	// an element of a closed sibling block (bodyCheckType of cardInfo from hazardFactor).
 	recent map[string]string
+	// ints and strs are stacks the frames' counts and values are carved from (frames are
+	// LIFO), so that an element costs no allocation.
+	ints []int
+	strs []string
 }
 
 func newEncoder(s *Schema, codes app.CodeLookup, buf []byte) *encoder {
@@ -157,8 +162,12 @@ func (e *encoder) Open(name string, attrs ...string) {
 	e.buf = append(e.buf, '>')
 	f := frame{el: el}
 	if el != nil {
-		f.counts = make([]int, len(el.Children))
-		f.values = make([]string, len(el.Children))
+		n, ni, ns := len(el.Children), len(e.ints), len(e.strs)
+		e.ints = slices.Grow(e.ints, n)[:ni+n]
+		e.strs = slices.Grow(e.strs, n)[:ns+n]
+		f.counts, f.values = e.ints[ni:ni+n:ni+n], e.strs[ns:ns+n:ns+n]
+		clear(f.counts)
+		clear(f.values)
 	}
 	e.stack = append(e.stack, f)
 }
@@ -186,6 +195,10 @@ func (e *encoder) Close() {
 		}
 	}
 	e.stack = e.stack[:len(e.stack)-1]
+	if f.el != nil {
+		e.ints = e.ints[:len(e.ints)-len(f.counts)]
+		e.strs = e.strs[:len(e.strs)-len(f.values)]
+	}
 	if f.el == nil || len(f.el.Children) > 0 {
 		e.indent()
 	}

@@ -70,7 +70,7 @@ func auditInfo(e *encoder) {
 }
 
 func (National) record(b *Batch, v *view) Document {
-	e := newEncoder(nationalRecord, b.codes, make([]byte, 0, 8192))
+	e := newEncoder(nationalRecord, b.codes, b.buffer())
 	e.about(v.Number, v.Subject)
 	e.Open("DataExchange")
 	if v.DocumentID != "" && !strings.Contains(v.DocumentID, "-"+businessRecord+"-") {
@@ -175,8 +175,9 @@ func (National) record(b *Batch, v *view) Document {
 	e.Leaf("REPORT_UNIT", v.OrgName)
 	e.Leaf("REMARK", v.Remark)
 	auditInfo(e)
-	data := e.End()
-	return Document{Name: fileName(v.DocumentID, v.Number) + ".xml", Data: data, Problems: e.problems}
+	d := Document{Name: fileName(v.DocumentID, v.Number) + ".xml", Data: e.End(), Problems: e.problems}
+	b.seal(&d)
+	return d
 }
 
 // enterprises encodes the employer document: every distinct employer and 用工单位 of the
@@ -253,8 +254,9 @@ func (National) enterprises(b *Batch) Document {
 		e.Close()
 	}
 	e.about("", "")
-	data := e.End()
-	return Document{Name: fileName(docID, "ENTERPRISE_INFO") + ".xml", Data: data, Problems: e.problems}
+	d := Document{Name: fileName(docID, "ENTERPRISE_INFO") + ".xml", Data: e.End(), Problems: e.problems}
+	b.seal(&d)
+	return d
 }
 
 func nationalResultType(k app.ResultKind) string {

@@ -3,6 +3,7 @@ package cards
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"crypto/sha256"
 	"encoding/hex"
@@ -64,6 +65,7 @@ func Export(format, batch string, cards []app.CardData, opt Options) ([]app.Card
 		return nil, nil, app.Errorf(app.EINVALID, "没有可导出的个案卡")
 	}
 	b := newBatch(batch, cards, opt)
+	b.pack = true
 	docs := a.Documents(b)
 	var problems []Problem
 	for _, d := range docs {
@@ -94,13 +96,17 @@ func Export(format, batch string, cards []app.CardData, opt Options) ([]app.Card
 	m.Employers = len(employers)
 	m.Documents = make([]ManifestFile, len(docs))
 	for i, d := range docs {
-		m.Documents[i] = fileEntry(d.Name, d.Data)
+		if d.sealed != nil {
+			m.Documents[i] = d.sealed.entry
+		} else {
+			m.Documents[i] = fileEntry(d.Name, d.Data)
+		}
 	}
 	var pkg app.CardExportFile
-	if len(docs) == 1 {
+	if len(docs) == 1 && docs[0].sealed == nil {
 		pkg = app.CardExportFile{Name: docs[0].Name, Data: docs[0].Data}
 	} else {
-		z, err := zipDocuments(docs, opt.Workers)
+		z, err := zipDocuments(docs, opt.Workers, &b.flate)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -132,55 +138,44 @@ func checkBatchID(id string) error {
 	return nil
 }
 
-// zipDocuments deflates the documents in parallel and writes them raw, in order, with pinned
-// times: the archive is a function of the documents alone.
-func zipDocuments(docs []Document, workers int) ([]byte, error) {
-	type packed struct {
-		data []byte
-		crc  uint32
-		err  error
-	}
-	out := make([]packed, len(docs))
-	// A flate writer allocates about 1 MB: one per goroutine at a time, reset per document.
-	// BestSpeed: small documents compress nearly as well, several times faster.
-	var pool sync.Pool
+// zipDocuments writes the documents raw, in order, with pinned times, deflating those not
+// sealed yet in parallel: the archive is a function of the documents alone.
+func zipDocuments(docs []Document, workers int, pool *sync.Pool) ([]byte, error) {
+	var firstErr error
+	var mu sync.Mutex
 	parallel(len(docs), workers, func(i int) {
-		buf := bytes.NewBuffer(make([]byte, 0, len(docs[i].Data)/4))
-		w, _ := pool.Get().(*flate.Writer)
-		var err error
-		if w == nil {
-			w, err = flate.NewWriter(buf, flate.BestSpeed)
-		} else {
-			w.Reset(buf)
+		d := &docs[i]
+		if d.sealed != nil {
+			return
 		}
-		if err == nil {
-			_, err = w.Write(docs[i].Data)
+		data, err := deflate(pool, d.Data)
+		if err != nil {
+			mu.Lock()
+			firstErr = cmp.Or(firstErr, err)
+			mu.Unlock()
+			return
 		}
-		if err == nil {
-			err = w.Close()
-		}
-		pool.Put(w)
-		out[i] = packed{data: buf.Bytes(), crc: crc32.ChecksumIEEE(docs[i].Data), err: err}
+		d.sealed = &sealed{deflated: data, crc: crc32.ChecksumIEEE(d.Data), entry: fileEntry(d.Name, d.Data)}
 	})
+	if firstErr != nil {
+		return nil, firstErr
+	}
 	total := 0
-	for _, p := range out {
-		if p.err != nil {
-			return nil, p.err
-		}
-		total += len(p.data) + 128
+	for _, d := range docs {
+		total += len(d.sealed.deflated) + 2*len(d.Name) + 128
 	}
 	var z bytes.Buffer
 	z.Grow(total)
 	zw := zip.NewWriter(&z)
-	for i, d := range docs {
-		h := &zip.FileHeader{Name: d.Name, Method: zip.Deflate, Modified: zipTime, CRC32: out[i].crc,
-			CompressedSize64: uint64(len(out[i].data)), UncompressedSize64: uint64(len(d.Data))}
+	for _, d := range docs {
+		h := &zip.FileHeader{Name: d.Name, Method: zip.Deflate, Modified: zipTime, CRC32: d.sealed.crc,
+			CompressedSize64: uint64(len(d.sealed.deflated)), UncompressedSize64: uint64(d.sealed.entry.Size)}
 		h.SetMode(0o644)
 		w, err := zw.CreateRaw(h)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := w.Write(out[i].data); err != nil {
+		if _, err := w.Write(d.sealed.deflated); err != nil {
 			return nil, err
 		}
 	}
@@ -188,6 +183,27 @@ func zipDocuments(docs []Document, workers int) ([]byte, error) {
 		return nil, err
 	}
 	return z.Bytes(), nil
+}
+
+// deflate compresses data with a writer from pool (a flate writer allocates about 1 MB).
+// BestSpeed: small XML documents compress nearly as well, several times faster.
+func deflate(pool *sync.Pool, data []byte) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, len(data)/4+64))
+	w, _ := pool.Get().(*flate.Writer)
+	if w == nil {
+		var err error
+		if w, err = flate.NewWriter(buf, flate.BestSpeed); err != nil {
+			return nil, err
+		}
+	} else {
+		w.Reset(buf)
+	}
+	_, err := w.Write(data)
+	if err == nil {
+		err = w.Close()
+	}
+	pool.Put(w)
+	return buf.Bytes(), err
 }
 
 // parallel runs f(0..n-1) on up to workers goroutines (0: GOMAXPROCS).
