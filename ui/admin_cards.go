@@ -1,9 +1,9 @@
 package ui
 
 import (
+	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -56,8 +56,8 @@ func newCardSettingsScreen(env *Env) *cardSettingsScreen {
 	v.msg, v.updated = newMsg(), widget.NewLabel("")
 	v.fields = map[string]*widget.Label{
 		"上报地区代码": v.zoneMsg, "上报机构代码": v.orgMsg, "上报机构授权": v.licenseMsg,
-		"填表人": v.writerMsg, "填表人电话": v.writerPhoneMsg, "报告人": v.reporterMsg, "报告人电话": v.reporterPhoneMsg,
-		"上报期限": v.dueMsg,
+		"上报机构授权码": v.licenseMsg, "填表人": v.writerMsg, "填表人电话": v.writerPhoneMsg, "报告人": v.reporterMsg,
+		"报告人电话": v.reporterPhoneMsg, "上报期限": v.dueMsg, "上报时限": v.dueMsg,
 	}
 	v.save = widget.NewButton("保存（Ctrl+S）", v.saveNow)
 	v.save.Importance = widget.HighImportance
@@ -106,22 +106,8 @@ func (v *cardSettingsScreen) content() fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(form, v.msg, v.updated, help)))
 }
 
-// validPhone accepts a mobile number or a fixed line with area code and extension.
-func validPhone(s string) bool {
-	n := 0
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			n++
-		case r == '-' || r == ' ' || r == '+' || r == '(' || r == ')' || r == '（' || r == '）' || r == '转':
-		default:
-			return false
-		}
-	}
-	return n >= 7 && n <= 20
-}
-
-// read checks the form field by field; each problem is shown beside its field.
+// read takes the form's values; the store checks their formats (its messages name the
+// fields). Only the number of days is parsed here.
 func (v *cardSettingsScreen) read() (app.CardSettings, bool) {
 	for _, l := range v.fields {
 		setMsg(l, "")
@@ -134,37 +120,17 @@ func (v *cardSettingsScreen) read() (app.CardSettings, bool) {
 	s.WriterPhone = strings.TrimSpace(v.writerPhone.Text)
 	s.Reporter = strings.TrimSpace(v.reporter.Text)
 	s.ReporterPhone = strings.TrimSpace(v.reporterPhone.Text)
-	ok := true
-	bad := func(l *widget.Label, msg string) { setMsg(l, msg); ok = false }
-	if s.ReportZoneCode != "" && (!allDigits(s.ReportZoneCode) || (len(s.ReportZoneCode) != 6 && len(s.ReportZoneCode) != 9)) {
-		bad(v.zoneMsg, "应为 6 或 9 位数字（行政区划代码），现为“"+s.ReportZoneCode+"”")
-	}
-	if strings.IndexFunc(s.ReportOrgCode, unicode.IsSpace) >= 0 {
-		bad(v.orgMsg, "机构代码中不能有空格")
-	}
-	if strings.IndexFunc(s.License, unicode.IsSpace) >= 0 {
-		bad(v.licenseMsg, "授权码中不能有空格，请按平台给出的原样粘贴")
-	}
-	if s.WriterPhone != "" && !validPhone(s.WriterPhone) {
-		bad(v.writerPhoneMsg, "“"+s.WriterPhone+"”不像电话号码：应为手机号或带区号的固定电话")
-	}
-	if s.ReporterPhone != "" && !validPhone(s.ReporterPhone) {
-		bad(v.reporterPhoneMsg, "“"+s.ReporterPhone+"”不像电话号码：应为手机号或带区号的固定电话")
-	}
 	due := strings.TrimSpace(v.due.Text)
 	if due == "" {
 		due = "0"
 	}
 	n, err := strconv.Atoi(due)
-	switch {
-	case err != nil:
-		bad(v.dueMsg, "应为整数天数，现为“"+v.due.Text+"”")
-	case n < 0 || n > 365:
-		bad(v.dueMsg, "应在 0 到 365 天之间（0 表示不设期限）")
-	default:
-		s.DueDays = n
+	if err != nil {
+		setMsg(v.dueMsg, "应为整数天数（0 表示不设期限），现为“"+v.due.Text+"”")
+		return s, false
 	}
-	return s, ok
+	s.DueDays = n
+	return s, true
 }
 
 func (v *cardSettingsScreen) saveNow() {
@@ -175,19 +141,20 @@ func (v *cardSettingsScreen) saveNow() {
 		return
 	}
 	if err := v.env.Services.Cards.SaveCardSettings(v.env.Ctx, s); err != nil {
-		// The store's messages name the field ("上报地区代码：…"): show each beside its field.
-		shown := false
+		// The store's messages name the field ("上报地区代码：…"): each goes beside its field,
+		// anything else into the message line.
+		var rest []string
 		for field, m := range fieldProblems(err) {
 			if l, ok := v.fields[field]; ok {
 				setMsg(l, m)
-				shown = true
+			} else if field != "" {
+				rest = append(rest, field+"："+m)
+			} else {
+				rest = append(rest, m)
 			}
 		}
-		if !shown {
-			setMsg(v.msg, app.ErrorMessage(err))
-		} else {
-			setMsg(v.msg, "未保存：请按红字修改。")
-		}
+		sort.Strings(rest)
+		setMsg(v.msg, "未保存："+strings.Join(append(rest, "请按红字修改。"), "；"))
 		return
 	}
 	v.load()

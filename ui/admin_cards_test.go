@@ -17,31 +17,44 @@ func TestCardSettings_ValidateSaveReload(t *testing.T) {
 		t.Errorf("due days of a new archive: %q", v.due.Text)
 	}
 
-	// Bad input: each problem beside its field, nothing stored.
+	// Bad input: each problem beside its field (the store's checks), nothing stored.
 	typeInto(v.zone, "35012a")
 	typeInto(v.writerPhone, "电话0591")
-	typeInto(v.due, "十")
+	typeInto(v.org, "3501 24")
 	test.Tap(v.save)
 	for _, c := range []struct {
 		msg  string
 		want string
-	}{{v.zoneMsg.Text, "6 或 9 位数字"}, {v.writerPhoneMsg.Text, "不像电话号码"}, {v.dueMsg.Text, "整数"}, {v.msg.Text, "未保存"}} {
+	}{{v.zoneMsg.Text, "应为 6 位或 9 位数字"}, {v.writerPhoneMsg.Text, "不允许的字符“电”"}, {v.orgMsg.Text, "不含空格"}, {v.msg.Text, "未保存"}} {
 		if !strings.Contains(c.msg, c.want) {
 			t.Errorf("message %q lacks %q", c.msg, c.want)
 		}
 	}
-	if !v.zoneMsg.Visible() || v.orgMsg.Visible() {
+	if !v.zoneMsg.Visible() || v.licenseMsg.Visible() || v.dueMsg.Visible() {
 		t.Error("messages shown beside the wrong fields")
 	}
-	if s, err := env.Services.Cards.CardSettings(env.Ctx); err != nil || s.ReportZoneCode != "" {
+	if s, err := env.Services.Cards.CardSettings(env.Ctx); err != nil || s.ReportZoneCode != "" || !s.UpdatedAt.IsZero() {
 		t.Fatalf("bad settings stored: %+v %v", s, err)
 	}
 	relayout(env.Window)
 	saveShot(t, env.Window, "card-settings-errors.png")
+	// Days that are not a number, or out of range.
+	v.due.SetText("")
+	typeInto(v.due, "十")
+	test.Tap(v.save)
+	if !strings.Contains(v.dueMsg.Text, "整数") {
+		t.Errorf("due days 十: %q", v.dueMsg.Text)
+	}
+	v.due.SetText("400")
+	test.Tap(v.save)
+	if !strings.Contains(v.dueMsg.Text, "0–365") {
+		t.Errorf("due days 400: %q", v.dueMsg.Text)
+	}
 
 	// Corrected, saved and read back.
 	v.zone.SetText("")
 	typeInto(v.zone, "350124000")
+	v.org.SetText("")
 	typeInto(v.org, "350124001")
 	typeInto(v.license, "LIC-2026-0001")
 	typeInto(v.writer, "郑统计")

@@ -233,7 +233,11 @@ func (x *cardExport) run() {
 		var send []app.CardData
 		var blocked []string
 		skipped := 0
-		for _, d := range ds {
+		for i, d := range ds {
+			if i > 0 && i%1000 == 0 {
+				frac, text := 0.2+0.2*float64(i)/float64(len(ds)), fmt.Sprintf("正在预检：%d / %d 张…", i, len(ds))
+				fyne.Do(func() { x.step(frac, text) })
+			}
 			if !again && !exportNeeded(d, lastOp) {
 				skipped++
 				continue
