@@ -28,7 +28,8 @@ func init() {
 var pendingStates = []app.ExamState{app.ExamRegistered, app.ExamInProgress, app.ExamAwaiting,
 	app.ExamConcluded, app.ExamReturned, app.ExamReviewed}
 
-// deadline is one contract's report deadline and what of it is not yet released.
+// deadline is one contract's report deadline and what of it is not yet released, or one
+// individual exam's (Contract nil, the exam alone in Pending).
 type deadline struct {
 	Contract *app.Contract
 	Employer string
@@ -40,6 +41,14 @@ type deadline struct {
 	// Left is the working days from today to Due: 0 due today, negative overdue.
 	Left    int
 	Pending []*app.Exam // not yet released, oldest first
+}
+
+// label names the row: the contract number, or 个人 and the exam number.
+func (d deadline) label() string {
+	if d.Contract == nil {
+		return "个人 " + d.Pending[0].Number
+	}
+	return d.Contract.Number
 }
 
 // leftText says how much time is left, e.g. 剩 5 个工作日, 今天到期, 已超期 3 个工作日.
@@ -68,10 +77,11 @@ func (d deadline) stateCounts() string {
 	return strings.Join(parts, "、")
 }
 
-// loadDeadlines finds every contract with exams not yet released and its report deadline on
-// the calendar, most urgent (overdue) first. Exams outside a contract are not listed.
+// loadDeadlines finds every contract with exams not yet released, and every unreleased exam
+// outside a contract, with its report deadline on the calendar, most urgent (overdue) first.
 func loadDeadlines(env *Env, cal *app.Calendar, today time.Time) ([]deadline, error) {
 	byContract := map[int64][]*app.Exam{}
+	var single []*app.Exam
 	for _, s := range pendingStates {
 		es, _, err := env.Services.Exams.FindExams(env.Ctx, app.ExamFilter{State: s})
 		if err != nil {
@@ -80,11 +90,34 @@ func loadDeadlines(env *Env, cal *app.Calendar, today time.Time) ([]deadline, er
 		for _, e := range es {
 			if e.ContractID != 0 {
 				byContract[e.ContractID] = append(byContract[e.ContractID], e)
+			} else {
+				single = append(single, e)
 			}
 		}
 	}
 	employers := map[int64]string{}
+	employer := func(id int64) (string, error) {
+		if n, ok := employers[id]; ok || id == 0 {
+			return n, nil
+		}
+		emp, err := env.Services.Employers.FindEmployerByID(env.Ctx, id)
+		if err != nil {
+			return "", err
+		}
+		employers[id] = emp.Name
+		return emp.Name, nil
+	}
 	var out []deadline
+	for _, e := range single {
+		d := deadline{End: e.Date, Pending: []*app.Exam{e}}
+		var err error
+		if d.Employer, err = employer(e.EmployerID); err != nil {
+			return nil, err
+		}
+		d.Due, d.WeekendsOnly = app.ReportDue(cal, d.End)
+		d.Left = app.WorkingDaysBetween(cal, today, d.Due)
+		out = append(out, d)
+	}
 	for id, pending := range byContract {
 		c, err := env.Services.Contracts.FindContractByID(env.Ctx, id)
 		if err != nil {
@@ -98,14 +131,9 @@ func loadDeadlines(env *Env, cal *app.Calendar, today time.Time) ([]deadline, er
 			}
 			d.End, d.EndFromExams = end, true
 		}
-		if _, ok := employers[c.EmployerID]; !ok {
-			emp, err := env.Services.Employers.FindEmployerByID(env.Ctx, c.EmployerID)
-			if err != nil {
-				return nil, err
-			}
-			employers[c.EmployerID] = emp.Name
+		if d.Employer, err = employer(c.EmployerID); err != nil {
+			return nil, err
 		}
-		d.Employer = employers[c.EmployerID]
 		d.Due, d.WeekendsOnly = app.ReportDue(cal, d.End)
 		d.Left = app.WorkingDaysBetween(cal, today, d.Due)
 		slices.SortFunc(d.Pending, func(a, b *app.Exam) int {
@@ -120,7 +148,7 @@ func loadDeadlines(env *Env, cal *app.Calendar, today time.Time) ([]deadline, er
 		if c := a.Due.Compare(b.Due); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Contract.Number, b.Contract.Number)
+		return strings.Compare(a.label(), b.label())
 	})
 	return out, nil
 }
@@ -145,7 +173,7 @@ func lastExamDate(env *Env, contractID int64) (time.Time, error) {
 	return last, nil
 }
 
-var overdueColumns = []adminColumn{{"合同编号", 140}, {"用人单位", 240}, {"体检结束", 180}, {"报告期限", 150}, {"剩余", 150}, {"未发放", 70}, {"其中", 230}}
+var overdueColumns = []adminColumn{{"合同 / 个人体检", 150}, {"用人单位", 240}, {"体检结束", 180}, {"报告期限", 150}, {"剩余", 150}, {"未发放", 70}, {"其中", 230}}
 
 var overdueExamColumns = []adminColumn{{"体检号", 130}, {"姓名", 100}, {"体检日期", 110}, {"状态", 90}, {"车间", 160}, {"岗位", 160}}
 
@@ -171,7 +199,7 @@ func newOverdueScreen(env *Env) *overdueScreen {
 	v.summary = widget.NewLabel("")
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.warn = newMsg()
-	v.detail = widget.NewLabel("选择一个合同，下方列出其尚未发放的体检。")
+	v.detail = widget.NewLabel("选择一行，下方列出其尚未发放的体检。")
 	v.detail.Wrapping = fyne.TextWrapWord
 	v.table = newAdminTable(overdueColumns, func() int { return len(v.rows) }, v.updateCell)
 	v.table.OnSelected = func(id widget.TableCellID) {
@@ -205,8 +233,11 @@ func (v *overdueScreen) reload() {
 		return
 	}
 	v.rows, v.selected = rows, -1
-	over, soon, weekendsOnly, exams := 0, 0, false, 0
+	over, soon, weekendsOnly, exams, contracts := 0, 0, false, 0, 0
 	for _, d := range rows {
+		if d.Contract != nil {
+			contracts++
+		}
 		switch {
 		case d.Left < 0:
 			over++
@@ -217,10 +248,14 @@ func (v *overdueScreen) reload() {
 		exams += len(d.Pending)
 	}
 	if len(rows) == 0 {
-		setNote(v.summary, "所有合同的体检报告都已发放。")
+		setNote(v.summary, "所有体检报告都已发放。")
 	} else {
-		setNote(v.summary, fmt.Sprintf("今天 %s：%d 个合同尚有 %d 份报告未发放，其中已超期 %d 个，5 个工作日内到期 %d 个。报告期限为体检结束后第 %d 个工作日（合同未填结束日期的，按最后一人的体检日期）。",
-			formatDay(now), len(rows), exams, over, soon, app.ReportDueWorkingDays))
+		who := fmt.Sprintf("%d 个合同", contracts)
+		if n := len(rows) - contracts; n > 0 {
+			who += fmt.Sprintf("、%d 个个人体检", n)
+		}
+		setNote(v.summary, fmt.Sprintf("今天 %s：%s尚有 %d 份报告未发放，其中已超期 %d 个，5 个工作日内到期 %d 个。报告期限为体检结束后第 %d 个工作日（合同未填结束日期的，按最后一人的体检日期）。",
+			formatDay(now), who, exams, over, soon, app.ReportDueWorkingDays))
 	}
 	if w := calendarWarning(cal, now); w != "" && (weekendsOnly || len(rows) == 0) {
 		setWarn(v.warn, "工作日历"+w+"请管理员在“系统管理 → 工作日历”中录入下一年的放假安排。")
@@ -231,7 +266,7 @@ func (v *overdueScreen) reload() {
 	v.table.Refresh()
 	v.names = nil
 	v.exams.Refresh()
-	v.detail.SetText("选择一个合同，下方列出其尚未发放的体检。")
+	v.detail.SetText("选择一行，下方列出其尚未发放的体检。")
 }
 
 func (v *overdueScreen) updateCell(id widget.TableCellID, l *widget.Label) {
@@ -241,7 +276,7 @@ func (v *overdueScreen) updateCell(id widget.TableCellID, l *widget.Label) {
 	d := v.rows[id.Row]
 	switch id.Col {
 	case 0:
-		l.SetText(d.Contract.Number)
+		l.SetText(d.label())
 	case 1:
 		l.SetText(d.Employer)
 	case 2:
@@ -283,7 +318,7 @@ func (v *overdueScreen) selectRow(i int) {
 			v.names[e.WorkerID] = w.Name
 		}
 	}
-	text := fmt.Sprintf("%s %s：体检结束 %s，报告期限 %s，%s；%d 份未发放。", d.Contract.Number, d.Employer, formatDate(d.End), formatDay(d.Due), d.leftText(), len(d.Pending))
+	text := fmt.Sprintf("%s %s：体检结束 %s，报告期限 %s，%s；%d 份未发放。", d.label(), d.Employer, formatDate(d.End), formatDay(d.Due), d.leftText(), len(d.Pending))
 	if d.WeekendsOnly {
 		text += "（* 期限跨入工作日历没有数据的年份，只按周末计算。）"
 	}

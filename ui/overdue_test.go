@@ -55,7 +55,8 @@ func releasedExam(t *testing.T, env *Env, e *app.Exam) *app.Exam {
 //   - 2026-031: ended 2026-09-18 (due 2026-11-05, across 中秋 and 国庆 with their 调休 days):
 //     two exams registered, one cancelled;
 //   - 2026-040: ended 2026-10-19, due today 2026-11-30: one exam registered;
-//   - 2026-020: ended 2026-08-31, its only exam cancelled: owes nothing.
+//   - 2026-020: ended 2026-08-31, its only exam cancelled: owes nothing;
+//   - an individual exam (no contract) on 2026-10-20, due 2026-12-01.
 func overdueArchive(t *testing.T) *Env {
 	t.Helper()
 	env := newIntakeEnv(t)
@@ -108,6 +109,7 @@ func overdueArchive(t *testing.T) *Env {
 	register(c040, "2026-10-19", "孙八")
 	c020 := contract("2026-020", "2026-08-24", "2026-08-31")
 	cancel(register(c020, "2026-08-25", "周九"))
+	register(0, "2026-10-20", "吴十")
 	return env
 }
 
@@ -125,12 +127,13 @@ func TestOverdue_Ordering(t *testing.T) {
 	}
 	var got []string
 	for _, d := range rows {
-		got = append(got, fmt.Sprintf("%s end %s%s due %s%s %s pending %d [%s]", d.Contract.Number, formatDate(d.End), map[bool]string{true: "(exams)"}[d.EndFromExams],
+		got = append(got, fmt.Sprintf("%s end %s%s due %s%s %s pending %d [%s]", d.label(), formatDate(d.End), map[bool]string{true: "(exams)"}[d.EndFromExams],
 			formatDate(d.Due), map[bool]string{true: "*"}[d.WeekendsOnly], d.leftText(), len(d.Pending), d.stateCounts()))
 	}
 	want := []string{
 		"2026-031 end 2026-09-18 due 2026-11-05 已超期 17 个工作日 pending 2 [已登记 2]",
 		"2026-040 end 2026-10-19 due 2026-11-30 今天到期 pending 1 [已登记 1]",
+		"个人 126000008 end 2026-10-20 due 2026-12-01 剩 1 个工作日 pending 1 [已登记 1]",
 		"2026-050 end 2026-11-30(exams) due 2027-01-11* 剩 30 个工作日 pending 1 [已登记 1]",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -152,7 +155,7 @@ func TestOverdue_Screen(t *testing.T) {
 	if desk.Focus != v.table {
 		t.Error("the keyboard does not start in the list")
 	}
-	if !strings.Contains(v.summary.Text, "3 个合同尚有 4 份报告未发放，其中已超期 1 个，5 个工作日内到期 1 个") {
+	if !strings.Contains(v.summary.Text, "3 个合同、1 个个人体检尚有 5 份报告未发放，其中已超期 1 个，5 个工作日内到期 2 个") {
 		t.Errorf("summary %q", v.summary.Text)
 	}
 	if !strings.Contains(v.warn.Text, "数据只到 2026 年，之后只按周末计算") {
@@ -173,11 +176,14 @@ func TestOverdue_Screen(t *testing.T) {
 	if l := cell(v.table, 0, 3); l.Text != "2026-11-05 星期四" {
 		t.Errorf("row 0 due %q", l.Text)
 	}
-	if l := cell(v.table, 2, 3); l.Text != "2027-01-11 星期一 *" {
-		t.Errorf("row 2 due %q", l.Text)
+	if l := cell(v.table, 3, 3); l.Text != "2027-01-11 星期一 *" {
+		t.Errorf("row 3 due %q", l.Text)
 	}
-	if l := cell(v.table, 2, 2); l.Text != "2026-11-30（末次体检）" {
-		t.Errorf("row 2 end %q", l.Text)
+	if l := cell(v.table, 3, 2); l.Text != "2026-11-30（末次体检）" {
+		t.Errorf("row 3 end %q", l.Text)
+	}
+	if l := cell(v.table, 2, 0); l.Text != "个人 126000008" {
+		t.Errorf("row 2 %q", l.Text)
 	}
 	if l := cell(v.table, 1, 4); l.Text != "今天到期" || l.Importance != widget.WarningImportance {
 		t.Errorf("row 1 left %q", l.Text)
@@ -196,6 +202,10 @@ func TestOverdue_Screen(t *testing.T) {
 		t.Errorf("detail %q", v.detail.Text)
 	}
 	saveShot(t, desk.Window, "overdue.png")
+	v.table.Select(widget.TableCellID{Row: 2, Col: 0})
+	if r, _ := v.exams.Length(); r != 1 || cell(v.exams, 0, 1).Text != "吴十" || !strings.HasPrefix(v.detail.Text, "个人 126000008") {
+		t.Errorf("individual exam: %d rows, %q", r, v.detail.Text)
+	}
 
 	// The contract form shows the same deadline under the contract.
 	f := newContractForm(desk, func(*app.Contract) {})
@@ -203,7 +213,7 @@ func TestOverdue_Screen(t *testing.T) {
 	if !strings.Contains(f.status.Text, "报告期限：体检结束 2026-09-18，期限 2026-11-05 星期四，已超期 17 个工作日；2 份报告未发放。") {
 		t.Errorf("contract form %q", f.status.Text)
 	}
-	f.load(v.rows[2].Contract)
+	f.load(v.rows[3].Contract)
 	if !strings.Contains(f.status.Text, "末次体检 2026-11-30，期限 2027-01-11 星期一，剩 30 个工作日；1 份报告未发放。（期限跨入工作日历没有数据的年份") {
 		t.Errorf("contract form %q", f.status.Text)
 	}
