@@ -89,6 +89,32 @@ func (d *PrintDoc) Parts() int { return len(d.parts) }
 // PlanPrint reads what the batch prints and returns its documents, and notes on what was left
 // out and why (exams not yet reviewed …). Nothing is rendered yet.
 func PlanPrint(ctx context.Context, svc Services, b PrintBatch) ([]*PrintDoc, []string, error) {
+	src, err := LoadPrintSource(ctx, svc, b.ContractID, b.ExamID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src.Plan(ctx, svc, b)
+}
+
+// PrintSource is what a batch prints from: a contract's exams (or one exam) with their
+// records, the institution and the text blocks, read once and planned again as the choices
+// on the screen change.
+type PrintSource struct {
+	contractID, examID int64
+	inst               *Institution
+	texts              *DocumentTexts
+	contract           *Contract
+	employer           *Employer
+	exams              []*Exam // the contract's (or the one), with records where signed
+}
+
+// ContractID and ExamID are what the source was read for.
+func (src *PrintSource) ContractID() int64 { return src.contractID }
+func (src *PrintSource) ExamID() int64     { return src.examID }
+
+// Plan is PlanPrint on what was read; the batch's ContractID and ExamID are the source's.
+func (src *PrintSource) Plan(ctx context.Context, svc Services, b PrintBatch) ([]*PrintDoc, []string, error) {
+	b.ContractID, b.ExamID = src.contractID, src.examID
 	if svc.Documents == nil {
 		return nil, nil, Errorf(EINTERNAL, "文书模块未连接")
 	}
@@ -101,10 +127,7 @@ func PlanPrint(ctx context.Context, svc Services, b PrintBatch) ([]*PrintDoc, []
 	if b.Copies < 1 || b.Copies > MaxPrintCopies {
 		return nil, nil, FieldError("份数", "应为 1 到 %d，现为 %d", MaxPrintCopies, b.Copies)
 	}
-	p := printPlanner{ctx: ctx, svc: svc, b: b}
-	if err := p.load(); err != nil {
-		return nil, nil, err
-	}
+	p := printPlanner{PrintSource: src, ctx: ctx, svc: svc, b: b}
 	var docs []*PrintDoc
 	for _, d := range b.Docs {
 		switch d {
@@ -136,15 +159,11 @@ func PlanPrint(ctx context.Context, svc Services, b PrintBatch) ([]*PrintDoc, []
 }
 
 type printPlanner struct {
-	ctx      context.Context
-	svc      Services
-	b        PrintBatch
-	inst     *Institution
-	texts    *DocumentTexts
-	contract *Contract
-	employer *Employer
-	exams    []*Exam // the contract's (or the one), with records where signed
-	notes    []string
+	*PrintSource
+	ctx   context.Context
+	svc   Services
+	b     PrintBatch
+	notes []string
 }
 
 // contractID is the batch's contract, or the contract of its one exam (so that the contract's
@@ -160,46 +179,51 @@ func signedState(s ExamState) bool {
 	return s == ExamConcluded || s == ExamReviewed || s == ExamReleased
 }
 
-func (p *printPlanner) load() error {
-	var err error
-	if p.inst, err = p.svc.Institution.Institution(p.ctx); err != nil {
-		return err
+// LoadPrintSource reads what the documents of a contract (or of one exam, examID) print.
+func LoadPrintSource(ctx context.Context, svc Services, contractID, examID int64) (*PrintSource, error) {
+	p := &PrintSource{contractID: contractID, examID: examID}
+	if examID != 0 {
+		p.contractID = 0
 	}
-	if p.svc.DocumentSettings != nil {
-		if p.texts, err = p.svc.DocumentSettings.DocumentTexts(p.ctx); err != nil {
-			return err
+	var err error
+	if p.inst, err = svc.Institution.Institution(ctx); err != nil {
+		return nil, err
+	}
+	if svc.DocumentSettings != nil {
+		if p.texts, err = svc.DocumentSettings.DocumentTexts(ctx); err != nil {
+			return nil, err
 		}
 	}
-	if p.b.ExamID != 0 {
-		e, err := p.svc.Exams.FindExamByID(p.ctx, p.b.ExamID)
+	if examID != 0 {
+		e, err := svc.Exams.FindExamByID(ctx, examID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p.exams = []*Exam{e}
-		return nil
+		return p, nil
 	}
-	if p.b.ContractID == 0 {
-		return FieldError("体检任务", "请选择体检任务或输入体检号")
+	if contractID == 0 {
+		return nil, FieldError("体检任务", "请选择体检任务或输入体检号")
 	}
-	if p.contract, err = p.svc.Contracts.FindContractByID(p.ctx, p.b.ContractID); err != nil {
-		return err
+	if p.contract, err = svc.Contracts.FindContractByID(ctx, contractID); err != nil {
+		return nil, err
 	}
-	if p.employer, err = p.svc.Employers.FindEmployerByID(p.ctx, p.contract.EmployerID); err != nil {
-		return err
+	if p.employer, err = svc.Employers.FindEmployerByID(ctx, p.contract.EmployerID); err != nil {
+		return nil, err
 	}
-	list, _, err := p.svc.Exams.FindExams(p.ctx, ExamFilter{ContractID: p.b.ContractID})
+	list, _, err := svc.Exams.FindExams(ctx, ExamFilter{ContractID: contractID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, e := range list {
 		if signedState(e.State) && e.Record == nil {
-			if e, err = p.svc.Exams.FindExamByID(p.ctx, e.ID); err != nil {
-				return err
+			if e, err = svc.Exams.FindExamByID(ctx, e.ID); err != nil {
+				return nil, err
 			}
 		}
 		p.exams = append(p.exams, e)
 	}
-	return nil
+	return p, nil
 }
 
 // seal returns the seal image for a document type when the settings allow it, nil otherwise.

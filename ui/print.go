@@ -54,7 +54,9 @@ type printScreen struct {
 	logs     []app.PrintRecord
 
 	contractID, examID int64
-	busy               bool
+	// src is what the chosen contract or exam prints from, read once on choosing.
+	src  *app.PrintSource
+	busy bool
 	// wg is done when a print or save started from the screen has ended (tests wait).
 	wg sync.WaitGroup
 	// chooseDir asks for the folder of 另存为 PDF (tests replace it).
@@ -189,6 +191,11 @@ func (v *printScreen) choose(contractID, examID int64, label string) {
 	}
 	v.target.SetText("打印：" + label)
 	setMsg(v.status, "")
+	src, err := app.LoadPrintSource(v.env.Ctx, v.env.Services, contractID, examID)
+	if err != nil {
+		setMsg(v.status, app.ErrorMessage(err))
+	}
+	v.src = src
 	v.result.SetText("")
 	v.refreshPlan()
 	v.refreshLog()
@@ -308,14 +315,13 @@ func (v *printScreen) refreshPlan() {
 	if v.plan == nil || v.busy {
 		return
 	}
-	ready := v.contractID != 0 || v.examID != 0
 	b, ok := v.batch()
-	if !ready || !ok {
+	if v.src == nil || !ok {
 		v.plan.SetText("")
 		v.setEnabled(false)
 		return
 	}
-	docs, notes, err := app.PlanPrint(v.env.Ctx, v.env.Services, b)
+	docs, notes, err := v.src.Plan(v.env.Ctx, v.env.Services, b)
 	if err != nil {
 		v.plan.SetText("")
 		setMsg(v.status, app.ErrorMessage(err))
@@ -427,7 +433,11 @@ func (v *printScreen) save() {
 }
 
 func (v *printScreen) run(b app.PrintBatch, saving bool, do func([]*app.PrintDoc, app.PrintProgress) ([]app.PrintOutcome, error)) {
-	docs, _, err := app.PlanPrint(v.env.Ctx, v.env.Services, b)
+	if v.src == nil {
+		setMsg(v.status, "请选择体检任务，或输入体检号")
+		return
+	}
+	docs, _, err := v.src.Plan(v.env.Ctx, v.env.Services, b)
 	if err != nil {
 		setMsg(v.status, app.ErrorMessage(err))
 		return
@@ -442,6 +452,7 @@ func (v *printScreen) run(b app.PrintBatch, saving bool, do func([]*app.PrintDoc
 	v.bar.Show()
 	v.result.SetText("")
 	setNote(v.status, "正在生成…")
+	was := v.src
 	v.wg.Add(1)
 	go func() {
 		defer v.wg.Done()
@@ -453,8 +464,13 @@ func (v *printScreen) run(b app.PrintBatch, saving bool, do func([]*app.PrintDoc
 				setNote(v.status, fmt.Sprintf("正在%s：%s（%d/%d）", stage, d.Title, done, total))
 			})
 		})
+		// Read the source again: exams reviewed meanwhile join the next print.
+		src, serr := app.LoadPrintSource(v.env.Ctx, v.env.Services, was.ContractID(), was.ExamID())
 		fyne.DoAndWait(func() {
 			v.busy = false
+			if serr == nil && v.src == was { // unless another contract was chosen meanwhile
+				v.src = src
+			}
 			v.finish(out, err, saving)
 			v.refreshPlan()
 			v.refreshLog()
