@@ -494,6 +494,15 @@ func TestDocument_PDF(t *testing.T) {
 	if bytes.Contains(a, []byte(time.Now().Format("20060102"))) {
 		t.Error("today's date found in the PDF")
 	}
+	// Every stream is compressed (contents and ToUnicode maps after the fact) and the
+	// cross-reference table points at the objects.
+	if bytes.Contains(a, []byte("<<\n/Length ")) {
+		t.Error("an uncompressed stream is left")
+	}
+	checkXref(t, a)
+	if _, err := pdftest.Glyphs(a); err != nil {
+		t.Errorf("read back: %v", err)
+	}
 }
 
 // TestDocument_Invisible drops zero-width and control characters instead of reporting them

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"compress/zlib"
 	"fmt"
 	"slices"
 
@@ -23,10 +24,15 @@ func (d *Document) PDF() ([]byte, error) {
 		return nil, err
 	}
 	b, err := d.r.gp.GetBytesPdfReturnErr()
-	if err != nil || !d.r.added[family[rare]] {
-		return b, err
+	if err != nil {
+		return nil, err
 	}
-	return fixToUnicode(b)
+	if d.r.added[family[rare]] {
+		if b, err = fixToUnicode(b); err != nil {
+			return nil, err
+		}
+	}
+	return compressStreams(b, zlib.DefaultCompression)
 }
 
 // renderer holds the gopdf document that pages are drawn into, in order.
@@ -45,6 +51,7 @@ func (d *Document) render(upTo int) error {
 	if d.r == nil {
 		r := &renderer{added: map[string]bool{}, holders: map[string]gopdf.ImageHolder{}}
 		r.gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: d.opt.Page.W, H: d.opt.Page.H}})
+		r.gp.SetNoCompression() // compressStreams deflates the contents afterwards
 		if in := d.opt.Info; in != (Info{}) {
 			r.gp.SetInfo(gopdf.PdfInfo{Title: in.Title, Author: in.Author, Subject: in.Subject,
 				Creator: in.Creator, Producer: in.Producer, CreationDate: in.Created})
