@@ -1,6 +1,7 @@
 package cards
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,6 +60,11 @@ func (Hubei) Documents(b *Batch) []Document {
 	e.Open("body")
 	e.Open("reportCardList")
 	f := &e.stack[len(e.stack)-1]
+	total := 0
+	for _, p := range parts {
+		total += len(p.buf)
+	}
+	e.buf = slices.Grow(e.buf, total+len(b.views)*64+64<<10)
 	for _, p := range parts {
 		e.buf = append(e.buf, p.buf...)
 		f.counts[0]++ // reportCard
