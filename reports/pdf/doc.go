@@ -19,7 +19,11 @@
 //     numbers each document on its own, and (Options.Stream) sections drawn as they complete;
 //   - Code 128 and QR symbols as one-pixel-per-module images, bars on a printer's dot grid;
 //   - a layout model (Layout) that tests compare as JSON goldens, and output that is the same
-//     bytes for the same input: no clock is read, the creation date is an option.
+//     bytes for the same input: no clock is read, the creation date is an option;
+//   - fonts cut to the document's characters (Options.SubsetFonts) for single documents, and
+//     content streams deflated after the fact with one reused writer (compress.go), since
+//     gopdf would allocate a new one per page;
+//   - ToUnicode maps that are right for supplementary-plane characters (tounicode.go).
 //
 // Coordinates are PostScript points from the top-left corner of the page; MM converts.
 package pdf
