@@ -335,3 +335,22 @@ func TestPrintScreen_LabelsToLabelPrinter(t *testing.T) {
 		t.Errorf("remembered %q / %q", w.printer.Selected, w.labels.Selected)
 	}
 }
+
+// 报告打印 is in the 体检 menu of the registrar, the chief examiner, the reviewer and the
+// administrator, and of no one else.
+func TestPrintScreen_Roles(t *testing.T) {
+	env := newIntakeEnv(t)
+	want := map[app.Role]bool{app.RoleRegistrar: true, app.RoleChiefExaminer: true, app.RoleReviewer: true, app.RoleAdmin: true}
+	for _, r := range app.Roles {
+		u := &app.User{Username: "x", Roles: []app.Role{r}}
+		seen := false
+		for _, d := range visibleScreens(Screens(), u, env.Institution) {
+			if d.ID == "print" {
+				seen = d.Group == "体检" && d.Title == "报告打印"
+			}
+		}
+		if seen != want[r] {
+			t.Errorf("%s: sees 报告打印 %v", r.Name(), seen)
+		}
+	}
+}
