@@ -28,6 +28,7 @@ func cmdReport(args []string) int {
 	if len(args) == 0 || (args[0] != "guide" && args[0] != "labels") {
 		fmt.Fprintln(os.Stderr, "用法: occhealth report guide|labels (--contract 合同编号 | --exam 体检号) -o 文件.pdf --user 用户")
 		fmt.Fprintln(os.Stderr, "      occhealth "+noticeUsage)
+		fmt.Fprintln(os.Stderr, "      occhealth "+reportExamUsage)
 		return exitUsage
 	}
 	kind := args[0]
