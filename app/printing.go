@@ -13,6 +13,9 @@ type ExamParties struct {
 	HostEmployer   *Employer // 用工单位 of dispatched labour
 	ContractNumber string
 	ContractTitle  string
+	// JobName is the exam's job as printed: the name typed at registration, else the national
+	// job catalog's name of its code.
+	JobName string
 	// HazardNames maps the exam's hazard codes to names; ItemNames the item codes of its
 	// results; GroupNames its item groups (the rule table's names at signing).
 	HazardNames map[string]string

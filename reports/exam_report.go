@@ -139,7 +139,10 @@ func NewExamReport(in app.ExamReportInput) (ExamReport, error) {
 		rep.ExamType += "（复查）"
 	}
 	if rep.Job == "" {
-		rep.Job = e.JobCode // the parties keep no job name: the national code, never a blank
+		rep.Job = p.JobName // the catalog's name of the job code, as captured at signing
+	}
+	if rep.Job == "" {
+		rep.Job = e.JobCode // an archive signed before parties kept the job name: the code, never a blank
 	}
 	if !p.Worker.BirthDate.IsZero() {
 		rep.Age = app.AgeOn(p.Worker.BirthDate, e.Date)

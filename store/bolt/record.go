@@ -746,6 +746,12 @@ func (t *txn) parties(e *app.Exam, r *app.ExamRecord) (*app.ExamParties, error) 
 			p.ContractNumber, p.ContractTitle = c.Number, c.Title
 		}
 	}
+	p.JobName = e.JobName
+	if p.JobName == "" && e.JobCode != "" && t.db.opts.Codes != nil {
+		if n, ok := t.db.opts.Codes.CodeName(app.CatalogJobs, e.JobCode); ok {
+			p.JobName = n
+		}
+	}
 	for _, h := range e.Hazards {
 		p.HazardNames[h] = t.db.hazardName(h)
 	}
