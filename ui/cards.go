@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -68,8 +70,11 @@ type cardsScreen struct {
 	feedBtn   *widget.Button
 	settings  *widget.Button
 
-	// background runs long work off the UI thread (runInBackground; tests run it inline).
+	// background runs long work off the UI thread (runInBackground; tests run it inline);
+	// gen tells the newest worklist reading from stale ones, pending counts those not shown.
 	background func(work func())
+	gen        atomic.Int64
+	pending    sync.WaitGroup
 	// export and feedback are the last dialogs opened (tests).
 	export   *cardExport
 	feedback *cardFeedbackImport
@@ -194,26 +199,44 @@ func readDateRange(fromE, toE *widget.Entry) (time.Time, time.Time, error) {
 	return from, to, nil
 }
 
-// reload counts the cards of the filter; the table reads pages as it scrolls.
+// reload reads the first page of the filter (which counts the cards) off the UI thread: the
+// first reading after the archive opens runs every card's pre-flight check in the store. The
+// table reads further pages as it scrolls.
 func (v *cardsScreen) reload() {
 	f, ok := v.readFilter()
 	if !ok {
 		return
 	}
-	v.filter = f
-	v.pages = map[int][]app.CardRow{}
-	total, err := v.readFirstPage()
-	if err != nil {
-		v.total = 0
-		v.count.SetText(app.ErrorMessage(err))
-	} else {
-		v.total = total
-		v.count.SetText(fmt.Sprintf("共 %d 张", total))
-	}
-	v.table.UnselectAll()
-	v.table.Refresh()
-	v.showRow(nil)
+	gen := v.gen.Add(1)
+	v.count.SetText("正在读取…")
+	v.pending.Add(1)
+	v.background(func() {
+		defer v.pending.Done()
+		q := f
+		q.Offset, q.Limit = 0, cardPage
+		rows, total, err := v.env.Services.Cards.Cards(v.env.Ctx, q)
+		fyne.DoAndWait(func() {
+			if v.gen.Load() != gen {
+				return // a newer reading is on its way
+			}
+			v.filter = f
+			v.pages = map[int][]app.CardRow{}
+			if err != nil {
+				v.total = 0
+				v.count.SetText(app.ErrorMessage(err))
+			} else {
+				v.pages[0], v.total = rows, total
+				v.count.SetText(fmt.Sprintf("共 %d 张", total))
+			}
+			v.table.UnselectAll()
+			v.table.Refresh()
+			v.showRow(nil)
+		})
+	})
 }
+
+// settle waits until the readings started are shown (tests).
+func (v *cardsScreen) settle() { v.pending.Wait() }
 
 // readFirstPage reads the first page of the filter, which also counts the cards.
 func (v *cardsScreen) readFirstPage() (int, error) {

@@ -61,7 +61,7 @@ func TestCards_DemoWorklist(t *testing.T) {
 
 	clerk := staffAs(t, env, "tongji2", "郑统计", app.RoleReportingClerk)
 	clerk.Services.Now = func() time.Time { return testNow.AddDate(0, 0, 7) }
-	v := newCardsScreen(clerk)
+	v := openCards(clerk)
 	show(clerk, v.content())
 	due := v.total
 	v.view.SetSelected(cardViewAll)
@@ -114,7 +114,7 @@ func BenchmarkCards_Worklist(b *testing.B) {
 		b.Fatal(err)
 	}
 	open := func() int {
-		v := newCardsScreen(env)
+		v := openCards(env)
 		for _, view := range cardViews[1:] {
 			v.view.SetSelected(view)
 			for i := 0; i < min(v.total, 20); i++ {

@@ -98,8 +98,14 @@ func shotWithDialogs(t *testing.T, w fyne.Window, name string) {
 	saveShot(t, w, name)
 }
 
-// cardsInline runs the screen's background work on the test goroutine.
-func cardsInline(v *cardsScreen) { v.background = func(work func()) { work() } }
+// openCards builds the 个案卡 screen for env, waits for its first reading and runs its later
+// background work on the test goroutine.
+func openCards(env *Env) *cardsScreen {
+	v := newCardsScreen(env)
+	v.settle()
+	v.background = func(work func()) { work() }
+	return v
+}
 
 // cardRowText is the worklist row's cells joined by |.
 func cardRowText(v *cardsScreen, row int) string {
@@ -158,8 +164,7 @@ func TestCards_WorklistCheckExportStatus(t *testing.T) {
 		return screen != "admin_cards" // a clerk may not open the settings
 	}
 
-	v := newCardsScreen(clerk)
-	cardsInline(v)
+	v := openCards(clerk)
 	show(clerk, v.content())
 	if v.view.Selected != cardViewDue || v.total != 1 {
 		t.Fatalf("应上报: %d cards (%q)", v.total, v.count.Text)
@@ -431,8 +436,7 @@ func TestCards_EmployerFindingOverdueRoles(t *testing.T) {
 		opened, ids = append(opened, screen), append(ids, id)
 		return true
 	}
-	v := newCardsScreen(&later)
-	cardsInline(v)
+	v := openCards(&later)
 	show(&later, v.content())
 	if v.total != 1 {
 		t.Fatalf("应上报: %d", v.total)
@@ -467,7 +471,7 @@ func TestCards_EmployerFindingOverdueRoles(t *testing.T) {
 
 	// The chief examiner: the worklist and its counts, no export, feedback or status actions.
 	chief := staffAs(t, env, "zhujian2", "赵主检", app.RoleChiefExaminer)
-	vc := newCardsScreen(chief)
+	vc := openCards(chief)
 	show(chief, vc.content())
 	if vc.total != 1 || vc.exportBtn.Visible() || vc.feedBtn.Visible() || vc.settings.Visible() || vc.detail.reportedBtn.Visible() || vc.detail.returnBtn.Visible() {
 		t.Fatalf("chief examiner: %d cards; buttons shown", vc.total)
