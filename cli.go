@@ -21,6 +21,7 @@ import (
 	"occhealth/app/rules"
 	"occhealth/assets"
 	"occhealth/reports"
+	"occhealth/reports/lisdrop"
 	"occhealth/store"
 	"occhealth/store/bolt"
 )
@@ -132,6 +133,8 @@ func openArchive(path string, fast bool) (*archive, error) {
 	svc.Exchange = reports.XLSXCatalogExchange{}
 	svc.Documents = reports.Documents{}
 	svc.Spooler = newSpooler()
+	svc.PC = store.PCSettingsFile{}
+	svc.Drops = lisdrop.Folders{}
 	return &archive{db: db, svc: svc}, nil
 }
 

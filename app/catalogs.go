@@ -65,6 +65,10 @@ type Services struct {
 	Calendar         CalendarService
 	// Cards keeps the case cards' reporting state.
 	Cards CardService
+	// PC reads and writes this PC's own settings; Drops watches drop folders. Nil where not
+	// wired (tests of other screens).
+	PC    PCSettingsStore
+	Drops DropFolders
 	// Spooler sends PDFs to printers; nil where printing is not wired.
 	Spooler PrintSpooler
 	// Planner is the rule table in force (for screens that show rules and item groups).

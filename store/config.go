@@ -1,6 +1,8 @@
 package store
 
 import (
+	"occhealth/app"
+
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -76,4 +78,27 @@ func CopyKeyRing(from, to string) error {
 		return err
 	}
 	return os.WriteFile(dst, b, 0o600)
+}
+
+// PCSettingsFile implements app.PCSettingsStore over the workstation configuration file.
+type PCSettingsFile struct{}
+
+var _ app.PCSettingsStore = PCSettingsFile{}
+
+// LoadPCSettings reads this PC's settings.
+func (PCSettingsFile) LoadPCSettings() (app.PCSettings, error) {
+	c, err := LoadWorkstationConfig()
+	return app.PCSettings{LISFolder: c.LISFolder, LISSource: c.LISSource, LISWatch: c.LISWatch,
+		ReportPrinter: c.ReportPrinter, LabelPrinter: c.LabelPrinter}, err
+}
+
+// SavePCSettings writes them, keeping the rest of the file (the archive location).
+func (PCSettingsFile) SavePCSettings(s app.PCSettings) error {
+	c, err := LoadWorkstationConfig()
+	if err != nil {
+		return err
+	}
+	c.LISFolder, c.LISSource, c.LISWatch = s.LISFolder, s.LISSource, s.LISWatch
+	c.ReportPrinter, c.LabelPrinter = s.ReportPrinter, s.LabelPrinter
+	return SaveWorkstationConfig(c)
 }

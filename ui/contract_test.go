@@ -17,6 +17,7 @@ import (
 	"occhealth/app/rules"
 	"occhealth/assets"
 	"occhealth/reports"
+	"occhealth/reports/lisdrop"
 	"occhealth/store"
 	"occhealth/store/bolt"
 )
@@ -54,6 +55,7 @@ func newIntakeEnv(t *testing.T) *Env {
 	})
 	svc := db.Services(set)
 	svc.Documents = reports.Documents{}
+	svc.PC, svc.Drops = store.PCSettingsFile{}, lisdrop.Folders{}
 	ctx := app.NewContextWithWorkstation(context.Background(), "测试机")
 	if _, err := svc.Setup.Initialize(ctx, testSetup()); err != nil {
 		t.Fatalf("initialize: %v", err)

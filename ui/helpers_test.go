@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"flag"
+	"occhealth/reports/lisdrop"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,9 @@ func newTestServices(t testing.TB) (app.Services, string) {
 			t.Errorf("close store: %v", err)
 		}
 	})
-	return db.Services(set), path
+	svc := db.Services(set)
+	svc.PC, svc.Drops = store.PCSettingsFile{}, lisdrop.Folders{} // this PC's settings as main wires them
+	return svc, path
 }
 
 const (

@@ -14,18 +14,24 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
-	"occhealth/reports/lisdrop"
-	"occhealth/store"
 )
 
-// The window watches this PC's LIS drop folder (store.WorkstationConfig) while a user allowed
+// The window watches this PC's LIS drop folder (app.PCSettings) while a user allowed
 // to import results is logged in: every lisDropInterval it imports the complete files as that
-// user through reports/lisdrop (which the command line's results watch uses too), and says
+// user through Services.Drops (reports/lisdrop, which the command line's results watch uses too), and says
 // what it did in the top bar, on the 结果导入 screen and in a notification. One watch per
 // archive in the process: starting one stops the one before, and polls never overlap.
 
-// lisDropInterval is how often the window looks at the folder (tests poll by hand).
-var lisDropInterval = lisdrop.DefaultInterval
+// lisDropInterval is how often the window looks at the folder (tests poll by hand); zero
+// means the interval Services.Drops gives.
+var lisDropInterval time.Duration
+
+func dropInterval(env *Env) time.Duration {
+	if lisDropInterval > 0 || env.Services.Drops == nil {
+		return max(lisDropInterval, time.Second)
+	}
+	return env.Services.Drops.Interval()
+}
 
 // lisDrop is the watch of one archive's drop folder in this process.
 type lisDrop struct {
@@ -45,7 +51,8 @@ type lisDrop struct {
 type lisDropRun struct {
 	env    *Env
 	folder string
-	w      *lisdrop.Watcher
+	w      app.DropWatcher
+	source string
 	ctx    context.Context
 	cancel context.CancelFunc
 }
@@ -79,7 +86,11 @@ func canWatchLIS(u *app.User) bool {
 func startLISDrop(env *Env) {
 	d := lisDropFor(env.ArchivePath)
 	d.stop()
-	cfg, err := store.LoadWorkstationConfig()
+	if env.Services.PC == nil || env.Services.Drops == nil {
+		d.show("", "", widget.MediumImportance)
+		return
+	}
+	cfg, err := env.Services.PC.LoadPCSettings()
 	switch {
 	case env.Services.Records == nil || !canWatchLIS(env.User):
 		d.show("", "", widget.MediumImportance)
@@ -96,13 +107,13 @@ func startLISDrop(env *Env) {
 	// The user's session, with the workstation marked so that the audit log tells the
 	// folder's imports from those made by hand.
 	uctx := app.NewContextWithWorkstation(env.Ctx, app.WorkstationFromContext(env.Ctx)+"（结果文件夹）")
-	r.w = lisdrop.New(cfg.LISFolder, cfg.LISSource, func(context.Context) (app.Services, context.Context, func(), error) {
+	r.source = cfg.LISSource
+	r.w = env.Services.Drops.NewWatcher(cfg.LISFolder, cfg.LISSource, func(context.Context) (app.Services, context.Context, func(), error) {
 		return env.Services, uctx, nil, nil
-	})
-	r.w.Now = env.Now
+	}, env.Now)
 	d.run, d.last, d.lastShort = r, "", ""
 	d.show(d.watching(), "结果文件夹：监视中", widget.MediumImportance)
-	every := lisDropInterval
+	every := dropInterval(env)
 	go func() {
 		t := time.NewTicker(every)
 		defer t.Stop()
@@ -137,7 +148,7 @@ func (d *lisDrop) stop() {
 
 func (d *lisDrop) watching() string {
 	r := d.run
-	return fmt.Sprintf("正在监视“%s”（来源“%s”），每%s检查一次，导入人：%s。", r.folder, r.w.Source, intervalText(lisDropInterval), r.env.User.Name)
+	return fmt.Sprintf("正在监视“%s”（来源“%s”），每%s检查一次，导入人：%s。", r.folder, r.source, intervalText(dropInterval(r.env)), r.env.User.Name)
 }
 
 func intervalText(t time.Duration) string {
@@ -165,7 +176,7 @@ func (d *lisDrop) pollOnce(r *lisDropRun) {
 }
 
 // report shows a poll's outcome.
-func (d *lisDrop) report(r *lisDropRun, p lisdrop.Poll, err error) {
+func (d *lisDrop) report(r *lisDropRun, p app.FolderPoll, err error) {
 	if s := p.Summary(); s != "" {
 		at := r.env.Now().Format("15:04")
 		d.last = at + " " + s
@@ -255,7 +266,9 @@ func newLISDropPanel(env *Env) *lisDropPanel {
 		p.d.status = notWatching
 	}
 	setMsgAs(p.status, p.d.status, p.d.imp)
-	if cfg, err := store.LoadWorkstationConfig(); err == nil {
+	if p.env.Services.PC == nil {
+		p.toggle.Disable()
+	} else if cfg, err := p.env.Services.PC.LoadPCSettings(); err == nil {
 		p.folder.SetText(cfg.LISFolder)
 		p.source.Selected = cfg.LISSource
 		p.on.SetChecked(cfg.LISWatch)
@@ -308,7 +321,11 @@ func (p *lisDropPanel) chooseFolder() {
 func (p *lisDropPanel) saveSettings() {
 	folder, source := strings.TrimSpace(p.folder.Text), p.source.Selected
 	if p.on.Checked {
-		if err := lisdrop.CheckFolder(folder); err != nil {
+		if p.env.Services.Drops == nil {
+			setMsg(p.msg, "本机监视文件夹：本程序未配置文件夹监视")
+			return
+		}
+		if err := p.env.Services.Drops.CheckFolder(folder); err != nil {
 			setMsg(p.msg, "本机监视文件夹："+app.ErrorMessage(err))
 			return
 		}
@@ -317,13 +334,13 @@ func (p *lisDropPanel) saveSettings() {
 			return
 		}
 	}
-	cfg, err := store.LoadWorkstationConfig()
+	cfg, err := p.env.Services.PC.LoadPCSettings()
 	if err != nil {
 		setMsg(p.msg, "无法读取本机设置："+err.Error())
 		return
 	}
 	cfg.LISFolder, cfg.LISSource, cfg.LISWatch = folder, source, p.on.Checked
-	if err := store.SaveWorkstationConfig(cfg); err != nil {
+	if err := p.env.Services.PC.SavePCSettings(cfg); err != nil {
 		setMsg(p.msg, "无法保存本机设置："+err.Error())
 		return
 	}

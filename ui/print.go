@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
-	"occhealth/store"
 )
 
 func init() {
@@ -217,7 +216,10 @@ func (v *printScreen) loadPrinters() {
 		return
 	}
 	v.printers = list
-	cfg, _ := store.LoadWorkstationConfig()
+	var cfg app.PCSettings
+	if v.env.Services.PC != nil {
+		cfg, _ = v.env.Services.PC.LoadPCSettings()
+	}
 	var opts []string
 	sel, label := "", ""
 	for _, p := range list {
@@ -282,12 +284,15 @@ func (v *printScreen) printerNamed(option string) (string, bool) {
 
 // remember keeps the chosen printers for this PC's next print.
 func (v *printScreen) remember(report, label string) {
-	cfg, err := store.LoadWorkstationConfig()
+	if v.env.Services.PC == nil {
+		return
+	}
+	cfg, err := v.env.Services.PC.LoadPCSettings()
 	if err != nil || (cfg.ReportPrinter == report && cfg.LabelPrinter == label) {
 		return
 	}
 	cfg.ReportPrinter, cfg.LabelPrinter = report, label
-	if err := store.SaveWorkstationConfig(cfg); err != nil {
+	if err := v.env.Services.PC.SavePCSettings(cfg); err != nil {
 		setWarn(v.status, "打印机选择未能保存："+err.Error())
 	}
 }

@@ -20,8 +20,8 @@ import (
 
 // Subfolders of a watched folder.
 const (
-	DoneDir   = "已导入"
-	FailedDir = "失败"
+	DoneDir   = app.DropDoneDir
+	FailedDir = app.DropFailedDir
 )
 
 // DefaultInterval is how often a folder is looked at.
@@ -31,7 +31,7 @@ const DefaultInterval = 10 * time.Second
 // context that carries the importing user, and a release called after the file. The command
 // line opens the archive and logs in each time; the window hands over its own session. An
 // ELOCKED error means the archive is in use: the file stays for a later poll.
-type Open func(ctx context.Context) (svc app.Services, userCtx context.Context, release func(), err error)
+type Open = app.DropOpen
 
 // Watcher polls one folder. It is not safe for concurrent use: one goroutine polls.
 type Watcher struct {
@@ -58,29 +58,25 @@ type fileState struct {
 }
 
 // Poll is what one look at the folder did.
-type Poll struct {
-	Imported []string // files moved into 已导入
-	Failed   []string // files moved into 失败, or handled but left in place (could not move)
-	Waiting  int      // files not yet complete, unreadable for now, or waiting for the archive
-	Locked   bool     // a file waited because the archive was in use
-	// Unreadable says why the folder could not be read this time (a network drive away):
-	// not an error of the watch, which looks again at the next poll.
-	Unreadable error
+type Poll = app.FolderPoll
+
+// Folders implements app.DropFolders for the window.
+type Folders struct{}
+
+var _ app.DropFolders = Folders{}
+
+// CheckFolder: see the package function.
+func (Folders) CheckFolder(dir string) error { return CheckFolder(dir) }
+
+// NewWatcher returns a watcher of dir for source.
+func (Folders) NewWatcher(dir, source string, open app.DropOpen, now func() time.Time) app.DropWatcher {
+	w := New(dir, source, open)
+	w.Now = now
+	return w
 }
 
-// Summary is the one-line account of a poll that handled files, as the window shows it:
-// 已导入 3 个文件，1 个失败（见“失败”文件夹）. Empty when no file was handled.
-func (p Poll) Summary() string {
-	switch {
-	case len(p.Imported) == 0 && len(p.Failed) == 0:
-		return ""
-	case len(p.Failed) == 0:
-		return fmt.Sprintf("已导入 %d 个文件", len(p.Imported))
-	case len(p.Imported) == 0:
-		return fmt.Sprintf("%d 个文件导入失败（见“%s”文件夹）", len(p.Failed), FailedDir)
-	}
-	return fmt.Sprintf("已导入 %d 个文件，%d 个失败（见“%s”文件夹）", len(p.Imported), len(p.Failed), FailedDir)
-}
+// Interval is DefaultInterval.
+func (Folders) Interval() time.Duration { return DefaultInterval }
 
 // New returns a watcher of dir for source.
 func New(dir, source string, open Open) *Watcher {
