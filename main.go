@@ -23,7 +23,10 @@ const usage = `职业健康工作站 %s
   occhealth worker    add|show                  劳动者档案
   occhealth roster    import 名单 --contract 编号  导入团检名单（预览，全部通过才写入）
   occhealth report    guide|labels --contract 编号 -o 文件.pdf  导检单、条码标签
-  occhealth report    notice --exam 体检号 --kind suspected|contraindication --to 劳动者|用人单位 -o 文件.pdf  告知书
+  occhealth report    notice --exam 体检号 --kind suspected|contraindication|recheck --to 劳动者|用人单位 -o 文件.pdf  告知书
+  occhealth report    exam 体检号 [--copy 联] -o 文件.pdf         职业健康检查报告（已签名的体检）
+  occhealth report    summary|settlement --contract 编号 -o 文件.pdf  总结报告、结算单
+  occhealth print     --contract 编号|--exam 体检号 [--docs ...] --printer 打印机  直接打印（--list-printers 列出打印机）
   occhealth results   import 文件 --source 来源 [--commit]   导入 LIS/仪器结果（预览，全部通过才写入）
   occhealth results   watch 文件夹 --source 来源              监视 LIS 放文件的文件夹
   occhealth rules     coverage [--edition 2014|2025]         GBZ 188 判定标准覆盖表
