@@ -33,8 +33,9 @@ type view struct {
 	ContactOth string
 	Examined   []hazard
 	ExamOther  string
-	Items      []item
-	// RefusedGroups names item groups refused or not done as a whole.
+	// RefusedGroups names item groups refused or not done as a whole. The items themselves
+	// are derived when the card is encoded (view.items), so that a large batch does not keep
+	// every card's results twice.
 	RefusedGroups []string
 
 	SignDate    string // 报告出具日期
@@ -214,7 +215,7 @@ func derive(d *app.CardData, codes app.CodeLookup) *view {
 		if len(r.Releases) > 0 {
 			v.ReleaseDate = date(r.Releases[0].At)
 		}
-		v.Items, v.RefusedGroups = items(x, r, parties, codes)
+		_, v.RefusedGroups = items(x, r, parties, nil, true)
 	}
 	var remark []string
 	switch v.Operate {
@@ -283,7 +284,18 @@ func formatNumber(f *float64) string {
 	return strconv.FormatFloat(*f, 'f', -1, 64)
 }
 
-func items(x *app.Exam, r *app.ExamRecord, parties *app.ExamParties, codes app.CodeLookup) ([]item, []string) {
+// items returns the card's item results (with names and parents from codes) and the groups
+// refused or not done as a whole; groupsOnly skips the items.
+func (v *view) items(codes app.CodeLookup) []item {
+	x := v.d.Exam
+	if x == nil || x.Record == nil {
+		return nil
+	}
+	out, _ := items(x, x.Record, x.Record.Parties, codes, false)
+	return out
+}
+
+func items(x *app.Exam, r *app.ExamRecord, parties *app.ExamParties, codes app.CodeLookup, groupsOnly bool) ([]item, []string) {
 	dept := map[string]string{}
 	for _, it := range x.Items {
 		dept[it.GroupCode] = it.Department
@@ -300,12 +312,18 @@ func items(x *app.Exam, r *app.ExamRecord, parties *app.ExamParties, codes app.C
 		return g
 	}
 	var out []item
+	if !groupsOnly {
+		out = make([]item, 0, len(r.Results))
+	}
 	var refused []string
 	for _, res := range r.Results {
 		if res.ItemCode == "" {
 			if res.Status != app.ResultDone {
 				refused = append(refused, groupName(res.GroupCode)+"（"+res.Status.Name()+"）")
 			}
+			continue
+		}
+		if groupsOnly {
 			continue
 		}
 		it := item{Code: res.ItemCode, Group: groupName(res.GroupCode), Department: dept[res.GroupCode], Kind: res.Kind,

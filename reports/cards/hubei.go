@@ -232,7 +232,7 @@ func hubeiCard(e *encoder, v *view) {
 	}
 	e.Close()
 	e.Open("itemList")
-	for _, it := range v.Items {
+	for _, it := range v.items(e.codes) {
 		e.Open("item")
 		e.Leaf("itemId", it.Code)
 		e.Leaf("otherItemName", it.Name)

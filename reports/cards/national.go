@@ -150,7 +150,7 @@ func (National) record(b *Batch, v *view) Document {
 	}
 	e.Close()
 	e.Open("EXAM_ITEM_RESULT_LIST")
-	for _, it := range v.Items {
+	for _, it := range v.items(b.codes) {
 		e.Open("EXAM_ITEM_RESULT")
 		e.Leaf("EXAM_ITEM_PNAME", it.Parent)
 		e.Leaf("EXAM_ITEM_NAME", it.Name)
