@@ -36,11 +36,25 @@ const (
 
 var cardViews = []string{cardViewDue, cardViewFailing, cardViewExported, cardViewReturned, cardViewAll}
 
-// cardColumns are the worklist's columns.
+// cardColumns are the worklist's columns: what the clerk acts on (status, pre-flight) before
+// the dates, so that they stay in view on a narrow window.
 var cardColumns = []adminColumn{
-	{"体检号", 130}, {"姓名", 80}, {"用人单位", 220}, {"发放日期", 100}, {"应报日期", 100},
-	{"状态", 70}, {"操作", 55}, {"补报", 45}, {"预检", 120},
+	{"体检号", 120}, {"姓名", 72}, {"用人单位", 190}, {"状态", 66}, {"预检", 116},
+	{"发放日期", 96}, {"应报日期", 96}, {"操作", 52}, {"补报", 46},
 }
+
+// Column numbers of cardColumns.
+const (
+	colNumber = iota
+	colName
+	colEmployer
+	colStatus
+	colCheck
+	colReleased
+	colDue
+	colOperate
+	colLate
+)
 
 // operateNames are the Chinese words of the exchange header's OperateType.
 var operateNames = map[string]string{app.CardAdd: "新增", app.CardUpdate: "订正", app.CardDelete: "删除"}
@@ -288,15 +302,15 @@ func (v *cardsScreen) cell(id widget.TableCellID, l *widget.Label) {
 	}
 	l.SetText(cardCell(r, id.Col))
 	switch id.Col {
-	case 4:
+	case colDue:
 		if v.overdue(r) {
 			l.Importance = widget.DangerImportance
 		}
-	case 5:
+	case colStatus:
 		if r.Card.Status == app.CardReturned {
 			l.Importance = widget.DangerImportance
 		}
-	case 8:
+	case colCheck:
 		if r.Errors > 0 {
 			l.Importance = widget.DangerImportance
 		} else if r.Warnings > 0 {
@@ -309,26 +323,26 @@ func (v *cardsScreen) cell(id widget.TableCellID, l *widget.Label) {
 // cardCell is the text of one worklist cell.
 func cardCell(r *app.CardRow, col int) string {
 	switch col {
-	case 0:
+	case colNumber:
 		return r.Card.ExamNumber
-	case 1:
+	case colName:
 		return r.WorkerName
-	case 2:
+	case colEmployer:
 		return r.Employer
-	case 3:
+	case colReleased:
 		return formatDate(r.ReleasedAt)
-	case 4:
+	case colDue:
 		return formatDate(r.Due)
-	case 5:
+	case colStatus:
 		return r.Card.Status.Name()
-	case 6:
+	case colOperate:
 		return operateNames[r.Card.Operate]
-	case 7:
+	case colLate:
 		if r.Card.Late {
 			return "补报"
 		}
 		return ""
-	case 8:
+	case colCheck:
 		return findingCounts(r.Errors, r.Warnings)
 	}
 	return ""

@@ -71,9 +71,9 @@ func TestCards_DemoWorklist(t *testing.T) {
 	statuses := map[string]bool{}
 	red := 0
 	for i := 0; i < v.total; i++ {
-		statuses[cardCell(v.at(i), 5)] = true
+		statuses[cardCell(v.at(i), colStatus)] = true
 		l := widget.NewLabel("")
-		v.cell(widget.TableCellID{Row: i, Col: 4}, l)
+		v.cell(widget.TableCellID{Row: i, Col: colDue}, l)
 		if l.Importance == widget.DangerImportance {
 			red++
 		}

@@ -442,7 +442,7 @@ func TestCards_EmployerFindingOverdueRoles(t *testing.T) {
 		t.Fatalf("应上报: %d", v.total)
 	}
 	due := widget.NewLabel("")
-	v.cell(widget.TableCellID{Row: 0, Col: 4}, due)
+	v.cell(widget.TableCellID{Row: 0, Col: colDue}, due)
 	if due.Text != "2026-12-01" || due.Importance != widget.DangerImportance {
 		t.Errorf("due cell %q importance %v, want 2026-12-01 in red", due.Text, due.Importance)
 	}
