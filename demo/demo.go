@@ -241,6 +241,14 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 		if err != nil {
 			return res, err
 		}
+		// One agreed item set for every contract, so that settlement sheets have something
+		// to settle: the basic in-service panel every employer buys on top of the rule items.
+		pkg := &app.ExamPackage{Name: "在岗期间基础套餐", Type: app.ExamPeriodic, Active: true, Groups: []app.PackageGroup{
+			{GroupCode: "G0101", PriceFen: 2000}, {GroupCode: "G0102", PriceFen: 1500},
+			{GroupCode: "G0103", PriceFen: 4000}, {GroupCode: "G0105", PriceFen: 1000}}}
+		if err := svc.Packages.CreatePackage(ctx, pkg); err != nil {
+			return res, fmt.Errorf("demo package: %w", err)
+		}
 		for i, e := range emps {
 			var hazards []string
 			for _, h := range e.ind.hazards {
@@ -256,6 +264,7 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 				Number: fmt.Sprintf("HT%d-%04d", now.Year(), i+1), EmployerID: e.id,
 				Title: fmt.Sprintf("%d年度在岗期间职业健康检查", now.Year()), Start: start, End: start.AddDate(0, 1, 0),
 				Place: []app.Place{app.PlaceInHouse, app.PlaceOnSite}[r.IntN(2)], Hazards: hazards, ExamTypes: []string{"02"},
+				Packages: []app.ContractPackage{{PackageID: pkg.ID, Name: pkg.Name, PriceFen: 7500}},
 			}
 			if c.Place == app.PlaceOnSite {
 				c.PlaceNote = "企业厂区医务室"
@@ -275,6 +284,7 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 				ex, err := svc.Exams.Register(ctx, app.Registration{
 					WorkerID: wid, EmployerID: e.id, ContractID: c.ID, Type: app.ExamPeriodic,
 					Hazards: hazards, Date: start.AddDate(0, 0, r.IntN(10)), Workshop: job[1], JobCode: job[0],
+					PackageIDs: []int64{pkg.ID},
 				})
 				if err != nil {
 					return res, fmt.Errorf("demo exam of worker %d: %w", wid, err)
