@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"occhealth/app"
+	"occhealth/app/results"
 	"occhealth/app/criteria"
 	"occhealth/assets"
 	"occhealth/reports/pdf"
@@ -385,6 +386,12 @@ func reportRow(r app.Result, p *app.ExamParties) ReportRow {
 	}
 	if r.Status == app.ResultDone {
 		row.Result = r.Value
+		if r.Kind == app.ResultCode {
+			// A code reads with its name: 胸片 "2 其他异常", never a bare digit.
+			if c, ok := results.ParseChestFilm(r.Value); ok && strings.Contains(r.Range.Text, results.ChestNormal.Name()) {
+				row.Result = string(c) + " " + c.Name()
+			}
+		}
 		if r.Range.ItemCode != "" {
 			row.Range = r.Range.String()
 		}

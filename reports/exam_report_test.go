@@ -490,3 +490,29 @@ func BenchmarkExamReports1000(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/pdf")
 	b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/pdf")
 }
+
+// TestNewExamReport_ChestFilmCode: a chest film reading prints its code with the code table's
+// name (2 其他异常), never a bare digit.
+func TestNewExamReport_ChestFilmCode(t *testing.T) {
+	in := reportInput(t)
+	rec := in.Exam.Record
+	rec.Results = append(rec.Results, app.Result{GroupCode: "G0401", ItemCode: "3080200", Kind: app.ResultCode, Value: "2",
+		Status: app.ResultDone, Flag: app.FlagAbnormal, Range: app.RefRange{ItemCode: "3080200", Kind: app.ResultCode,
+			Text: "0 未见异常", Normal: []string{"0"}, NotDone: []string{"3"}}})
+	rec.Parties.ItemNames["3080200"] = "X 射线高千伏胸片"
+	r, err := reports.NewExamReport(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range r.Groups {
+		for _, row := range g.Rows {
+			if row.Item == "X 射线高千伏胸片" {
+				if row.Result != "2 其他异常" || row.Range != "0 未见异常" || !row.Abnormal {
+					t.Fatalf("chest film row %+v", row)
+				}
+				return
+			}
+		}
+	}
+	t.Fatal("no chest film row")
+}
