@@ -55,6 +55,7 @@ func projectionOf(e *app.Exam) *app.Exam {
 var (
 	examType        = reflect.TypeFor[app.Exam]()
 	timeType        = reflect.TypeFor[time.Time]()
+	float64Type     = reflect.TypeFor[float64]()
 	fingerprintOnce sync.Once
 	fingerprint     []byte
 	structFields    sync.Map // reflect.Type → []int (exported field indices)
@@ -233,6 +234,9 @@ type decoder struct {
 	b      []byte
 	err    error
 	intern map[string]string
+	// floats backs the *float64 of reference ranges (two per result): one allocation per
+	// block instead of one per bound.
+	floats []float64
 }
 
 func (d *decoder) fail() {
@@ -350,8 +354,18 @@ func (d *decoder) value(v reflect.Value) {
 			d.fail()
 			return
 		}
-		m := reflect.MakeMapWithSize(v.Type(), int(n))
 		kt, et := v.Type().Key(), v.Type().Elem()
+		if kt.Kind() == reflect.String && et.Kind() == reflect.String {
+			// Names by code (HazardNames, ItemNames …): no reflection per entry.
+			m := make(map[string]string, n)
+			for i := 0; i < int(n) && d.err == nil; i++ {
+				k := d.str()
+				m[k] = d.str()
+			}
+			v.Set(reflect.ValueOf(m).Convert(v.Type()))
+			return
+		}
+		m := reflect.MakeMapWithSize(v.Type(), int(n))
 		for i := 0; i < int(n); i++ {
 			k, e := reflect.New(kt).Elem(), reflect.New(et).Elem()
 			d.value(k)
@@ -361,6 +375,21 @@ func (d *decoder) value(v reflect.Value) {
 		v.Set(m)
 	case reflect.Pointer:
 		if d.byte1() == 0 {
+			return
+		}
+		if v.Type().Elem().Kind() == reflect.Float64 && v.Type().Elem() == float64Type {
+			if len(d.b) < 8 {
+				d.fail()
+				return
+			}
+			if len(d.floats) == 0 {
+				d.floats = make([]float64, 128)
+			}
+			f := &d.floats[0]
+			d.floats = d.floats[1:]
+			*f = math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+			d.b = d.b[8:]
+			v.Set(reflect.ValueOf(f))
 			return
 		}
 		p := reflect.New(v.Type().Elem())

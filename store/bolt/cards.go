@@ -399,17 +399,36 @@ func examDigest(e *app.Exam) [32]byte {
 	return sha256.Sum256(b)
 }
 
+// institutionBytes is what the content hash reads of the institution (its last encoding is
+// remembered: every card of a read shares one institution).
+func institutionBytes(in *app.Institution) []byte {
+	if in == nil {
+		return nil
+	}
+	instMu.Lock()
+	defer instMu.Unlock()
+	if in == instLast {
+		return instBytes
+	}
+	c := *in
+	c.Version, c.CreatedAt = 0, time.Time{}
+	instBytes, _ = json.Marshal(c)
+	instLast = in
+	return instBytes
+}
+
+var (
+	instMu    sync.Mutex
+	instLast  *app.Institution
+	instBytes []byte
+)
+
 // cardHashWith is cardHash with the exam's digest already known (from the stored projection).
 func cardHashWith(exam [32]byte, d *app.CardData) string {
 	h := sha256.New()
 	h.Write(exam[:])
 	h.Write([]byte{0})
-	if d.Institution != nil {
-		in := *d.Institution
-		in.Version, in.CreatedAt = 0, time.Time{}
-		b, _ := json.Marshal(in)
-		h.Write(b)
-	}
+	h.Write(institutionBytes(d.Institution))
 	s := d.Settings
 	for _, x := range []string{s.Writer, s.WriterPhone, s.Reporter, s.ReporterPhone} {
 		h.Write([]byte{0})
