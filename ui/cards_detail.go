@@ -33,6 +33,7 @@ type cardDetail struct {
 	msg      *widget.Label
 
 	reportedBtn *widget.Button
+	batchBtn    *widget.Button
 	returnBtn   *widget.Button
 
 	// issues are the findings shown; fixBtns their buttons (nil where none) — for tests.
@@ -51,16 +52,18 @@ func newCardDetail(v *cardsScreen) *cardDetail {
 	d.history = wrapLabel("")
 	d.msg = newMsg()
 	d.reportedBtn = widget.NewButton("标记已上报", d.markReported)
+	d.batchBtn = widget.NewButton("整批标记已上报…", d.askBatchReported)
 	d.returnBtn = widget.NewButton("退回…", d.askReturn)
 	if !v.may("CardService.SetCardStatus") {
 		d.reportedBtn.Hide()
+		d.batchBtn.Hide()
 		d.returnBtn.Hide()
 	}
 	return d
 }
 
 func (d *cardDetail) content() fyne.CanvasObject {
-	body := container.NewVBox(d.header, container.NewHBox(d.reportedBtn, d.returnBtn), d.msg,
+	body := container.NewVBox(d.header, container.NewHBox(d.reportedBtn, d.batchBtn, d.returnBtn), d.msg,
 		widget.NewSeparator(), heading("预检结果"), d.findings,
 		widget.NewSeparator(), heading("上报记录"), d.history)
 	return container.NewVScroll(container.NewPadded(body))
@@ -76,6 +79,7 @@ func (d *cardDetail) show(r *app.CardRow) {
 		d.header.SetText("请在上面的列表中选择一张个案卡。")
 		d.history.SetText("")
 		d.reportedBtn.Disable()
+		d.batchBtn.Disable()
 		d.returnBtn.Disable()
 		return
 	}
@@ -139,6 +143,11 @@ func (d *cardDetail) show(r *app.CardRow) {
 		d.reportedBtn.Enable()
 	} else {
 		d.reportedBtn.Disable()
+	}
+	if c.Status == app.CardExported && c.Batch != "" {
+		d.batchBtn.Enable()
+	} else {
+		d.batchBtn.Disable()
 	}
 	if c.Status == app.CardExported || c.Status == app.CardReported {
 		d.returnBtn.Enable()
@@ -258,4 +267,52 @@ func (d *cardDetail) askReturn() {
 	})
 	d.returnDlg.show(520)
 	focusIfShown(d.reason)
+}
+
+// batchExported lists the cards of a batch that are exported and not yet confirmed.
+func (d *cardDetail) batchExported(batch string) ([]app.CardRow, error) {
+	rows, _, err := d.v.env.Services.Cards.Cards(d.v.env.Ctx, app.CardFilter{Status: app.CardExported})
+	if err != nil {
+		return nil, err
+	}
+	var out []app.CardRow
+	for _, r := range rows {
+		if r.Card.Batch == batch {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// askBatchReported marks every unconfirmed card of the selected card's batch 已上报, after the
+// clerk confirms the count (the platform accepted the whole upload).
+func (d *cardDetail) askBatchReported() {
+	r := d.v.row
+	if r == nil || r.Card.Batch == "" {
+		return
+	}
+	batch := r.Card.Batch
+	rows, err := d.batchExported(batch)
+	if err != nil {
+		showError(d.v.env.Window, err)
+		return
+	}
+	msg := fmt.Sprintf("把批次 %s 中 %d 张“已导出”的个案卡全部登记为“已上报”？\n请只在平台已接收整批文件时这样做。", batch, len(rows))
+	adminConfirm(d.v.env.Window, "整批标记已上报", msg, "全部标记已上报", func() { d.markBatch(batch, rows) })
+}
+
+// markBatch records 已上报 for each card of rows; a card that cannot be marked stops the run
+// and is named with how many were marked before it.
+func (d *cardDetail) markBatch(batch string, rows []app.CardRow) {
+	env := d.v.env
+	for i, r := range rows {
+		fb := app.CardFeedback{ExamNumber: r.Card.ExamNumber, DocumentID: r.Card.DocumentID, Status: app.CardReported, At: env.Now()}
+		if err := env.Services.Cards.SetCardStatus(env.Ctx, fb); err != nil {
+			d.v.refreshSelected()
+			showError(env.Window, app.Errorf(app.ErrorCode(err), "已登记 %d 张；体检 %s 的个案卡未能登记：%s", i, r.Card.ExamNumber, app.ErrorMessage(err)))
+			return
+		}
+	}
+	d.v.refreshSelected()
+	setNote(d.msg, fmt.Sprintf("批次 %s 的 %d 张个案卡已登记为“已上报”。", batch, len(rows)))
 }

@@ -21,6 +21,16 @@ import (
 // before the signature (the card reads the parties as signed); without, the card lacks them.
 func releasedCardExam(t *testing.T, env *Env, complete bool) (*app.Exam, *app.Employer) {
 	t.Helper()
+	es, emp := releasedCardExams(t, env, complete, 1)
+	return es[0], emp
+}
+
+// cardWorkers are the workers of releasedCardExams: name and the 17-digit body of the ID.
+var cardWorkers = [][2]string{{"王建国", "35012219780315001"}, {"林秀英", "35012219800612002"}, {"陈志强", "35012219850101003"}}
+
+// releasedCardExams releases the exams of the first n cardWorkers, of one employer.
+func releasedCardExams(t *testing.T, env *Env, complete bool, n int) ([]*app.Exam, *app.Employer) {
+	t.Helper()
 	emp := &app.Employer{Name: "闽清示例水泥有限公司", CreditCode: validCreditCode, AreaCode: "350124", IndustryCode: "3011", EconomicTypeCode: "173", SizeCode: "03"}
 	if complete {
 		emp.Address, emp.ZipCode, emp.ContactPerson, emp.ContactPhone = "闽清县梅城镇工业路 8 号", "350800", "陈经理", "0591-22334455"
@@ -28,42 +38,46 @@ func releasedCardExam(t *testing.T, env *Env, complete bool) (*app.Exam, *app.Em
 	if _, err := env.Services.Employers.CreateEmployer(env.Ctx, emp); err != nil {
 		t.Fatalf("create employer: %v", err)
 	}
-	start := time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)
-	w := &app.Worker{Name: "王建国", DocType: app.DocResidentID, IDNumber: idNumber("35012219780315001"), Phone: "13905910001",
-		WorkHistory: []app.WorkPeriod{{EmployerID: emp.ID, Workshop: "烧成车间", JobCode: "15-122", JobName: "回转窑工", Start: start}},
-		Exposures:   []app.Exposure{{HazardCode: "1038", Start: start}, {HazardCode: "3008", Start: start}}}
-	if err := env.Services.Workers.CreateWorker(env.Ctx, w); err != nil {
-		t.Fatalf("create worker: %v", err)
-	}
 	ct := addContract(t, env, emp, "2026-050")
-	e, err := env.Services.Exams.Register(env.Ctx, app.Registration{WorkerID: w.ID, EmployerID: emp.ID, ContractID: ct.ID,
-		Type: app.ExamPeriodic, Hazards: []string{"1038", "3008"}, Date: testNow, Workshop: "烧成车间", JobCode: "15-122", JobName: "回转窑工"})
-	if err != nil {
-		t.Fatalf("register: %v", err)
-	}
 	doc := staffAs(t, env, "tijian", "陈医生", app.RoleExamDoctor)
 	chief := staffAs(t, env, "zhujian", "李主检", app.RoleChiefExaminer)
 	rev := staffAs(t, env, "shenhe", "周审核", app.RoleReviewer)
 	desk := staffAs(t, env, "dengji", "吴登记", app.RoleRegistrar)
-	e = refuseLung(t, doc, saveResults(t, doc, e, flowResults(t, env)))
-	c := app.ExamConclusion{Hazards: []app.HazardConclusion{
-		{Hazard: "1038", Code: app.ConclusionNormal},
-		{Hazard: "3008", Code: app.ConclusionOther, Other: "双耳高频听力下降", Basis: "双耳高频平均听阈 50 dB HL"},
-	}, Advice: "定期复查听力，做好个人防护。"}
-	if e, err = chief.Services.Records.SaveConclusion(chief.Ctx, e.ID, e.Version, c); err != nil {
-		t.Fatalf("conclusion: %v", err)
+	start := time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)
+	var out []*app.Exam
+	for _, cw := range cardWorkers[:n] {
+		w := &app.Worker{Name: cw[0], DocType: app.DocResidentID, IDNumber: idNumber(cw[1]), Phone: "13905910001",
+			WorkHistory: []app.WorkPeriod{{EmployerID: emp.ID, Workshop: "烧成车间", JobCode: "15-122", JobName: "回转窑工", Start: start}},
+			Exposures:   []app.Exposure{{HazardCode: "1038", Start: start}, {HazardCode: "3008", Start: start}}}
+		if err := env.Services.Workers.CreateWorker(env.Ctx, w); err != nil {
+			t.Fatalf("create worker: %v", err)
+		}
+		e, err := env.Services.Exams.Register(env.Ctx, app.Registration{WorkerID: w.ID, EmployerID: emp.ID, ContractID: ct.ID,
+			Type: app.ExamPeriodic, Hazards: []string{"1038", "3008"}, Date: testNow, Workshop: "烧成车间", JobCode: "15-122", JobName: "回转窑工"})
+		if err != nil {
+			t.Fatalf("register: %v", err)
+		}
+		e = refuseLung(t, doc, saveResults(t, doc, e, flowResults(t, env)))
+		c := app.ExamConclusion{Hazards: []app.HazardConclusion{
+			{Hazard: "1038", Code: app.ConclusionNormal},
+			{Hazard: "3008", Code: app.ConclusionOther, Other: "双耳高频听力下降", Basis: "双耳高频平均听阈 50 dB HL"},
+		}, Advice: "定期复查听力，做好个人防护。"}
+		if e, err = chief.Services.Records.SaveConclusion(chief.Ctx, e.ID, e.Version, c); err != nil {
+			t.Fatalf("conclusion: %v", err)
+		}
+		if e, err = chief.Services.Records.Sign(chief.Ctx, e.ID, e.Version); err != nil {
+			t.Fatalf("sign: %v", err)
+		}
+		if e, err = rev.Services.Records.Review(rev.Ctx, e.ID, e.Version, app.ReviewApprove, ""); err != nil {
+			t.Fatalf("review: %v", err)
+		}
+		h := app.Handover{Recipient: cw[0], RecipientKind: recipientSelf, Documents: []string{reportDocument}, Receipt: receiptSign}
+		if e, err = desk.Services.Records.Release(desk.Ctx, e.ID, e.Version, h); err != nil {
+			t.Fatalf("release: %v", err)
+		}
+		out = append(out, e)
 	}
-	if e, err = chief.Services.Records.Sign(chief.Ctx, e.ID, e.Version); err != nil {
-		t.Fatalf("sign: %v", err)
-	}
-	if e, err = rev.Services.Records.Review(rev.Ctx, e.ID, e.Version, app.ReviewApprove, ""); err != nil {
-		t.Fatalf("review: %v", err)
-	}
-	h := app.Handover{Recipient: "王建国", RecipientKind: recipientSelf, Documents: []string{reportDocument}, Receipt: receiptSign}
-	if e, err = desk.Services.Records.Release(desk.Ctx, e.ID, e.Version, h); err != nil {
-		t.Fatalf("release: %v", err)
-	}
-	return e, emp
+	return out, emp
 }
 
 // shotWithDialogs lays the window and its dialogs out again (as the driver does when a
@@ -490,6 +504,63 @@ func TestCards_EmployerFindingOverdueRoles(t *testing.T) {
 	for _, s := range visibleScreens(Screens(), clerk.User, clerk.Institution) {
 		if s.ID == "admin_cards" {
 			t.Error("a reporting clerk sees 上报设置")
+		}
+	}
+}
+
+// A whole batch is marked 已上报 at once once the platform took the upload.
+func TestCards_BatchReported(t *testing.T) {
+	env := newIntakeEnv(t)
+	es, _ := releasedCardExams(t, env, true, 3)
+	fillCardSettings(t, env, "30")
+	clerk := staffAs(t, env, "tongji", "郑统计", app.RoleReportingClerk)
+	v := openCards(clerk)
+	show(clerk, v.content())
+	if v.total != 3 {
+		t.Fatalf("应上报: %d", v.total)
+	}
+	// All three go out in one batch.
+	v.openExport()
+	x := v.export
+	x.from.SetText("2026-11-30")
+	dir := t.TempDir()
+	x.folder.SetText(dir)
+	test.Tap(x.exportBtn)
+	if !strings.Contains(x.summary.Text, "已导出 3 张个案卡") {
+		t.Fatalf("export: %q %q", x.summary.Text, x.msg.Text)
+	}
+	closeDialogs(clerk.Window)
+	// The platform returned one before the clerk marks the batch: only the other two are
+	// marked.
+	if err := clerk.Services.Cards.SetCardStatus(clerk.Ctx, app.CardFeedback{ExamNumber: es[2].Number, Status: app.CardReturned, Reason: "联系电话有误"}); err != nil {
+		t.Fatal(err)
+	}
+	v.view.SetSelected(cardViewExported)
+	if v.total != 2 {
+		t.Fatalf("已导出未确认: %d", v.total)
+	}
+	v.table.Select(widget.TableCellID{Row: 0, Col: colNumber})
+	d := v.detail
+	if d.batchBtn.Disabled() {
+		t.Fatal("整批标记已上报 disabled on an exported card")
+	}
+	test.Tap(d.batchBtn)
+	if msg := dialogText(clerk.Window); !strings.Contains(msg, "2 张") || !strings.Contains(msg, v.row.Card.Batch) {
+		t.Fatalf("confirmation: %q", msg)
+	}
+	adminTapButton(t, clerk.Window, "全部标记已上报")
+	if v.total != 0 || !strings.Contains(d.msg.Text, "2 张个案卡已登记为“已上报”") {
+		t.Errorf("after the batch: %d exported, %q %q", v.total, d.msg.Text, dialogText(clerk.Window))
+	}
+	v.view.SetSelected(cardViewAll)
+	got := map[string]string{}
+	for i := 0; i < v.total; i++ {
+		got[cardCell(v.at(i), colNumber)] = cardCell(v.at(i), colStatus)
+	}
+	want := map[string]string{es[0].Number: "已上报", es[1].Number: "已上报", es[2].Number: "退回"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("card %s: %q, want %q", k, got[k], w)
 		}
 	}
 }
