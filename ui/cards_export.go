@@ -212,11 +212,14 @@ func (x *cardExport) run() {
 				x.closeBtn.Enable()
 			})
 		}
+		// A failure's message may name many cards and elements: it goes to the scrolling
+		// outcome below the form.
 		fail := func(err error) {
 			done(func() {
 				x.progress.Hide()
-				x.stage.SetText("")
-				setMsg(x.msg, "导出未完成："+app.ErrorMessage(err))
+				x.stage.SetText("导出未完成，没有写入任何文件，个案卡的状态未变。")
+				x.blocked.SetText(app.ErrorMessage(err))
+				x.blocked.Show()
 			})
 		}
 		ds, err := env.Services.Cards.CardData(env.Ctx, from, to, nil)

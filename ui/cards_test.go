@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -562,5 +563,63 @@ func TestCards_BatchReported(t *testing.T) {
 		if got[k] != w {
 			t.Errorf("card %s: %q, want %q", k, got[k], w)
 		}
+	}
+}
+
+// refusingDocs is an adapter that refuses the batch (an element the pre-flight let through).
+type refusingDocs struct{ app.Documents }
+
+func (refusingDocs) ExportCards(format, batch string, cards []app.CardData) ([]app.CardExportFile, error) {
+	return nil, app.Errorf(app.EINVALID, "个案卡 %s：HEALTH_EXAM_RECORD/WORK_TYPE_CODE（工种代码）：不能为空", cards[0].Card.ExamNumber)
+}
+
+// failingCards cannot record an export (e.g. the disk filled up after the files were written).
+type failingCards struct{ app.CardService }
+
+func (failingCards) RecordExport(ctx context.Context, batch, format string, cards []app.CardData) error {
+	return app.Errorf(app.EINTERNAL, "disk full")
+}
+
+// An export that fails at the adapter or when it is recorded leaves no file behind and the
+// card 待上报.
+func TestCards_ExportFailureLeavesNothing(t *testing.T) {
+	env := newIntakeEnv(t)
+	e, _ := releasedCardExam(t, env, true)
+	fillCardSettings(t, env, "30")
+	clerk := staffAs(t, env, "tongji", "郑统计", app.RoleReportingClerk)
+	for _, c := range []struct {
+		name string
+		env  func(*Env)
+		want string
+	}{
+		{"adapter refuses", func(x *Env) { x.Services.Documents = refusingDocs{x.Services.Documents} }, "WORK_TYPE_CODE"},
+		{"export not recorded", func(x *Env) { x.Services.Cards = failingCards{x.Services.Cards} }, "disk full"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			x := *clerk
+			c.env(&x)
+			v := openCards(&x)
+			show(&x, v.content())
+			v.openExport()
+			ex := v.export
+			ex.from.SetText("2026-11-01")
+			dir := t.TempDir()
+			ex.folder.SetText(dir)
+			test.Tap(ex.exportBtn)
+			if !ex.blocked.Visible() || !strings.Contains(ex.blocked.Text, c.want) || ex.summary.Visible() || !strings.Contains(ex.stage.Text, "没有写入任何文件") {
+				t.Errorf("outcome %q %q; summary %q", ex.stage.Text, ex.blocked.Text, ex.summary.Text)
+			}
+			if fs, _ := os.ReadDir(dir); len(fs) != 0 {
+				t.Errorf("%d files left in the folder", len(fs))
+			}
+			if ex.exportBtn.Disabled() || ex.closeBtn.Disabled() {
+				t.Error("the dialog's buttons stay disabled after a failure")
+			}
+			closeDialogs(x.Window)
+			rows, _, err := env.Services.Cards.Cards(env.Ctx, app.CardFilter{})
+			if err != nil || len(rows) != 1 || rows[0].Card.Status != app.CardPending || rows[0].Card.ExamNumber != e.Number {
+				t.Errorf("card after the failed export: %+v %v", rows, err)
+			}
+		})
 	}
 }
