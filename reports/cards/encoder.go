@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"occhealth/app"
 )
@@ -380,13 +381,16 @@ func clip(s string) string {
 	return s
 }
 
-// appendEscaped appends s with XML's five special characters escaped and control characters
-// other than tab and newline dropped (XML 1.0 cannot carry them).
+// appendEscaped appends s with XML's five special characters escaped; characters XML 1.0
+// cannot carry are left out (control characters other than tab and newline) or replaced by
+// U+FFFD (bytes that are not UTF-8, U+FFFE, U+FFFF), so that a stray byte in a signed record
+// never makes a document unreadable.
 func appendEscaped(b []byte, s string) []byte {
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
 		var rep string
+		size := 1
 		switch {
 		case c == '<':
 			rep = "&lt;"
@@ -400,12 +404,21 @@ func appendEscaped(b []byte, s string) []byte {
 			rep = "&apos;"
 		case c < 0x20 && c != '\t' && c != '\n':
 			rep = ""
+		case c >= 0x80:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if (r != utf8.RuneError || n > 1) && r != 0xFFFE && r != 0xFFFF {
+				i += n
+				continue
+			}
+			rep, size = "\uFFFD", n
 		default:
+			i++
 			continue
 		}
 		b = append(b, s[start:i]...)
 		b = append(b, rep...)
-		start = i + 1
+		i += size
+		start = i
 	}
 	return append(b, s[start:]...)
 }
