@@ -162,7 +162,7 @@ func formatTitle(f string) string {
 func newBatch(id string, cards []app.CardData, opt Options) *Batch {
 	b := &Batch{ID: id, workers: opt.Workers}
 	if opt.Codes != nil {
-		b.codes = &memoCodes{inner: opt.Codes}
+		b.codes = &memoCodes{inner: opt.Codes, m: map[memoKey]memoEntry{}}
 	}
 	for i := range cards {
 		b.Cards = append(b.Cards, &cards[i])
@@ -205,10 +205,11 @@ func unknownFormat(f string) error {
 }
 
 // memoCodes remembers the catalog look-ups of a batch: 100,000 cards ask for the same few
-// hundred codes millions of times, and a sync.Map read takes no lock.
+// hundred codes millions of times (a read lock and a map with a struct key: no allocation).
 type memoCodes struct {
 	inner app.CodeLookup
-	m     sync.Map // memoKey → memoEntry
+	mu    sync.RWMutex
+	m     map[memoKey]memoEntry
 }
 
 type memoKey struct{ catalog, code string }
@@ -220,12 +221,17 @@ type memoEntry struct {
 
 func (c *memoCodes) get(catalog, code string) memoEntry {
 	k := memoKey{catalog, code}
-	if v, ok := c.m.Load(k); ok {
-		return v.(memoEntry)
+	c.mu.RLock()
+	e, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return e
 	}
 	name, ok := c.inner.CodeName(catalog, code)
-	e := memoEntry{name: name, ok: ok, parent: c.inner.CodeParent(catalog, code)}
-	c.m.Store(k, e)
+	e = memoEntry{name: name, ok: ok, parent: c.inner.CodeParent(catalog, code)}
+	c.mu.Lock()
+	c.m[k] = e
+	c.mu.Unlock()
 	return e
 }
 
