@@ -91,7 +91,8 @@ func (v *cardSettingsScreen) load() {
 func (v *cardSettingsScreen) content() fyne.CanvasObject {
 	v.env.setActions(v.saveNow, nil)
 	help := wrapLabel("上报地区代码、上报机构代码和授权码由上报平台分配，写在每份导出文件的文件头中；填表人、报告人及其电话写在每张个案卡上。" +
-		"上报期限从报告发放之日算起，超过期限导出的个案卡标为“补报”，工作清单中逾期的应报日期显示为红色。")
+		"上报期限从报告发放之日算起，超过期限导出的个案卡标为“补报”，工作清单中逾期的应报日期显示为红色。" +
+		"修改这些设置后，已导出的个案卡内容随之改变，下次导出时以“订正”发送。")
 	form := formGrid(
 		formRow{"上报地区代码", v.zone, v.zoneMsg},
 		formRow{"上报机构代码", v.org, v.orgMsg},
