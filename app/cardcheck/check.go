@@ -441,13 +441,16 @@ func checkItems(c *checker) {
 			if unit == "" {
 				unit = x.Range.Unit
 			}
-			if strings.TrimSpace(unit) == "" {
+			hasRange := x.Range.Low != nil || x.Range.High != nil
+			switch {
+			case strings.TrimSpace(unit) == "" && !hasRange:
+				// A range without a unit is a dimensionless item (pH, 比重): no unit to send.
 				c.err("EXAM_ITEM_UNIT_CODE 计量单位", ScreenRecording, e.ID, "%s 为数值结果，须有计量单位", item)
-			} else if runes(unit) > 50 {
+			case runes(unit) > 50:
 				c.err("EXAM_ITEM_UNIT_CODE 计量单位", ScreenRecording, e.ID, "%s 的计量单位超过 50 字", item)
 			}
-			if x.Range.Low == nil && x.Range.High == nil {
-				c.err("REFERENCE_RANGE 参考值范围", ScreenRecording, e.ID, "%s 为数值结果，须有参考值范围", item)
+			if !hasRange {
+				c.err("REFERENCE_RANGE 参考值范围", ScreenRecording, e.ID, "%s 为数值结果，须有参考值范围（参考值表中没有该项目时，请管理员补充参考值范围）", item)
 			} else if x.Flag == app.FlagNone && x.Qualifier() == app.QualNone {
 				c.warn("ABNORMAL 是否异常", ScreenRecording, e.ID, "%s 未判定是否异常", item)
 			}

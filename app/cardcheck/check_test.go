@@ -294,9 +294,27 @@ func TestRuleItems(t *testing.T) {
 		expect(t, func(d *app.CardData) { d.Exam.Record.Results[0].ItemCode = "4012999" },
 			app.LevelError, "EXAM_ITEM_CODE", cardcheck.ScreenRecording, 11, "4012999")
 	})
-	t.Run("numeric without unit", func(t *testing.T) {
-		expect(t, func(d *app.CardData) { d.Exam.Record.Results[0].Unit, d.Exam.Record.Results[0].Range.Unit = "", "" },
-			app.LevelError, "EXAM_ITEM_UNIT_CODE", cardcheck.ScreenRecording, 11, "血红蛋白", "计量单位")
+	t.Run("numeric without unit nor range", func(t *testing.T) {
+		codes, th := rules(t)
+		d := good()
+		r := &d.Exam.Record.Results[0]
+		r.Unit, r.Range = "", app.RefRange{}
+		var fields []string
+		for _, x := range cardcheck.Check(d, codes, th) {
+			fields = append(fields, x.Field)
+		}
+		if len(fields) != 2 || !strings.HasPrefix(fields[0], "EXAM_ITEM_UNIT_CODE") || !strings.HasPrefix(fields[1], "REFERENCE_RANGE") {
+			t.Fatalf("findings %v", fields)
+		}
+	})
+	t.Run("dimensionless with a range", func(t *testing.T) {
+		codes, th := rules(t)
+		d := good()
+		r := &d.Exam.Record.Results[0]
+		r.Unit, r.Range.Unit = "", ""
+		if got := cardcheck.Check(d, codes, th); len(got) != 0 {
+			t.Fatalf("dimensionless: %+v", got)
+		}
 	})
 	t.Run("numeric without range", func(t *testing.T) {
 		expect(t, func(d *app.CardData) { d.Exam.Record.Results[0].Range = app.RefRange{} },

@@ -284,7 +284,7 @@ func decodeExams(tx *bbolt.Tx, ids []int64) (out []*app.Exam, fresh [][]byte, di
 			errs[i] = err
 			return
 		}
-		p.State, p.StateNote, p.Version = e.State, e.StateNote, e.Version
+		p.State = e.State
 		out[i], digests[i] = p, sha256.Sum256(b)
 		if e.State == app.ExamReleased || e.State == app.ExamVoided {
 			fresh[i] = b

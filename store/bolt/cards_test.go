@@ -2,6 +2,8 @@ package bolt_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"occhealth/app"
+	"occhealth/demo"
 	"occhealth/store/bolt"
 )
 
@@ -422,5 +425,52 @@ func TestCards_RecheckCarriesPrevious(t *testing.T) {
 	d := c.data(t, e.ID)[0]
 	if d.Previous == nil || d.Previous.ExamID != first.ID || d.Previous.DocumentID != ds[0].Card.DocumentID || d.Previous.Status != app.CardExported {
 		t.Fatalf("previous %+v", d.Previous)
+	}
+}
+
+// The card read from the projection is the card read from the exam's record: same content,
+// same findings, same content hash (no spurious 订正).
+func TestCards_ProjectionGivesTheSameCard(t *testing.T) {
+	td := openRecordDB(t)
+	td.Bolt().NoSync = true
+	if _, err := demo.Fill(td.admin, td.svc, demo.Options{Workers: 40, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	cs := td.svc.Cards.(*bolt.CardService)
+	first, err := cs.CardData(td.admin, time.Time{}, time.Time{}, nil) // from the records
+	if err != nil || len(first) == 0 {
+		t.Fatalf("%d cards, %v", len(first), err)
+	}
+	again, err := cs.CardData(td.admin, time.Time{}, time.Time{}, nil) // from the projections
+	if err != nil || len(again) != len(first) {
+		t.Fatalf("%d cards, %v", len(again), err)
+	}
+	for i := range first {
+		a, _ := json.Marshal(first[i].Exam)
+		b, _ := json.Marshal(again[i].Exam)
+		if string(a) != string(b) {
+			n := 0
+			for n < len(a) && n < len(b) && a[n] == b[n] {
+				n++
+			}
+			t.Fatalf("exam %d differs at byte %d:\n…%s\n…%s", first[i].Exam.ID, n, a[max(0, n-80):min(len(a), n+80)], b[max(0, n-80):min(len(b), n+80)])
+		}
+		ia, _ := cs.Check(first[i])
+		ib, _ := cs.Check(again[i])
+		if fmt.Sprint(ia) != fmt.Sprint(ib) {
+			t.Fatalf("findings differ:\n%v\n%v", ia, ib)
+		}
+	}
+	if err := cs.RecordExport(td.admin, "B1", app.CardFormatNational, first); err != nil {
+		t.Fatal(err)
+	}
+	third, err := cs.CardData(td.admin, time.Time{}, time.Time{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range third {
+		if d.Card.Operate != app.CardAdd {
+			t.Fatalf("unchanged card %s goes out as %s", d.Exam.Number, d.Card.Operate)
+		}
 	}
 }
