@@ -29,9 +29,10 @@ import (
 func projectionOf(e *app.Exam) *app.Exam {
 	p := *e
 	p.Version, p.UpdatedAt, p.UpdatedBy, p.State, p.StateNote = 0, time.Time{}, "", "", ""
-	// Not on a card: the planned item groups and packages, critical-value call-backs, returns,
-	// and of each result who recorded it when and the range table's notes.
-	p.Items, p.PlanNotes, p.PackageIDs = nil, nil, nil
+	// Not on a card: packages, plan notes, critical-value call-backs, returns, and of each
+	// result's range the table's sources, notes and critical limits. (The adapters read the
+	// exam's item groups for departments, and each result's doctor, time and range name.)
+	p.PlanNotes, p.PackageIDs = nil, nil
 	if e.Record != nil {
 		r := *e.Record
 		if len(r.Releases) > 1 {
@@ -41,9 +42,9 @@ func projectionOf(e *app.Exam) *app.Exam {
 		if len(r.Results) > 0 {
 			r.Results = make([]app.Result, len(e.Record.Results))
 			for i, x := range e.Record.Results {
-				x.Doctor, x.Time = "", time.Time{}
 				g := x.Range
-				x.Range = app.RefRange{ItemCode: g.ItemCode, Kind: g.Kind, Unit: g.Unit, Low: g.Low, High: g.High, Sex: g.Sex, Text: g.Text, Normal: g.Normal}
+				x.Range = app.RefRange{ItemCode: g.ItemCode, Name: g.Name, Abbr: g.Abbr, Kind: g.Kind, Unit: g.Unit, Low: g.Low, High: g.High,
+					Sex: g.Sex, Text: g.Text, Normal: g.Normal}
 				r.Results[i] = x
 			}
 		}
@@ -103,6 +104,8 @@ func typeFingerprint() []byte {
 			}
 		}
 		walk(examType)
+		// What projectionOf keeps is part of the form: a change of it makes old projections stale.
+		sb.WriteString("|keep:v2")
 		sum := sha256.Sum256([]byte(sb.String()))
 		fingerprint = sum[:8]
 	})

@@ -53,7 +53,10 @@ func TestCardProjectionRoundTrip(t *testing.T) {
 	if len(got.Record.Releases) != 1 || got.Record.Addenda != nil || got.Version != 0 || got.State != "" {
 		t.Fatalf("projection keeps %+v", got)
 	}
-	if !got.Date.Equal(e.Date) || !got.Record.Signature.At.Equal(e.Record.Signature.At) || !got.Record.Results[0].Time.IsZero() {
+	if len(got.Items) != 1 || got.Record.Results[0].Time.Nanosecond() != 123456789 {
+		t.Fatalf("the adapters' item groups and result times are kept: %+v", got)
+	}
+	if !got.Date.Equal(e.Date) || !got.Record.Signature.At.Equal(e.Record.Signature.At) {
 		t.Fatalf("times %v %v %v", got.Date, got.Record.Signature.At, got.Record.Results[0].Time)
 	}
 	if _, err := decodeProjection(b[:len(b)-3]); err == nil {
