@@ -390,6 +390,36 @@ func TestExport_Conditions(t *testing.T) {
 			t.Errorf("%v", ps)
 		}
 	})
+	t.Run("a job typed without a code goes out as 其他 with its name", func(t *testing.T) {
+		c := card(0, "26000206")
+		c.Exam.JobCode, c.Exam.JobName = "", "窑头看火工"
+		for _, format := range cards.Formats() {
+			if ps, err := cards.Validate(format, []app.CardData{c}, cards.Options{Codes: codes(t)}); err != nil || len(ps) > 0 {
+				t.Errorf("%s: %v %v", format, ps, err)
+			}
+		}
+		files, _, err := cards.Export(app.CardFormatNational, "B1", []app.CardData{c}, cards.Options{Codes: codes(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var xml string
+		for _, f := range files {
+			if strings.HasSuffix(f.Name, ".zip") {
+				_, m := unzip(t, f.Data)
+				for _, b := range m {
+					xml += string(b)
+				}
+			}
+		}
+		if !strings.Contains(xml, "<WORK_TYPE_CODE>99-9999</WORK_TYPE_CODE>") || !strings.Contains(xml, "<OTHER_WORK_TYPE>窑头看火工</OTHER_WORK_TYPE>") {
+			t.Errorf("job not written as 其他 with its name")
+		}
+		c.Exam.JobName = ""
+		ps, _ := cards.Validate(app.CardFormatNational, []app.CardData{c}, cards.Options{Codes: codes(t)})
+		if !hasElement(ps, "WORK_TYPE_CODE") {
+			t.Errorf("no job at all passes: %v", ps)
+		}
+	})
 	t.Run("bad dates", func(t *testing.T) {
 		c := card(0, "26000205")
 		c.Exam.Date = time.Time{}

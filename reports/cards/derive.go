@@ -107,6 +107,11 @@ func derive(d *app.CardData, codes app.CodeLookup) *view {
 	if _, other := codeTables["other_job"].byCode[x.JobCode]; other || x.JobCode == "" {
 		v.JobName = x.JobName
 	}
+	if v.JobCode == "" && strings.TrimSpace(v.JobName) != "" {
+		// A job typed without a code (其他工种名称) goes out under the code table's 其他, with its
+		// name: the spec requires WORK_TYPE_CODE and names OTHER_WORK_TYPE for the "other" codes.
+		v.JobCode = otherJobCode
+	}
 	if d.Previous != nil {
 		v.Previous = d.Previous.ExamNumber
 	}
@@ -435,3 +440,6 @@ func batchEmployers(b *Batch) []batchEmployer {
 	slices.SortFunc(out, func(a, b batchEmployer) int { return strings.Compare(a.key, b.key) })
 	return out
 }
+
+// otherJobCode is the job code table's plain 其他 (spec.txt 4637).
+const otherJobCode = "99-9999"
