@@ -450,7 +450,8 @@ func checkItems(c *checker) {
 				c.err("EXAM_ITEM_UNIT_CODE 计量单位", ScreenRecording, e.ID, "%s 的计量单位超过 50 字", item)
 			}
 			if !hasRange {
-				c.err("REFERENCE_RANGE 参考值范围", ScreenRecording, e.ID, "%s 为数值结果，须有参考值范围（参考值表中没有该项目时，请管理员补充参考值范围）", item)
+				// The spec's sample: 只有检查结果为数字类型的需要填写，没有时可不填写.
+				c.warn("REFERENCE_RANGE 参考值范围", ScreenRecording, e.ID, "%s 为数值结果，没有参考值范围，上报时该项留空（参考值表中没有该项目时，请管理员补充参考值范围）", item)
 			} else if x.Flag == app.FlagNone && x.Qualifier() == app.QualNone {
 				c.warn("ABNORMAL 是否异常", ScreenRecording, e.ID, "%s 未判定是否异常", item)
 			}
