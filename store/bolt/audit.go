@@ -188,6 +188,16 @@ func appendAudit(tx *bbolt.Tx, keys *store.KeyRing, e app.AuditEntry) (app.Audit
 
 // auditCreate appends the entry for a new record: its hash and the identifying fields given as
 // name, value pairs (the log says what was created without a copy of the record).
+// touch remembers a written worker or employer for the case cards.
+func (t *txn) touch(entity string, id uint64) {
+	switch entity {
+	case "worker":
+		t.touchedWorkers = append(t.touchedWorkers, int64(id))
+	case "employer":
+		t.touchedEmployers = append(t.touchedEmployers, int64(id))
+	}
+}
+
 func (t *txn) auditCreate(action, entity string, id uint64, enc []byte, fields ...string) error {
 	var sb strings.Builder
 	for i := 0; i+1 < len(fields); i += 2 {
@@ -224,6 +234,7 @@ func isRecordEntry(e app.AuditEntry) bool {
 // audit appends the entry for a write of one record: old and new are the encoded records
 // (nil for a create or a delete).
 func (t *txn) audit(action, entity string, id uint64, old, new []byte, note string) error {
+	t.touch(entity, id)
 	e := app.AuditEntry{
 		Time: t.now, User: t.username(), Workstation: t.ws, Action: action,
 		Entity: entity, EntityID: int64(id), Diff: diffJSON(old, new), Note: note,

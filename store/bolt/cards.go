@@ -79,7 +79,10 @@ var _ app.CardService = (*CardService)(nil)
 
 // NewCardService returns the card service of db.
 func NewCardService(db *DB) *CardService {
-	return &CardService{db: db, rand: rand.Reader, metas: map[int64]*cardMeta{}}
+	s := &CardService{db: db, rand: rand.Reader, metas: map[int64]*cardMeta{}}
+	f := s.forgetRegistry
+	db.registryChanged.Store(&f)
+	return s
 }
 
 // SetRandom pins the source of the DocumentId's random code (tests).
@@ -121,9 +124,11 @@ type cardMeta struct {
 	WorkerName string
 	Employer   string
 	PrevID     int64 // a 复查's earlier exam
-	gen        string
-	errors     int
-	warnings   int
+	// WorkerID, EmployerID and HostID: the registry records the card reads live.
+	WorkerID, EmployerID, HostID int64
+	gen                          string
+	errors                       int
+	warnings                     int
 }
 
 // cardEnv is what every card of one read shares.
@@ -284,6 +289,9 @@ func decodeExams(tx *bbolt.Tx, ids []int64) (out []*app.Exam, fresh [][]byte, di
 			return nil, nil, nil, err
 		}
 	}
+	if err := overlayRegistry(tx, out, digests); err != nil {
+		return nil, nil, nil, err
+	}
 	return out, fresh, digests, nil
 }
 
@@ -327,7 +335,7 @@ func releasedAt(e *app.Exam) time.Time {
 }
 
 func metaOf(e *app.Exam) *cardMeta {
-	m := &cardMeta{Number: e.Number, ExamDate: e.Date, ReleasedAt: releasedAt(e)}
+	m := &cardMeta{Number: e.Number, ExamDate: e.Date, ReleasedAt: releasedAt(e), WorkerID: e.WorkerID, EmployerID: e.EmployerID, HostID: e.HostEmployerID}
 	if e.Recheck {
 		m.PrevID = e.PreviousExamID
 	}

@@ -474,3 +474,87 @@ func TestCards_ProjectionGivesTheSameCard(t *testing.T) {
 		}
 	}
 }
+
+// TestCards_RegistryCorrectionsGoOutAsUpdate: the worker's and the employer's registry facts
+// are read live, so a clerk who fixes them after release (where the pre-flight check's links
+// lead) sends the card again as 订正; an edit of something the card does not carry does not.
+func TestCards_RegistryCorrectionsGoOutAsUpdate(t *testing.T) {
+	c := newCardFixture(t)
+	if err := c.cards.SaveCardSettings(c.td.admin, goodSettings()); err != nil {
+		t.Fatal(err)
+	}
+	e := c.release(t, c.conclude(t, c.exam, normalConclusion()))
+	d := c.data(t)[0]
+	if d.Exam.Record.Parties.Employer.ContactPhone == "0771-5551234" {
+		t.Fatal("fixture already has the new phone")
+	}
+	if err := c.cards.RecordExport(c.reporter, "B1", app.CardFormatNational, []app.CardData{d}); err != nil {
+		t.Fatal(err)
+	}
+	// A note on the worker's archive is not on the card: still Add.
+	w, err := c.td.svc.Workers.FindWorkerByID(c.td.admin, c.worker.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := app.WorkerUpdate{Version: w.Version, Name: w.Name, Sex: w.Sex, BirthDate: w.BirthDate, Phone: w.Phone, Address: w.Address,
+		WorkHistory: w.WorkHistory, Exposures: w.Exposures, Note: "已电话通知"}
+	if w, err = c.td.svc.Workers.UpdateWorker(c.td.admin, w.ID, up); err != nil {
+		t.Fatal(err)
+	}
+	if op := c.data(t, e.ID)[0].Card.Operate; op != app.CardAdd {
+		t.Fatalf("an unrelated edit sends %s", op)
+	}
+	// The employer's contact phone corrected: the card carries it and goes out as Update.
+	emp, err := c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emp.ContactPhone = "0771-5551234"
+	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
+		t.Fatal(err)
+	}
+	d2 := c.data(t, e.ID)[0]
+	if d2.Card.Operate != app.CardUpdate || d2.Card.DocumentID != d.Card.DocumentID || d2.Exam.Record.Parties.Employer.ContactPhone != "0771-5551234" {
+		t.Fatalf("after the employer's correction: %s %s phone %q", d2.Card.Operate, d2.Card.DocumentID, d2.Exam.Record.Parties.Employer.ContactPhone)
+	}
+	// The signed exam itself is untouched: its report still prints the parties as signed.
+	if got := c.reload(t, e.ID).Record.Parties.Employer.ContactPhone; got == "0771-5551234" {
+		t.Fatal("the correction wrote through to the signed exam")
+	}
+	if err := c.cards.RecordExport(c.reporter, "B2", app.CardFormatNational, []app.CardData{d2}); err != nil {
+		t.Fatal(err)
+	}
+	verifyAudit(t, c.td)
+}
+
+// TestCards_WorklistRechecksACorrectedEmployer: a finding fixed at the employer leaves the
+// worklist's counts (cached per card) at once.
+func TestCards_WorklistRechecksACorrectedEmployer(t *testing.T) {
+	c := newCardFixture(t)
+	if err := c.cards.SaveCardSettings(c.td.admin, goodSettings()); err != nil {
+		t.Fatal(err)
+	}
+	emp, err := c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emp.ContactPhone = ""
+	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
+		t.Fatal(err)
+	}
+	c.release(t, c.conclude(t, c.exam, normalConclusion()))
+	before := c.rows(t, app.CardFilter{})[0]
+	if before.Errors == 0 {
+		t.Fatal("an employer without a contact phone passes the check")
+	}
+	if emp, err = c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID); err != nil {
+		t.Fatal(err)
+	}
+	emp.ContactPhone = "0771-5551234"
+	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
+		t.Fatal(err)
+	}
+	if after := c.rows(t, app.CardFilter{})[0]; after.Errors >= before.Errors {
+		t.Fatalf("errors %d before the correction, %d after", before.Errors, after.Errors)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -97,6 +98,9 @@ type DB struct {
 
 	reads   *readAuditor
 	planner plannerBox
+	// registryChanged is told, after a commit, which workers and employers were written (the
+	// case cards read them live and cache their pre-flight counts).
+	registryChanged atomic.Pointer[func(workers, employers []int64)]
 }
 
 // Open opens or creates the archive at path, after refusing network drives. It runs pending
@@ -196,6 +200,9 @@ type txn struct {
 	ws    string
 	scope app.Scope
 	inst  *app.Institution // cached by institution()
+	// touched lists the workers and employers this transaction wrote (for the case cards'
+	// caches, told after the commit).
+	touchedWorkers, touchedEmployers []int64
 }
 
 // institution returns the institution, decoded once per transaction.
@@ -223,7 +230,8 @@ func (db *DB) update(ctx context.Context, action string, fn func(t *txn) error) 
 	db.mu.RLock()
 	defer db.mu.RUnlock()
 	now := db.now()
-	return db.bolt.Update(func(tx *bbolt.Tx) error {
+	var done *txn
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		t := &txn{tx: tx, db: db, now: now, user: app.UserFromContext(ctx), ws: app.WorkstationFromContext(ctx), scope: scope}
 		if t.ws == "" {
 			t.ws = db.opts.Workstation
@@ -231,8 +239,15 @@ func (db *DB) update(ctx context.Context, action string, fn func(t *txn) error) 
 		if err := t.checkClock(); err != nil {
 			return err
 		}
+		done = t
 		return fn(t)
 	})
+	if err == nil && done != nil && (len(done.touchedWorkers) > 0 || len(done.touchedEmployers) > 0) {
+		if f := db.registryChanged.Load(); f != nil {
+			(*f)(done.touchedWorkers, done.touchedEmployers)
+		}
+	}
+	return err
 }
 
 func (t *txn) username() string {
