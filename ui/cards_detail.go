@@ -171,8 +171,8 @@ func (d *cardDetail) showFindings(data app.CardData) {
 		parties = parties || is.Screen == "employer" || is.Screen == "worker"
 	}
 	if parties {
-		d.findings.Add(wrapLabel("说明：个案卡中的劳动者和单位信息取自主检签名时的档案。在档案中改正后，以后签名的体检按新信息生成；" +
-			"本卡的内容仍是签名时的内容。"))
+		d.findings.Add(wrapLabel("说明：个案卡中的劳动者和单位登记信息取档案现值。在档案中改正后回到本页即重新预检；" +
+			"已导出的卡将以“订正”再次上报。已签名的报告不因此改变。"))
 	}
 }
 

@@ -470,8 +470,8 @@ func TestCards_EmployerFindingOverdueRoles(t *testing.T) {
 	if j < 0 || d.fixBtns[j] == nil {
 		t.Fatalf("no employer finding with a button: %+v", d.issues)
 	}
-	if !markupHas(later.Window, "主检签名时的档案") {
-		t.Error("no note that the card reads the parties as signed")
+	if !markupHas(later.Window, "登记信息取档案现值") {
+		t.Error("no note that the card reads the registry facts live")
 	}
 	for _, is := range d.issues {
 		if is.Screen != "employer" || is.EntityID != emp.ID {

@@ -419,6 +419,24 @@ func TestExport_Conditions(t *testing.T) {
 		if !hasElement(ps, "WORK_TYPE_CODE") {
 			t.Errorf("no job at all passes: %v", ps)
 		}
+		// An "other" code without a typed name carries the code's own name.
+		c.Exam.JobCode = "00-14"
+		files, _, err = cards.Export(app.CardFormatNational, "B2", []app.CardData{c}, cards.Options{Codes: codes(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all strings.Builder
+		for _, f := range files {
+			if strings.HasSuffix(f.Name, ".zip") {
+				_, m := unzip(t, f.Data)
+				for _, b := range m {
+					all.Write(b)
+				}
+			}
+		}
+		if !strings.Contains(all.String(), "<OTHER_WORK_TYPE>矿山其他工</OTHER_WORK_TYPE>") {
+			t.Errorf("an other-job code without a name")
+		}
 	})
 	t.Run("bad dates", func(t *testing.T) {
 		c := card(0, "26000205")

@@ -104,8 +104,13 @@ func derive(d *app.CardData, codes app.CodeLookup) *view {
 	}
 	v.ExamType, v.ExamDate, v.Recheck = string(x.Type), date(x.Date), x.Recheck
 	v.Workshop, v.JobCode = x.Workshop, x.JobCode
-	if _, other := codeTables["other_job"].byCode[x.JobCode]; other || x.JobCode == "" {
+	if c, other := codeTables["other_job"].byCode[x.JobCode]; other || x.JobCode == "" {
 		v.JobName = x.JobName
+		if other && strings.TrimSpace(v.JobName) == "" {
+			// Registered under an "other" code without a typed name (矿山其他工): the code's
+			// own name is the job as recorded, and the spec wants a name beside these codes.
+			v.JobName = c.Name
+		}
 	}
 	if v.JobCode == "" && strings.TrimSpace(v.JobName) != "" {
 		// A job typed without a code (其他工种名称) goes out under the code table's 其他, with its
