@@ -1,7 +1,7 @@
 package bolt
 
 import (
-	"reflect"
+	"bytes"
 	"slices"
 
 	"go.etcd.io/bbolt"
@@ -19,12 +19,27 @@ import (
 // whether anything differed.
 func liveWorker(dst *app.Worker, cur *app.Worker) bool {
 	changed := dst.Name != cur.Name || dst.DocType != cur.DocType || dst.IDNumber != cur.IDNumber || dst.Sex != cur.Sex ||
-		!dst.BirthDate.Equal(cur.BirthDate) || dst.Phone != cur.Phone || !reflect.DeepEqual(dst.Exposures, cur.Exposures)
+		!dst.BirthDate.Equal(cur.BirthDate) || dst.Phone != cur.Phone || !sameExposures(dst.Exposures, cur.Exposures)
 	if changed {
 		dst.Name, dst.DocType, dst.IDNumber, dst.Sex, dst.BirthDate, dst.Phone = cur.Name, cur.DocType, cur.IDNumber, cur.Sex, cur.BirthDate, cur.Phone
 		dst.Exposures = slices.Clone(cur.Exposures)
 	}
 	return changed
+}
+
+// sameExposures compares exposures by value (times by instant: a decoded time's location
+// differs with the encoding it came from).
+func sameExposures(a, b []app.Exposure) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.HazardCode != y.HazardCode || x.HazardName != y.HazardName || !x.Start.Equal(y.Start) || !x.End.Equal(y.End) {
+			return false
+		}
+	}
+	return true
 }
 
 // liveEmployer does the same for an employer.
@@ -73,12 +88,15 @@ func overlayRegistry(tx *bbolt.Tx, exams []*app.Exam, digests [][32]byte) error 
 		if wraw[i] == nil {
 			return
 		}
+		p := *e.Record.Parties
+		if v, ok := recordVersion(wraw[i]); ok && v == p.Worker.Version && !employerChanged(e, &p, emps) {
+			return // nothing written since the signature: the signed facts are the live ones
+		}
 		var w app.Worker
 		if err := decode(wraw[i], &w); err != nil {
 			errs[i] = err
 			return
 		}
-		p := *e.Record.Parties // the exam may share its record with nobody, but do not write through
 		changed := liveWorker(&p.Worker, &w)
 		if cur := emps[e.EmployerID]; cur != nil && liveEmployer(&p.Employer, cur) {
 			changed = true
@@ -104,6 +122,43 @@ func overlayRegistry(tx *bbolt.Tx, exams []*app.Exam, digests [][32]byte) error 
 		}
 	}
 	return nil
+}
+
+// recordVersion reads the Version of a stored record without decoding it: the codec writes
+// the struct's fields in order, and Version comes right after ID.
+func recordVersion(raw []byte) (int64, bool) {
+	const key = `"Version":`
+	n := min(len(raw), 64)
+	i := bytes.Index(raw[:n], []byte(key))
+	if i < 0 {
+		return 0, false
+	}
+	var v int64
+	j := i + len(key)
+	for ; j < len(raw) && raw[j] >= '0' && raw[j] <= '9'; j++ {
+		v = v*10 + int64(raw[j]-'0')
+	}
+	return v, j > i+len(key)
+}
+
+// employerChanged reports whether the exam's employer or host employer differs, in what a
+// card carries, from the signed ones (employers are few: decoded once per read).
+func employerChanged(e *app.Exam, p *app.ExamParties, emps map[int64]*app.Employer) bool {
+	if cur := emps[e.EmployerID]; cur != nil && cur.Version != p.Employer.Version {
+		c := p.Employer
+		if liveEmployer(&c, cur) {
+			return true
+		}
+	}
+	if p.HostEmployer != nil {
+		if cur := emps[e.HostEmployerID]; cur != nil && cur.Version != p.HostEmployer.Version {
+			c := *p.HostEmployer
+			if liveEmployer(&c, cur) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // forgetRegistry drops the cached worklist entries of cards that carry the given workers or

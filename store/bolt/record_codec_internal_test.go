@@ -55,3 +55,16 @@ func TestRecordDiff_ListsChangedResultsOnly(t *testing.T) {
 		t.Fatalf("diff\n got  %s\n want %s", got, want)
 	}
 }
+
+func TestRecordVersion(t *testing.T) {
+	enc, err := encode(&app.Worker{ID: 12, Version: 345, Name: "张三"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := recordVersion(enc); !ok || v != 345 {
+		t.Fatalf("version %d %v of %s", v, ok, enc)
+	}
+	if _, ok := recordVersion([]byte{1, '{', '}'}); ok {
+		t.Fatal("a version read from nothing")
+	}
+}
