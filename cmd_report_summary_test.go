@@ -109,9 +109,27 @@ func TestCmdReportSummarySettlement(t *testing.T) {
 		t.Errorf("bad date: exit %d, want %d", code, exitError)
 	}
 
-	// The demo's contracts have no agreed sets: the settlement sheet says so, and writes
-	// nothing; with a set agreed and taken by the contract's exams, it prints.
+	// A contract without agreed sets: the settlement sheet says so, and writes nothing; with a
+	// set agreed and taken by the contract's exams, it prints. (The demo agrees a set for every
+	// contract: take it away first.)
 	sheet := filepath.Join(dir, "settlement.pdf")
+	setPackages := func(ps []app.ContractPackage) {
+		t.Helper()
+		a, ctx, err := login(&globals{db: path, user: "demo", passwordFile: pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.db.Close()
+		c, err := a.svc.Contracts.FindContractByID(ctx, best.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Packages = ps
+		if err := a.svc.Contracts.UpdateContract(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setPackages(nil)
 	if code := cmdReport(append([]string{"settlement", "--contract", best.Number, "-o", sheet}, common...)); code != exitError {
 		t.Errorf("settlement without sets: exit %d, want %d", code, exitError)
 	}
@@ -126,15 +144,8 @@ func TestCmdReportSummarySettlement(t *testing.T) {
 	if err := a.svc.Packages.CreatePackage(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	c, err := a.svc.Contracts.FindContractByID(ctx, best.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Packages = []app.ContractPackage{{PackageID: p.ID, Name: p.Name, PriceFen: 23050}}
-	if err := a.svc.Contracts.UpdateContract(ctx, c); err != nil {
-		t.Fatal(err)
-	}
 	a.db.Close()
+	setPackages([]app.ContractPackage{{PackageID: p.ID, Name: p.Name, PriceFen: 23050}})
 	if code := cmdReport(append([]string{"settlement", "--contract", best.Number, "-o", sheet}, common...)); code != exitOK {
 		t.Fatalf("settlement of %s: exit %d", best.Number, code)
 	}

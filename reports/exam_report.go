@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"occhealth/app"
-	"occhealth/app/results"
 	"occhealth/app/criteria"
+	"occhealth/app/results"
 	"occhealth/assets"
 	"occhealth/reports/pdf"
 )
