@@ -134,6 +134,8 @@ var PermissionTable = []Permission{
 	{"DocumentSettingsService.SaveDocumentTexts", "修改文书文字、建议用语与印章设置", grant(ScopeAll, RoleAdmin)},
 	{"DocumentSettingsService.SealImage", "使用印章图片", grant(ScopeAll, archiveReaders...)},
 	{"DocumentSettingsService.SaveSealImage", "上传印章图片", grant(ScopeAll, RoleAdmin)},
+	{"DocumentSettingsService.SignatureImage", "使用签名图片", grant(ScopeAll, archiveReaders...)},
+	{"DocumentSettingsService.SaveSignatureImage", "上传签名图片", grant(ScopeAll, RoleAdmin)},
 	{"PrintLogService.LogPrint", "登记打印", grant(ScopeAll, RoleRegistrar, RoleExamDoctor, RoleChiefExaminer, RoleReviewer, RoleAdmin)},
 	{"PrintLogService.FindPrints", "查看打印记录", grant(ScopeAll, archiveReaders...)},
 	{"CalendarService.Calendar", "查看工作日历", grant(ScopeAll, allRoles...)},

@@ -103,6 +103,11 @@ type DocumentSettingsService interface {
 	// SealImage returns the uploaded seal image (PNG), nil when none.
 	SealImage(ctx context.Context) ([]byte, error)
 	SaveSealImage(ctx context.Context, png []byte) error
+	// SignatureImage returns the uploaded signature image (PNG) of a user (login name), nil
+	// when none. Reports print the signer's image only when Images[doc].Signature is on.
+	SignatureImage(ctx context.Context, login string) ([]byte, error)
+	// SaveSignatureImage stores a user's signature image (nil or empty removes it).
+	SaveSignatureImage(ctx context.Context, login string, png []byte) error
 }
 
 // NoticeRecheck is the 复查通知书 (Documents.Notice kind).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"image/png"
 	"slices"
 	"sort"
@@ -178,6 +179,106 @@ func (s *DocumentService) SaveSealImage(ctx context.Context, data []byte) error 
 			note = "删除印章图片"
 		}
 		return tx.audit("DocumentSettingsService.SaveSealImage", entityDocSettings, keySeal, old, enc, note)
+	})
+}
+
+// signatureRecord points at a user's signature image in the attachment folder.
+type signatureRecord struct {
+	Login     string
+	SHA256    string
+	Size      int64
+	UpdatedAt time.Time
+	UpdatedBy string
+}
+
+// signatureKey is the bucketDocSettings key of a user's signature record: an FNV-1a hash of
+// the login in [1<<62, 1<<63), so that it never meets the fixed keys and stays a positive
+// int64 for the audit log. The record keeps the login, so a (very unlikely) collision is
+// refused instead of mixing two users' images.
+func signatureKey(login string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(login))
+	return h.Sum64()&(1<<62-1) | 1<<62
+}
+
+// SignatureImage returns the uploaded signature (PNG) of login, nil when none.
+func (s *DocumentService) SignatureImage(ctx context.Context, login string) ([]byte, error) {
+	login = strings.TrimSpace(login)
+	var rec signatureRecord
+	var ok bool
+	err := s.db.view(ctx, "DocumentSettingsService.SignatureImage", func(tx *bbolt.Tx, _ app.Scope) error {
+		if login == "" {
+			return nil
+		}
+		var err error
+		_, ok, err = get(tx, bucketDocSettings, signatureKey(login), &rec)
+		return err
+	})
+	if err != nil || !ok || rec.SHA256 == "" || rec.Login != login {
+		return nil, err
+	}
+	return s.db.readAttachment(rec.SHA256)
+}
+
+// SaveSignatureImage stores a user's PNG signature image (nil or empty removes it).
+func (s *DocumentService) SaveSignatureImage(ctx context.Context, login string, data []byte) error {
+	if _, err := app.Authorize(ctx, "DocumentSettingsService.SaveSignatureImage"); err != nil {
+		return err
+	}
+	login = strings.TrimSpace(login)
+	if login == "" {
+		return app.FieldError("签名图片", "请选择用户")
+	}
+	rec := signatureRecord{Login: login}
+	if len(data) > 0 {
+		if len(data) > 2<<20 {
+			return app.FieldError("签名图片", "图片超过 2 MB")
+		}
+		if _, err := png.DecodeConfig(bytes.NewReader(data)); err != nil {
+			return app.FieldError("签名图片", "不是 PNG 图片（请用透明背景的 PNG）")
+		}
+	}
+	key := signatureKey(login)
+	return s.db.update(ctx, "DocumentSettingsService.SaveSignatureImage", func(tx *txn) error {
+		u, _, ok, err := findUserByName(tx.tx, login)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return app.FieldError("签名图片", "用户“%s”不存在", login)
+		}
+		old := append([]byte(nil), tx.tx.Bucket(bucketDocSettings).Get(itob(key))...)
+		if len(old) == 0 {
+			old = nil
+		} else {
+			var prev signatureRecord
+			if _, _, err := get(tx.tx, bucketDocSettings, key, &prev); err != nil {
+				return err
+			}
+			if prev.Login != login {
+				return app.Errorf(app.ECONFLICT, "用户“%s”的签名图片与“%s”的存放位置冲突，请联系维护人员", login, prev.Login)
+			}
+		}
+		if old == nil && len(data) == 0 {
+			return nil // nothing to remove
+		}
+		if len(data) > 0 {
+			sum, err := s.db.writeAttachment(data)
+			if err != nil {
+				return err
+			}
+			rec.SHA256, rec.Size = sum, int64(len(data))
+		}
+		rec.UpdatedAt, rec.UpdatedBy = tx.now, tx.username()
+		enc, err := tx.put(bucketDocSettings, key, &rec)
+		if err != nil {
+			return err
+		}
+		note := "上传签名图片：" + u.Name + "（" + login + "）"
+		if rec.SHA256 == "" {
+			note = "删除签名图片：" + u.Name + "（" + login + "）"
+		}
+		return tx.audit("DocumentSettingsService.SaveSignatureImage", entityDocSettings, key, old, enc, note)
 	})
 }
 

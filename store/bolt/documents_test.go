@@ -53,6 +53,49 @@ func TestDocuments_TextsSealCalendarPrintLog(t *testing.T) {
 			t.Fatalf("removed seal: %d bytes, %v", len(got), err)
 		}
 	})
+	t.Run("signature", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 80, 30))); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, docs.SaveSignatureImage(f.td.admin, "zhujian", []byte("not a png")), app.EINVALID, "PNG")
+		wantCode(t, docs.SaveSignatureImage(f.td.admin, "zhujian", make([]byte, 2<<20+1)), app.EINVALID, "2 MB")
+		wantCode(t, docs.SaveSignatureImage(f.td.admin, "nobody", buf.Bytes()), app.EINVALID, "nobody")
+		wantCode(t, docs.SaveSignatureImage(f.td.admin, " ", buf.Bytes()), app.EINVALID, "请选择用户")
+		wantCode(t, docs.SaveSignatureImage(f.chief, "zhujian", buf.Bytes()), app.EFORBIDDEN)
+		if got, err := docs.SignatureImage(f.doctor, "zhujian"); err != nil || got != nil {
+			t.Fatalf("no signature yet: %d bytes, %v", len(got), err)
+		}
+		if err := docs.SaveSignatureImage(f.td.admin, "zhujian", buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := docs.SignatureImage(f.doctor, "zhujian")
+		if err != nil || !bytes.Equal(got, buf.Bytes()) {
+			t.Fatalf("signature %d bytes, %v", len(got), err)
+		}
+		if got, err := docs.SignatureImage(f.doctor, "tijian"); err != nil || got != nil {
+			t.Fatalf("another user's signature: %d bytes, %v", len(got), err)
+		}
+		if seal, err := docs.SealImage(f.doctor); err != nil || seal != nil {
+			t.Fatalf("a signature is not the seal: %d bytes, %v", len(seal), err)
+		}
+		if tx, err := docs.DocumentTexts(f.doctor); err != nil || tx.Blocks["header"] == "" {
+			t.Fatalf("texts untouched by a signature: %+v %v", tx, err)
+		}
+		if err := docs.SaveSignatureImage(f.td.admin, "zhujian", nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := docs.SignatureImage(f.doctor, "zhujian"); err != nil || got != nil {
+			t.Fatalf("removed signature: %d bytes, %v", len(got), err)
+		}
+		if err := docs.SaveSignatureImage(f.td.admin, "tijian", buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.td.svc.Audit.VerifyAudit(f.td.admin)
+		if err != nil || !r.OK {
+			t.Fatalf("audit after signature writes: %+v %v", r, err)
+		}
+	})
 	t.Run("calendar", func(t *testing.T) {
 		cal := f.td.svc.Calendar
 		day := func(s string) time.Time { d, _ := time.ParseInLocation("2006-01-02", s, time.Local); return d }
