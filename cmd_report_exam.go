@@ -78,6 +78,11 @@ func examReportInputs(ctx context.Context, svc app.Services, examNo, copyLabel s
 			return nil, err
 		}
 	}
+	if texts != nil && texts.Images[app.DocReport].Signature && e.Record != nil && e.Record.Signature != nil {
+		if base.Signature, err = svc.DocumentSettings.SignatureImage(ctx, e.Record.Signature.Login); err != nil {
+			return nil, err
+		}
+	}
 	copies := []string{copyLabel}
 	if copyLabel == "" {
 		if copies = reports.ReportCopies(texts); len(copies) == 0 {

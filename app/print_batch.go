@@ -164,6 +164,7 @@ type printPlanner struct {
 	svc   Services
 	b     PrintBatch
 	notes []string
+	signs map[string][]byte // signature images read for this plan, by login
 }
 
 // contractID is the batch's contract, or the contract of its one exam (so that the contract's
@@ -239,6 +240,29 @@ func (p *printPlanner) seal(doc string) []byte {
 	return png
 }
 
+// signature returns the image of the doctor who signed e, when the settings allow signature
+// images for doc; nil otherwise (the signature place stays blank for a hand signature).
+func (p *printPlanner) signature(doc string, e *Exam) []byte {
+	if p.texts == nil || !p.texts.Images[doc].Signature || p.svc.DocumentSettings == nil ||
+		e.Record == nil || e.Record.Signature == nil || e.Record.Signature.Login == "" {
+		return nil
+	}
+	login := e.Record.Signature.Login
+	if png, ok := p.signs[login]; ok {
+		return png
+	}
+	png, err := p.svc.DocumentSettings.SignatureImage(p.ctx, login)
+	if err != nil {
+		p.notes = append(p.notes, "签名图片无法读取（"+ErrorMessage(err)+"），留空白手写签名")
+		png = nil
+	}
+	if p.signs == nil {
+		p.signs = map[string][]byte{}
+	}
+	p.signs[login] = png
+	return png
+}
+
 func (p *printPlanner) copyLabels() []string {
 	if p.b.Copies == 1 {
 		return []string{""}
@@ -286,7 +310,8 @@ func (p *printPlanner) reports() []*PrintDoc {
 	for _, e := range ready {
 		ids = append(ids, e.ID)
 		for _, l := range labels {
-			in = append(in, ExamReportInput{Institution: p.inst, Exam: e, Copy: l, Texts: p.texts, Seal: seal})
+			in = append(in, ExamReportInput{Institution: p.inst, Exam: e, Copy: l, Texts: p.texts, Seal: seal,
+				Signature: p.signature(DocReport, e)})
 		}
 	}
 	title := fmt.Sprintf("个人体检报告 %d 人", len(ready))
