@@ -73,6 +73,7 @@ type documentSettingsScreen struct {
 	sealInfo   *widget.Label
 	sealUpload *widget.Button
 	sealRemove *widget.Button
+	sig        *signaturePart // per-doctor signature images (admin_signatures.go)
 
 	tabs *container.AppTabs
 	msg  *widget.Label
@@ -136,6 +137,7 @@ func newDocumentSettingsScreen(env *Env) *documentSettingsScreen {
 	v.sealRemove = widget.NewButton("删除印章图片", func() {
 		adminConfirm(env.Window, "删除印章图片", "删除后所有文书都留空白加盖实物印章。确定删除吗？", "删除", func() { v.uploadSeal(nil) })
 	})
+	v.sig = newSignaturePart(env, v.msg)
 	v.load()
 	if len(v.blockKeys) > 0 {
 		env.Focus = v.blocks[v.blockKeys[0]]
@@ -431,7 +433,8 @@ func (v *documentSettingsScreen) content() fyne.CanvasObject {
 	sealBox := container.NewBorder(nil, nil, container.NewPadded(v.sealImg), nil,
 		container.NewVBox(v.sealInfo, adminRow(v.sealUpload, v.sealRemove)))
 	imagesTab := container.NewVScroll(container.NewVBox(rule, container.NewGridWithColumns(3, grid...), widget.NewSeparator(),
-		widget.NewLabelWithStyle("印章图片", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), sealBox))
+		widget.NewLabelWithStyle("印章图片", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), sealBox,
+		widget.NewSeparator(), v.sig.content()))
 
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem("文书文字", textsTab),
