@@ -35,8 +35,9 @@ var imageDocs = []struct {
 	signature bool
 }{
 	{app.DocReport, "职业健康检查报告", true},
-	{app.DocSummary, "职业健康检查总结报告", true},
-	{app.DocNotice, "告知书（疑似职业病、职业禁忌证、复查）", true},
+	// A summary has no single signer, and the notices print none yet: no signature image.
+	{app.DocSummary, "职业健康检查总结报告", false},
+	{app.DocNotice, "告知书（疑似职业病、职业禁忌证、复查）", false},
 	{app.DocSettlement, "结算单", false},
 }
 

@@ -108,7 +108,7 @@ func (s *DocumentService) SaveDocumentTexts(ctx context.Context, t app.DocumentT
 		}
 	}
 	for doc, o := range t.Images {
-		if o.Signature && doc != app.DocReport && doc != app.DocNotice && doc != app.DocSummary {
+		if o.Signature && doc != app.DocReport { // only the report prints its signer's image
 			es = append(es, app.FieldError("印章与签名", "%s 不能打印签名图片", doc))
 		}
 	}
