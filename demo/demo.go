@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -241,6 +242,19 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 		if err != nil {
 			return res, err
 		}
+		// The platform's settings, as an administrator types them in 上报设置 (the licence is a
+		// made-up demo value), so that the demo's cards can be checked and exported.
+		if svc.Cards != nil {
+			zone := inst.AreaCode
+			if len(zone) == 6 {
+				zone += "000"
+			}
+			if err := svc.Cards.SaveCardSettings(ctx, app.CardSettings{ReportZoneCode: zone, ReportOrgCode: inst.Code,
+				License: "DEMO-LICENSE-0000", Writer: "褚统计", WriterPhone: "0771-5550101", Reporter: "褚统计",
+				ReporterPhone: "0771-5550101", DueDays: 15}); err != nil {
+				return res, fmt.Errorf("demo card settings: %w", err)
+			}
+		}
 		// One agreed item set for every contract, so that settlement sheets have something
 		// to settle: the basic in-service panel every employer buys on top of the rule items.
 		pkg := &app.ExamPackage{Name: "在岗期间基础套餐", Type: app.ExamPeriodic, Active: true, Groups: []app.PackageGroup{
@@ -281,9 +295,23 @@ func Fill(ctx context.Context, svc app.Services, opts Options) (Result, error) {
 					continue
 				}
 				job := e.jobs[wid]
+				// Each worker is examined for the contract's hazards the archive says they are
+				// exposed to (with a start date the case card needs), else for all of them.
+				examined := hazards
+				if w := workers[wid]; w != nil {
+					var own []string
+					for _, h := range hazards {
+						if slices.ContainsFunc(w.Exposures, func(x app.Exposure) bool { return x.HazardCode == h }) {
+							own = append(own, h)
+						}
+					}
+					if len(own) > 0 {
+						examined = own
+					}
+				}
 				ex, err := svc.Exams.Register(ctx, app.Registration{
 					WorkerID: wid, EmployerID: e.id, ContractID: c.ID, Type: app.ExamPeriodic,
-					Hazards: hazards, Date: start.AddDate(0, 0, r.IntN(10)), Workshop: job[1], JobCode: job[0],
+					Hazards: examined, Date: minTime(start.AddDate(0, 0, r.IntN(10)), now), Workshop: job[1], JobCode: job[0],
 					PackageIDs: []int64{pkg.ID},
 				})
 				if err != nil {
@@ -411,4 +439,12 @@ func creditCode(r *rand.Rand, area string) string {
 	body := "91" + area + body8 + string(check)
 	cc, _ := app.CreditCodeCheckChar(body)
 	return body + string(cc)
+}
+
+// minTime returns the earlier of a and b (exams are recorded, so none is dated after today).
+func minTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return b
+	}
+	return a
 }
