@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,21 +16,7 @@ import (
 // run is logged as reprints; --save-dir writes PDFs instead; an unknown printer and a bad
 // document name are refused.
 func TestCmdPrint(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fills a demo archive")
-	}
-	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
-	dir := t.TempDir()
-	path := filepath.Join(dir, "demo.db")
-	a, _, err := createDemoWith(path, demo.Options{Workers: 60, Seed: 3}) // seed 3: HT2026-0001 has an exam that calls for a notice
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.db.Close()
-	pw := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pw, []byte(demo.DemoPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	_, path, pw := demoArchive(t, demo.Options{Workers: 60, Seed: 3}) // seed 3: HT2026-0001 has an exam that calls for a notice
 	rec := &printer.Recorder{List: []app.Printer{{Name: "体检科打印机", Default: true}, {Name: "HP"}}}
 	old := newSpooler
 	newSpooler = func() app.PrintSpooler { return rec }

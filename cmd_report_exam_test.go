@@ -15,21 +15,7 @@ import (
 // TestCmdReportExam prints the report of a demo archive's signed exam from the command line:
 // both copies by default, one with --copy; an unsigned exam is refused without a file.
 func TestCmdReportExam(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fills a demo archive")
-	}
-	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
-	dir := t.TempDir()
-	path := filepath.Join(dir, "demo.db")
-	a, _, err := createDemoWith(path, demo.Options{Workers: 300, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.db.Close()
-	pw := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pw, []byte(demo.DemoPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, path, pw := demoArchive(t, demo.Options{Workers: 300, Seed: 5})
 	common := []string{"--db", path, "--user", "dengji", "--password-file", pw}
 
 	a, ctx, err := login(&globals{db: path, user: "dengji", passwordFile: pw})

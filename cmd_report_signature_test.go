@@ -37,21 +37,7 @@ func testSignaturePNG(t *testing.T) []byte {
 // command line's and the print batch's) only while the administrator's 打印签名图片 option for
 // reports is on; with the option off, or without an upload, the place stays blank.
 func TestReportSignatureImage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fills a demo archive")
-	}
-	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
-	dir := t.TempDir()
-	path := filepath.Join(dir, "demo.db")
-	a, _, err := createDemoWith(path, demo.Options{Workers: 300, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.db.Close()
-	pw := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pw, []byte(demo.DemoPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, path, pw := demoArchive(t, demo.Options{Workers: 300, Seed: 5})
 	a, ctx, err := login(&globals{db: path, user: "demo", passwordFile: pw})
 	if err != nil {
 		t.Fatal(err)

@@ -14,21 +14,7 @@ import (
 // from the command line, and refuses a contract without agreed sets, an unknown contract, a
 // bad date and missing flags.
 func TestCmdReportSummarySettlement(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fills a demo archive")
-	}
-	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
-	dir := t.TempDir()
-	path := filepath.Join(dir, "demo.db")
-	a, _, err := createDemoWith(path, demo.Options{Workers: 300, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.db.Close()
-	pw := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pw, []byte(demo.DemoPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, path, pw := demoArchive(t, demo.Options{Workers: 300, Seed: 5})
 	common := []string{"--db", path, "--user", "demo", "--password-file", pw, "--date", "2026-12-20"}
 
 	// The contract with the most signed exams.

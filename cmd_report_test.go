@@ -13,21 +13,7 @@ import (
 // TestCmdReportNotice prints the notices of a demo archive's signed exams from the command
 // line, and refuses an unsigned exam, a wrong kind and a broken wording file.
 func TestCmdReportNotice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fills a demo archive")
-	}
-	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
-	dir := t.TempDir()
-	path := filepath.Join(dir, "demo.db")
-	a, _, err := createDemoWith(path, demo.Options{Workers: 400, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.db.Close()
-	pw := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pw, []byte(demo.DemoPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, path, pw := demoArchive(t, demo.Options{Workers: 400, Seed: 3})
 	common := []string{"--db", path, "--user", "zhujian", "--password-file", pw}
 
 	// Find a signed exam with a contraindication (or suspected disease) and an unsigned one.
