@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"reflect"
 
 	"fyne.io/fyne/v2"
@@ -59,28 +58,7 @@ func (v *catalogScreen) exportFile() {
 }
 
 func (v *catalogScreen) importFile() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(v.env.Window, err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, catalogMaxImport+1))
-		rc.Close()
-		if err != nil {
-			showError(v.env.Window, app.Errorf(app.EINTERNAL, "读取 %s 失败：%v", rc.URI().Path(), err))
-			return
-		}
-		if len(b) > catalogMaxImport {
-			showError(v.env.Window, app.Errorf(app.EINVALID, "文件太大（超过 %d MB），不像是字典工作簿", catalogMaxImport>>20))
-			return
-		}
-		v.importBytes(b)
-	}, v.env.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	showFileDialog(d, v.env.Window)
+	pickFile(v.env.Window, []string{".xlsx"}, catalogMaxImport, "字典工作簿", func(_ string, b []byte) { v.importBytes(b) })
 }
 
 // importBytes reads a workbook, shows how it differs from the catalog in force and saves it

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"errors"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -194,4 +196,38 @@ func adminSplitAliases(s string) ([]string, error) {
 		return nil, app.FieldError("别名", "%v", err)
 	}
 	return out, nil
+}
+
+// imageMax is the largest seal or signature image read (the store refuses more than 2 MB and
+// says so; a larger file is not read whole).
+const imageMax = 4 << 20
+
+// pickFile lets the user choose a file (of the extensions given; none means any), reads at most
+// max bytes of it and hands over its name and contents. A file larger than max is refused with
+// "文件太大（超过 N MB），不像是<what>" and never read whole; read errors are shown.
+func pickFile(win fyne.Window, exts []string, max int64, what string, then func(name string, data []byte)) {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			showError(win, err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, max+1))
+		rc.Close()
+		if err != nil {
+			showError(win, app.Errorf(app.EINTERNAL, "读取 %s 失败：%v", rc.URI().Path(), err))
+			return
+		}
+		if int64(len(b)) > max {
+			showError(win, app.Errorf(app.EINVALID, "文件太大（超过 %d MB），不像是%s", max>>20, what))
+			return
+		}
+		then(rc.URI().Name(), b)
+	}, win)
+	if len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	showFileDialog(d, win)
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -10,8 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -324,20 +321,7 @@ func (v *documentSettingsScreen) showSealInfo() {
 }
 
 func (v *documentSettingsScreen) chooseSeal() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err != nil {
-			setMsg(v.msg, "印章图片无法读取："+err.Error())
-			return
-		}
-		v.uploadSeal(data)
-	}, v.env.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".PNG"}))
-	showFileDialog(d, v.env.Window)
+	pickFile(v.env.Window, []string{".png", ".PNG"}, imageMax, "印章图片", func(_ string, b []byte) { v.uploadSeal(b) })
 }
 
 // uploadSeal stores a seal image (nil removes it); the store checks it and audits the change.

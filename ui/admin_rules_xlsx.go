@@ -2,12 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"reflect"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
 	"occhealth/app"
 	"occhealth/app/rules"
@@ -39,28 +34,7 @@ func (v *ruleScreen) exportFile() {
 }
 
 func (v *ruleScreen) importFile() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(v.env.Window, err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, catalogMaxImport+1))
-		rc.Close()
-		if err != nil {
-			showError(v.env.Window, app.Errorf(app.EINTERNAL, "读取 %s 失败：%v", rc.URI().Path(), err))
-			return
-		}
-		if len(b) > catalogMaxImport {
-			showError(v.env.Window, app.Errorf(app.EINVALID, "文件太大，不像是规则表工作簿"))
-			return
-		}
-		v.importBytes(b)
-	}, v.env.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	showFileDialog(d, v.env.Window)
+	pickFile(v.env.Window, []string{".xlsx"}, catalogMaxImport, "规则表工作簿", func(_ string, b []byte) { v.importBytes(b) })
 }
 
 // importBytes reads an edited workbook against the table in force, says how many rules and

@@ -2,15 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -156,20 +153,7 @@ func (p *signaturePart) choose() {
 		setMsg(p.msg, "签名图片：请先选择医师")
 		return
 	}
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err != nil {
-			setMsg(p.msg, "签名图片无法读取："+err.Error())
-			return
-		}
-		p.save(data)
-	}, p.env.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".PNG"}))
-	showFileDialog(d, p.env.Window)
+	pickFile(p.env.Window, []string{".png", ".PNG"}, imageMax, "签名图片", func(_ string, b []byte) { p.save(b) })
 }
 
 // save stores the picked user's signature image (nil removes it).

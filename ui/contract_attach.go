@@ -2,11 +2,9 @@ package ui
 
 import (
 	"fmt"
-	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -65,23 +63,7 @@ func (f *contractForm) openAttachment(a app.Attachment, saveCopy bool) {
 const attachmentMax = 50 << 20
 
 func (f *contractForm) chooseAttachment() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(f.env.Window, err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, attachmentMax+1))
-		rc.Close()
-		if err != nil {
-			showError(f.env.Window, app.Errorf(app.EINTERNAL, "读取 %s 失败：%v", rc.URI().Path(), err))
-			return
-		}
-		f.addAttachment(rc.URI().Name(), b)
-	}, f.env.Window)
-	showFileDialog(d, f.env.Window)
+	pickFile(f.env.Window, nil, attachmentMax, "体检任务附件", f.addAttachment)
 }
 
 // addAttachment stores a file for the contract shown.

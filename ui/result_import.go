@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -221,28 +219,7 @@ func (v *resultImportView) showButtons() {
 }
 
 func (v *resultImportView) chooseFile() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(v.env.Window, err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, resultFileMax+1))
-		rc.Close()
-		if err != nil {
-			showError(v.env.Window, app.Errorf(app.EINTERNAL, "读取 %s 失败：%v", rc.URI().Path(), err))
-			return
-		}
-		if len(b) > resultFileMax {
-			showError(v.env.Window, app.Errorf(app.EINVALID, "文件太大（超过 %d MB），不像是检查结果文件", resultFileMax>>20))
-			return
-		}
-		v.load(rc.URI().Name(), b)
-	}, v.env.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
-	showFileDialog(d, v.env.Window)
+	pickFile(v.env.Window, []string{".xlsx", ".csv"}, resultFileMax, "检查结果文件", v.load)
 }
 
 // load reads a file's header row and shows its mapping: the chosen source's saved mapping,

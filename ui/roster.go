@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
@@ -184,28 +182,7 @@ func (v *rosterView) showOptions() {
 }
 
 func (v *rosterView) chooseFile() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(v.env.Window, err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, rosterMax+1))
-		rc.Close()
-		if err != nil {
-			showError(v.env.Window, app.Errorf(app.EINTERNAL, "读取 %s 失败：%v", rc.URI().Path(), err))
-			return
-		}
-		if len(b) > rosterMax {
-			showError(v.env.Window, app.Errorf(app.EINVALID, "文件太大（超过 %d MB），不像是体检名单", rosterMax>>20))
-			return
-		}
-		v.load(rc.URI().Name(), b)
-	}, v.env.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
-	showFileDialog(d, v.env.Window)
+	pickFile(v.env.Window, []string{".xlsx", ".csv"}, rosterMax, "体检名单", v.load)
 }
 
 // load reads a roster file and previews it against the contract. It writes nothing.
