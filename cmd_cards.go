@@ -346,7 +346,7 @@ func exportCards(ctx context.Context, a *archive, format string, from, to time.T
 	for _, r := range rows {
 		lastOp[r.Card.ExamID] = r.Card.Operate
 	}
-	var todo []app.CardData
+	var candidates []app.CardData
 	for _, d := range ds {
 		needed := d.Card.Status == app.CardPending || d.Card.Status == app.CardReturned ||
 			d.Card.ExportedHash == "" || d.Card.Operate != lastOp[d.Card.ExamID]
@@ -354,9 +354,9 @@ func exportCards(ctx context.Context, a *archive, format string, from, to time.T
 			out.Skipped++
 			continue
 		}
-		todo = append(todo, d)
+		candidates = append(candidates, d)
 	}
-	res, err := preflight(a, format, todo)
+	res, err := preflight(a, format, candidates)
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +366,7 @@ func exportCards(ctx context.Context, a *archive, format string, from, to time.T
 			out.Blocked = append(out.Blocked, r)
 			continue
 		}
-		send = append(send, todo[i])
+		send = append(send, candidates[i])
 	}
 	if len(send) == 0 {
 		return out, nil
