@@ -13,10 +13,9 @@ import (
 	"sync"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/store"
+	"occhealth/store/kv"
 )
 
 // macAlg is the algorithm prefix of chain MACs made with HMAC-SHA-256. An SM3-HMAC key would
@@ -59,7 +58,7 @@ type auditHead struct {
 	MAC  string
 }
 
-func readAuditHead(tx *bbolt.Tx) (auditHead, bool) {
+func readAuditHead(tx kv.Tx) (auditHead, bool) {
 	if v := tx.Bucket(bucketMeta).Get(keyAuditHead); v != nil {
 		var h auditHead
 		if json.Unmarshal(v, &h) == nil {
@@ -72,7 +71,7 @@ func readAuditHead(tx *bbolt.Tx) (auditHead, bool) {
 	return auditHead{}, false
 }
 
-func lastAudit(tx *bbolt.Tx) (app.AuditEntry, bool) {
+func lastAudit(tx kv.Tx) (app.AuditEntry, bool) {
 	k, v := tx.Bucket(bucketAudit).Cursor().Last()
 	if k == nil {
 		return app.AuditEntry{}, false
@@ -151,9 +150,9 @@ func writeRaw(sb *strings.Builder, r json.RawMessage) {
 }
 
 // appendAudit chains one entry onto the log.
-func appendAudit(tx *bbolt.Tx, keys *store.KeyRing, e app.AuditEntry) (app.AuditEntry, error) {
+func appendAudit(tx kv.Tx, keys *store.KeyRing, e app.AuditEntry) (app.AuditEntry, error) {
 	b := tx.Bucket(bucketAudit)
-	b.FillPercent = appendFill
+	b.SetFillPercent(appendFill)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return e, err
@@ -258,7 +257,7 @@ func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
 func (s *AuditService) FindAudit(ctx context.Context, f app.AuditFilter) ([]app.AuditEntry, int, error) {
 	var out []app.AuditEntry
 	total := 0
-	err := s.db.view(ctx, "AuditService.FindAudit", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "AuditService.FindAudit", func(tx kv.Tx, _ app.Scope) error {
 		c := tx.Bucket(bucketAudit).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var e app.AuditEntry
@@ -282,7 +281,7 @@ func (s *AuditService) FindAudit(ctx context.Context, f app.AuditFilter) ([]app.
 // entry, and checks the anchors in the backup folder.
 func (s *AuditService) VerifyAudit(ctx context.Context) (app.AuditReport, error) {
 	var r app.AuditReport
-	err := s.db.view(ctx, "AuditService.VerifyAudit", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "AuditService.VerifyAudit", func(tx kv.Tx, _ app.Scope) error {
 		var err error
 		r, err = verifyChain(tx, s.db.opts.Keys)
 		return err
@@ -299,7 +298,7 @@ func (s *AuditService) VerifyAudit(ctx context.Context) (app.AuditReport, error)
 func (db *DB) VerifyAuditOffline() (app.AuditReport, error) {
 	var r app.AuditReport
 	db.mu.RLock()
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.kv.View(func(tx kv.Tx) error {
 		var err error
 		r, err = verifyChain(tx, db.opts.Keys)
 		return err
@@ -312,7 +311,7 @@ func (db *DB) VerifyAuditOffline() (app.AuditReport, error) {
 	return r, nil
 }
 
-func verifyChain(tx *bbolt.Tx, keys *store.KeyRing) (r app.AuditReport, err error) {
+func verifyChain(tx kv.Tx, keys *store.KeyRing) (r app.AuditReport, err error) {
 	r = app.AuditReport{OK: true}
 	fail := func(seq uint64, format string, args ...any) {
 		if r.OK {
@@ -519,7 +518,7 @@ func (r *readAuditor) flush() {
 	if r.db.bolt == nil {
 		return
 	}
-	_ = r.db.bolt.Update(func(tx *bbolt.Tx) error {
+	_ = r.db.kv.Update(func(tx kv.Tx) error {
 		last, _ := lastAudit(tx)
 		for _, e := range buf {
 			if e.Time.Before(last.Time) {

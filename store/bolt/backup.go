@@ -19,6 +19,7 @@ import (
 
 	"occhealth/app"
 	"occhealth/store"
+	"occhealth/store/kv"
 )
 
 const (
@@ -63,7 +64,7 @@ func (db *DB) backupSettings() app.BackupSettings {
 	if db.bolt == nil {
 		return s
 	}
-	_ = db.bolt.View(func(tx *bbolt.Tx) error {
+	_ = db.kv.View(func(tx kv.Tx) error {
 		if b := tx.Bucket(bucketMeta).Get(keyBackupSetting); b != nil {
 			_ = decode(b, &s)
 		}
@@ -117,12 +118,12 @@ func (db *DB) writeBackup(kind string) (app.BackupInfo, error) {
 		rate = 0
 	}
 	tw := &throttledWriter{w: io.MultiWriter(f, h), start: time.Now(), rate: rate}
-	err = db.bolt.View(func(tx *bbolt.Tx) error {
+	err = db.kv.View(func(tx kv.Tx) error {
 		rep.Schema = schemaVersion(tx)
 		if last, ok := lastAudit(tx); ok {
 			rep.AuditSeq, rep.AuditHead = last.Seq, last.MAC
 		}
-		n, err := tx.WriteTo(tw)
+		n, err := writeSnapshot(tx, tw)
 		rep.Size = n
 		return err
 	})
@@ -182,10 +183,11 @@ func checkBackupFile(path string) error {
 		return err
 	}
 	defer b.Close()
-	return b.View(func(tx *bbolt.Tx) error {
-		for err := range tx.Check() {
+	return b.View(func(btx *bbolt.Tx) error {
+		for err := range btx.Check() {
 			return err
 		}
+		tx := &kv.BoltTx{Tx: btx}
 		if tx.Bucket(bucketMeta) == nil {
 			return errors.New("不是本程序的档案文件")
 		}
@@ -321,7 +323,7 @@ func (db *DB) checkAnchors(r *app.AuditReport) {
 		return false
 	}
 	seen := map[string]bool{}
-	_ = db.bolt.View(func(tx *bbolt.Tx) error {
+	_ = db.kv.View(func(tx kv.Tx) error {
 		last, _ := lastAudit(tx)
 		for _, dir := range dirs {
 			infos, _ := listReports(dir)
@@ -456,7 +458,7 @@ func (s *BackupService) Restore(ctx context.Context, path, confirm string) error
 	}
 	db := s.db
 	var inst *app.Institution
-	if err := db.bolt.View(func(tx *bbolt.Tx) error {
+	if err := db.kv.View(func(tx kv.Tx) error {
 		var err error
 		inst, _, err = loadInstitution(tx)
 		return err
@@ -579,7 +581,7 @@ func RestoreOffline(archive, backup, username, password, confirm string, opts Op
 	u, err := NewUserService(pdb).Login(context.Background(), username, password)
 	var inst *app.Institution
 	if err == nil {
-		_ = pdb.bolt.View(func(tx *bbolt.Tx) error { inst, _, _ = loadInstitution(tx); return nil })
+		_ = pdb.kv.View(func(tx kv.Tx) error { inst, _, _ = loadInstitution(tx); return nil })
 	}
 	pdb.Close()
 	if err != nil {
@@ -647,7 +649,7 @@ func (db *DB) CopyTo(ctx context.Context, path string) error {
 		return err
 	}
 	db.mu.RLock()
-	err := db.bolt.View(func(tx *bbolt.Tx) error { return tx.CopyFile(path+".tmp", 0o600) })
+	err := db.kv.View(func(tx kv.Tx) error { return copyToBoltFile(tx, path+".tmp") })
 	db.mu.RUnlock()
 	if err != nil {
 		os.Remove(path + ".tmp")

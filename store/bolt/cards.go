@@ -17,11 +17,10 @@ import (
 	"sync"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/app/cardcheck"
 	"occhealth/assets"
+	"occhealth/store/kv"
 )
 
 // Schema 6: case cards. A card's reporting state lives in its own bucket keyed by exam ID; a
@@ -139,13 +138,13 @@ type cardEnv struct {
 	gen      string
 }
 
-func loadCardSettings(tx *bbolt.Tx) (app.CardSettings, []byte, error) {
+func loadCardSettings(tx kv.Tx) (app.CardSettings, []byte, error) {
 	var cs app.CardSettings
 	raw, _, err := get(tx, bucketCardSettings, keyCardSettings, &cs)
 	return cs, raw, err
 }
 
-func (s *CardService) env(tx *bbolt.Tx) (*cardEnv, error) {
+func (s *CardService) env(tx kv.Tx) (*cardEnv, error) {
 	th, err := s.thresholds()
 	if err != nil {
 		return nil, err
@@ -165,7 +164,7 @@ func (s *CardService) env(tx *bbolt.Tx) (*cardEnv, error) {
 	return &cardEnv{inst: in, settings: cs, th: th, gen: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-func loadCard(tx *bbolt.Tx, examID int64) (*cardRecord, []byte, error) {
+func loadCard(tx kv.Tx, examID int64) (*cardRecord, []byte, error) {
 	r := &cardRecord{ExamID: examID}
 	raw, ok, err := get(tx, bucketCards, uint64(examID), r)
 	if err != nil {
@@ -179,7 +178,7 @@ func loadCard(tx *bbolt.Tx, examID int64) (*cardRecord, []byte, error) {
 
 // candidates lists the exams that have a card: every released exam, and voided exams whose
 // card was exported (they go out again as Delete).
-func candidates(tx *bbolt.Tx) ([]int64, error) {
+func candidates(tx kv.Tx) ([]int64, error) {
 	var ids []int64
 	c := tx.Bucket(bucketExamState).Cursor()
 	p := stateKey(app.ExamReleased, 0)
@@ -210,7 +209,7 @@ func candidates(tx *bbolt.Tx) ([]int64, error) {
 // decoded in parallel), returning then the projection to keep in fresh[i]. Exams from a
 // projection carry no Version and no bookkeeping; every exam carries its first release only
 // and no addenda. It must run inside tx.
-func decodeExams(tx *bbolt.Tx, ids []int64) (out []*app.Exam, fresh [][]byte, digests [][32]byte, err error) {
+func decodeExams(tx kv.Tx, ids []int64) (out []*app.Exam, fresh [][]byte, digests [][32]byte, err error) {
 	out = make([]*app.Exam, len(ids))
 	fresh = make([][]byte, len(ids))
 	digests = make([][32]byte, len(ids))
@@ -309,12 +308,12 @@ func (s *CardService) keepProjections(ctx context.Context, action string, ids []
 	return s.db.update(ctx, action, func(t *txn) error { return putProjections(t.tx, ids, fresh) })
 }
 
-func putProjections(tx *bbolt.Tx, ids []int64, fresh [][]byte) error {
+func putProjections(tx kv.Tx, ids []int64, fresh [][]byte) error {
 	cache, err := tx.CreateBucketIfNotExists(bucketCardCache)
 	if err != nil {
 		return err
 	}
-	cache.FillPercent = appendFill
+	cache.SetFillPercent(appendFill)
 	for i, b := range fresh {
 		if b == nil {
 			continue
@@ -357,7 +356,7 @@ func (r *cardRecord) toCard(number string) app.Card {
 }
 
 // previousCard returns the card of the exam a 复查 rechecks, nil when unknown.
-func previousCard(tx *bbolt.Tx, e *app.Exam) (*app.Card, error) {
+func previousCard(tx kv.Tx, e *app.Exam) (*app.Card, error) {
 	if !e.Recheck || e.PreviousExamID == 0 {
 		return nil, nil
 	}
@@ -488,7 +487,7 @@ func (s *CardService) Cards(ctx context.Context, f app.CardFilter) ([]app.CardRo
 	total := 0
 	var newIDs []int64
 	var fresh [][]byte
-	err := s.db.view(ctx, "CardService.Cards", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "CardService.Cards", func(tx kv.Tx, _ app.Scope) error {
 		env, err := s.env(tx)
 		if err != nil {
 			return err
@@ -582,7 +581,7 @@ func endOfDay(t time.Time) time.Time {
 
 // fillMetas reads the exams of ids not yet (or no longer) known under env's generation and
 // keeps their worklist data and pre-flight counts.
-func (s *CardService) fillMetas(tx *bbolt.Tx, ids []int64, env *cardEnv) (need []int64, fresh [][]byte, err error) {
+func (s *CardService) fillMetas(tx kv.Tx, ids []int64, env *cardEnv) (need []int64, fresh [][]byte, err error) {
 	s.mu.Lock()
 	for _, id := range ids {
 		if m, ok := s.metas[id]; !ok || m.gen != env.gen {
@@ -645,7 +644,7 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 	var readIDs []int64
 	var fresh [][]byte
 	var digests [][32]byte
-	err := s.db.view(ctx, "CardService.CardData", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "CardService.CardData", func(tx kv.Tx, _ app.Scope) error {
 		env, err := s.env(tx)
 		if err != nil {
 			return err
@@ -755,7 +754,7 @@ func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*c
 			return app.Errorf(app.EINVALID, "本机构编码未设置为 9 位数字，无法生成个案卡文档标识（DocumentId），请在机构设置中填写")
 		}
 		cards, idx := t.tx.Bucket(bucketCards), t.tx.Bucket(bucketCardDocID)
-		cards.FillPercent = appendFill
+		cards.SetFillPercent(appendFill)
 		s.mu.Lock()
 		rnd := s.rand
 		s.mu.Unlock()
@@ -870,7 +869,7 @@ func (s *CardService) RecordExport(ctx context.Context, batch string, format str
 }
 
 // findCard resolves a feedback line to its exam ID: by DocumentId, else by exam number.
-func findCard(tx *bbolt.Tx, fb app.CardFeedback) (int64, bool) {
+func findCard(tx kv.Tx, fb app.CardFeedback) (int64, bool) {
 	if id := strings.TrimSpace(fb.DocumentID); id != "" {
 		if v := tx.Bucket(bucketCardDocID).Get([]byte(id)); v != nil {
 			return int64(btoi(v)), true
@@ -1010,7 +1009,7 @@ func (s *CardService) ImportFeedback(ctx context.Context, fb []app.CardFeedback)
 // CardSettings returns the reporting settings (empty before the first save).
 func (s *CardService) CardSettings(ctx context.Context) (*app.CardSettings, error) {
 	var cs app.CardSettings
-	err := s.db.view(ctx, "CardService.CardSettings", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "CardService.CardSettings", func(tx kv.Tx, _ app.Scope) error {
 		var err error
 		cs, _, err = loadCardSettings(tx)
 		return err

@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"slices"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
+	"occhealth/store/kv"
 )
 
 // A card reports the signed exam's medical content, but the registry facts it carries (the
@@ -56,7 +55,7 @@ func liveEmployer(dst *app.Employer, cur *app.Employer) bool {
 
 // overlayRegistry reads the live worker and employers of each exam and, where the card's
 // fields differ from the signed ones, takes them and recomputes the exam's digest.
-func overlayRegistry(tx *bbolt.Tx, exams []*app.Exam, digests [][32]byte) error {
+func overlayRegistry(tx kv.Tx, exams []*app.Exam, digests [][32]byte) error {
 	workers, employers := tx.Bucket(bucketWorkers), tx.Bucket(bucketEmployers)
 	wraw := make([][]byte, len(exams))
 	eraw := map[int64][]byte{}

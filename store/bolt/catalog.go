@@ -4,10 +4,9 @@ import (
 	"context"
 	"strings"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/app/catalog"
+	"occhealth/store/kv"
 )
 
 // CatalogService implements app.CatalogService: an administrator's edited catalogs, stored
@@ -28,7 +27,7 @@ func NewCatalogService(db *DB, set *catalog.Set) *CatalogService {
 // CatalogOverrides returns the edited catalogs.
 func (s *CatalogService) CatalogOverrides(ctx context.Context) (map[string]catalog.Catalog, error) {
 	out := map[string]catalog.Catalog{}
-	err := s.db.view(ctx, "CatalogService.CatalogOverrides", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "CatalogService.CatalogOverrides", func(tx kv.Tx, _ app.Scope) error {
 		var err error
 		out, err = loadOverrides(tx)
 		return err
@@ -36,7 +35,7 @@ func (s *CatalogService) CatalogOverrides(ctx context.Context) (map[string]catal
 	return out, err
 }
 
-func loadOverrides(tx *bbolt.Tx) (map[string]catalog.Catalog, error) {
+func loadOverrides(tx kv.Tx) (map[string]catalog.Catalog, error) {
 	out := map[string]catalog.Catalog{}
 	err := tx.Bucket(bucketCatalogs).ForEach(func(k, v []byte) error {
 		c, err := catalog.Unmarshal(v)
@@ -52,7 +51,7 @@ func loadOverrides(tx *bbolt.Tx) (map[string]catalog.Catalog, error) {
 // ApplyOverrides replaces the bundled catalogs in set by the archive's edited ones. Called at
 // start-up, before any login.
 func (db *DB) ApplyOverrides(set *catalog.Set) error {
-	return db.bolt.View(func(tx *bbolt.Tx) error {
+	return db.kv.View(func(tx kv.Tx) error {
 		m, err := loadOverrides(tx)
 		if err != nil {
 			return err

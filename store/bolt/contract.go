@@ -10,9 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
+	"occhealth/store/kv"
 )
 
 // ContractService implements app.ContractService.
@@ -141,7 +140,7 @@ func (s *ContractService) UpdateContract(ctx context.Context, c *app.Contract) e
 // FindContractByID returns one contract.
 func (s *ContractService) FindContractByID(ctx context.Context, id int64) (*app.Contract, error) {
 	var c app.Contract
-	err := s.db.view(ctx, "ContractService.FindContractByID", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "ContractService.FindContractByID", func(tx kv.Tx, _ app.Scope) error {
 		_, ok, err := get(tx, bucketContracts, uint64(id), &c)
 		if err == nil && !ok {
 			return app.Errorf(app.ENOTFOUND, "体检任务 %d 不存在", id)
@@ -158,7 +157,7 @@ func (s *ContractService) FindContractByID(ctx context.Context, id int64) (*app.
 func (s *ContractService) FindContracts(ctx context.Context, f app.ContractFilter) ([]*app.Contract, int, error) {
 	var out []*app.Contract
 	total := 0
-	err := s.db.view(ctx, "ContractService.FindContracts", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "ContractService.FindContracts", func(tx kv.Tx, _ app.Scope) error {
 		q := strings.TrimSpace(f.Query)
 		c := tx.Bucket(bucketContracts).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {

@@ -17,6 +17,7 @@ import (
 	"occhealth/app/criteria"
 	"occhealth/app/results"
 	"occhealth/store"
+	"occhealth/store/kv"
 )
 
 // Bucket names.
@@ -91,7 +92,8 @@ type Options struct {
 // DB is an open archive.
 type DB struct {
 	mu   sync.RWMutex // guards bolt during Restore
-	bolt *bbolt.DB
+	bolt *bbolt.DB    // nil when the engine is not bbolt
+	kv   kv.Engine
 	path string
 	opts Options
 	now  func() time.Time
@@ -149,6 +151,7 @@ func (db *DB) open() error {
 		return fmt.Errorf("open archive %s: %w", db.path, err)
 	}
 	db.bolt = b
+	db.kv = kv.NewBolt(b)
 	if err := db.migrate(); err != nil {
 		b.Close()
 		return err
@@ -181,19 +184,19 @@ func (db *DB) Bolt() *bbolt.DB { return db.bolt }
 func (db *DB) Now() time.Time { return db.now() }
 
 // view runs fn in a read transaction after authorising action.
-func (db *DB) view(ctx context.Context, action string, fn func(tx *bbolt.Tx, scope app.Scope) error) error {
+func (db *DB) view(ctx context.Context, action string, fn func(tx kv.Tx, scope app.Scope) error) error {
 	scope, err := app.Authorize(ctx, action)
 	if err != nil {
 		return err
 	}
 	db.mu.RLock()
 	defer db.mu.RUnlock()
-	return db.bolt.View(func(tx *bbolt.Tx) error { return fn(tx, scope) })
+	return db.kv.View(func(tx kv.Tx) error { return fn(tx, scope) })
 }
 
 // txn is a write transaction with its audit context.
 type txn struct {
-	tx    *bbolt.Tx
+	tx    kv.Tx
 	db    *DB
 	now   time.Time
 	user  *app.User
@@ -231,7 +234,7 @@ func (db *DB) update(ctx context.Context, action string, fn func(t *txn) error) 
 	defer db.mu.RUnlock()
 	now := db.now()
 	var done *txn
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.kv.Update(func(tx kv.Tx) error {
 		t := &txn{tx: tx, db: db, now: now, user: app.UserFromContext(ctx), ws: app.WorkstationFromContext(ctx), scope: scope}
 		if t.ws == "" {
 			t.ws = db.opts.Workstation
@@ -284,7 +287,7 @@ func (t *txn) put(bucket []byte, id uint64, v any) ([]byte, error) {
 		return nil, err
 	}
 	b := t.tx.Bucket(bucket)
-	b.FillPercent = appendFill
+	b.SetFillPercent(appendFill)
 	if err := b.Put(itob(id), enc); err != nil {
 		return nil, fmt.Errorf("put %s/%d: %w", bucket, id, err)
 	}
@@ -292,7 +295,7 @@ func (t *txn) put(bucket []byte, id uint64, v any) ([]byte, error) {
 }
 
 // get reads a record; ok=false when absent.
-func get(tx *bbolt.Tx, bucket []byte, id uint64, v any) (raw []byte, ok bool, err error) {
+func get(tx kv.Tx, bucket []byte, id uint64, v any) (raw []byte, ok bool, err error) {
 	b := tx.Bucket(bucket).Get(itob(id))
 	if b == nil {
 		return nil, false, nil
@@ -314,7 +317,7 @@ func conflict(what string, by string, at time.Time) error {
 // chained to the old segment, so the old one cannot be replaced later without breaking it.
 func (db *DB) recordKeySegment() error {
 	cur := db.opts.Keys.Current()
-	return db.bolt.Update(func(tx *bbolt.Tx) error {
+	return db.kv.Update(func(tx kv.Tx) error {
 		last, ok := lastAudit(tx)
 		if !ok || last.KeyID == cur.ID {
 			return nil

@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
+	"occhealth/store/kv"
 )
 
 // Document settings, the print log and the working-day calendar.
@@ -66,7 +65,7 @@ func NewDocumentService(db *DB) *DocumentService { return &DocumentService{db: d
 // DocumentTexts returns the stored text blocks (empty maps when the defaults are in force).
 func (s *DocumentService) DocumentTexts(ctx context.Context) (*app.DocumentTexts, error) {
 	t := &app.DocumentTexts{}
-	err := s.db.view(ctx, "DocumentSettingsService.DocumentTexts", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "DocumentSettingsService.DocumentTexts", func(tx kv.Tx, _ app.Scope) error {
 		_, _, err := get(tx, bucketDocSettings, keyDocTexts, t)
 		return err
 	})
@@ -134,7 +133,7 @@ func (s *DocumentService) SaveDocumentTexts(ctx context.Context, t app.DocumentT
 func (s *DocumentService) SealImage(ctx context.Context) ([]byte, error) {
 	var rec sealRecord
 	var ok bool
-	err := s.db.view(ctx, "DocumentSettingsService.SealImage", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "DocumentSettingsService.SealImage", func(tx kv.Tx, _ app.Scope) error {
 		var err error
 		_, ok, err = get(tx, bucketDocSettings, keySeal, &rec)
 		return err
@@ -206,7 +205,7 @@ func (s *DocumentService) SignatureImage(ctx context.Context, login string) ([]b
 	login = strings.TrimSpace(login)
 	var rec signatureRecord
 	var ok bool
-	err := s.db.view(ctx, "DocumentSettingsService.SignatureImage", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "DocumentSettingsService.SignatureImage", func(tx kv.Tx, _ app.Scope) error {
 		if login == "" {
 			return nil
 		}
@@ -357,7 +356,7 @@ func (s *DocumentService) LogPrint(ctx context.Context, r app.PrintRecord) (*app
 // FindPrints lists the prints of an exam (examID ≠ 0) or of a contract, newest first.
 func (s *DocumentService) FindPrints(ctx context.Context, contractID, examID int64) ([]app.PrintRecord, error) {
 	var out []app.PrintRecord
-	err := s.db.view(ctx, "PrintLogService.FindPrints", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "PrintLogService.FindPrints", func(tx kv.Tx, _ app.Scope) error {
 		b, key := bucketPrintContract, uint64(contractID)
 		if examID != 0 {
 			b, key = bucketPrintExam, uint64(examID)
@@ -382,7 +381,7 @@ func (s *DocumentService) FindPrints(ctx context.Context, contractID, examID int
 func (s *DocumentService) Calendar(ctx context.Context) (*app.Calendar, error) {
 	var c app.Calendar
 	var ok bool
-	err := s.db.view(ctx, "CalendarService.Calendar", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "CalendarService.Calendar", func(tx kv.Tx, _ app.Scope) error {
 		var err error
 		_, ok, err = get(tx, bucketDocSettings, keyCalendar, &c)
 		return err

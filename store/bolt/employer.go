@@ -4,10 +4,9 @@ import (
 	"context"
 	"strings"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/store"
+	"occhealth/store/kv"
 )
 
 // EmployerService implements app.EmployerService.
@@ -131,7 +130,7 @@ func (s *EmployerService) UpdateEmployer(ctx context.Context, e *app.Employer) (
 // FindEmployerByID returns one employer.
 func (s *EmployerService) FindEmployerByID(ctx context.Context, id int64) (*app.Employer, error) {
 	var e app.Employer
-	err := s.db.view(ctx, "EmployerService.FindEmployerByID", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "EmployerService.FindEmployerByID", func(tx kv.Tx, _ app.Scope) error {
 		_, ok, err := get(tx, bucketEmployers, uint64(id), &e)
 		if err == nil && !ok {
 			return app.Errorf(app.ENOTFOUND, "用人单位 %d 不存在", id)
@@ -149,7 +148,7 @@ func (s *EmployerService) FindEmployerByID(ctx context.Context, id int64) (*app.
 func (s *EmployerService) FindEmployers(ctx context.Context, f app.EmployerFilter) ([]*app.Employer, int, error) {
 	var out []*app.Employer
 	total := 0
-	err := s.db.view(ctx, "EmployerService.FindEmployers", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "EmployerService.FindEmployers", func(tx kv.Tx, _ app.Scope) error {
 		q := strings.TrimSpace(f.Query)
 		var ids []uint64
 		seen := map[uint64]bool{}

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
+	"occhealth/store/kv"
 )
 
 // ExamService implements app.ExamService.
@@ -233,7 +232,7 @@ func (s *ExamService) Register(ctx context.Context, r app.Registration) (*app.Ex
 // FindExamByID returns one exam.
 func (s *ExamService) FindExamByID(ctx context.Context, id int64) (*app.Exam, error) {
 	var e app.Exam
-	err := s.db.view(ctx, "ExamService.FindExamByID", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "ExamService.FindExamByID", func(tx kv.Tx, _ app.Scope) error {
 		_, ok, err := get(tx, bucketExams, uint64(id), &e)
 		if err == nil && !ok {
 			return app.Errorf(app.ENOTFOUND, "体检 %d 不存在", id)
@@ -252,7 +251,7 @@ func (s *ExamService) FindExamByID(ctx context.Context, id int64) (*app.Exam, er
 // FindExamByNumber returns the exam with that number (a scanner types it).
 func (s *ExamService) FindExamByNumber(ctx context.Context, number string) (*app.Exam, error) {
 	var e app.Exam
-	err := s.db.view(ctx, "ExamService.FindExamByNumber", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "ExamService.FindExamByNumber", func(tx kv.Tx, _ app.Scope) error {
 		v := tx.Bucket(bucketExamNumber).Get([]byte(strings.TrimSpace(number)))
 		if v == nil {
 			return app.Errorf(app.ENOTFOUND, "体检号 %s 不存在", number)
@@ -272,7 +271,7 @@ func (s *ExamService) FindExamByNumber(ctx context.Context, number string) (*app
 func (s *ExamService) FindExams(ctx context.Context, f app.ExamFilter) ([]*app.Exam, int, error) {
 	var out []*app.Exam
 	total := 0
-	err := s.db.view(ctx, "ExamService.FindExams", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "ExamService.FindExams", func(tx kv.Tx, _ app.Scope) error {
 		var ids []uint64
 		switch {
 		case f.Number != "":

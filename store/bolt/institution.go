@@ -4,9 +4,8 @@ import (
 	"context"
 	"encoding/json"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
+	"occhealth/store/kv"
 )
 
 // InstitutionService implements app.SetupService and app.InstitutionService.
@@ -20,7 +19,7 @@ var (
 // NewInstitutionService returns the institution service of db.
 func NewInstitutionService(db *DB) *InstitutionService { return &InstitutionService{db: db} }
 
-func loadInstitution(tx *bbolt.Tx) (*app.Institution, []byte, error) {
+func loadInstitution(tx kv.Tx) (*app.Institution, []byte, error) {
 	b := tx.Bucket(bucketMeta).Get(keyInstitution)
 	if b == nil {
 		return nil, nil, nil
@@ -37,7 +36,7 @@ func (s *InstitutionService) Status(ctx context.Context) (app.SetupStatus, error
 	var st app.SetupStatus
 	s.db.mu.RLock()
 	defer s.db.mu.RUnlock()
-	err := s.db.bolt.View(func(tx *bbolt.Tx) error {
+	err := s.db.kv.View(func(tx kv.Tx) error {
 		in, _, err := loadInstitution(tx)
 		if err != nil || in == nil {
 			return err
@@ -106,7 +105,7 @@ func (s *InstitutionService) Initialize(ctx context.Context, in app.SetupInput) 
 // Institution returns the settings.
 func (s *InstitutionService) Institution(ctx context.Context) (*app.Institution, error) {
 	var in *app.Institution
-	err := s.db.view(ctx, "InstitutionService.Institution", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "InstitutionService.Institution", func(tx kv.Tx, _ app.Scope) error {
 		var err error
 		in, _, err = loadInstitution(tx)
 		if err == nil && in == nil {

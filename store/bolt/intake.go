@@ -7,10 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/app/catalog"
+	"occhealth/store/kv"
 )
 
 // IntakeService implements app.IntakeService: roster preview and all-or-nothing import.
@@ -26,7 +25,7 @@ func NewIntakeService(db *DB, set *catalog.Set) *IntakeService {
 	return &IntakeService{db: db, set: set}
 }
 
-func loadContract(tx *bbolt.Tx, id int64) (*app.Contract, error) {
+func loadContract(tx kv.Tx, id int64) (*app.Contract, error) {
 	var c app.Contract
 	_, ok, err := get(tx, bucketContracts, uint64(id), &c)
 	if err != nil {
@@ -41,7 +40,7 @@ func loadContract(tx *bbolt.Tx, id int64) (*app.Contract, error) {
 // preview checks the rows against the rules (app.CheckRoster) and the archive: people
 // already filed are linked (a different name under the same number is an error), hazards
 // outside the filed categories are errors, hazards outside the contract are warnings.
-func (s *IntakeService) preview(tx *bbolt.Tx, c *app.Contract, f app.RosterFile, now time.Time) *app.RosterPreview {
+func (s *IntakeService) preview(tx kv.Tx, c *app.Contract, f app.RosterFile, now time.Time) *app.RosterPreview {
 	rows := app.CheckRoster(f, s.set, s.db.opts.IntakeWarnings, now)
 	inst, _, _ := loadInstitution(tx)
 	hazardHeader := f.Headers[app.ColHazards]
@@ -106,7 +105,7 @@ func outcomeOf(ms []app.RowMessage) string {
 // PreviewRoster checks a roster; it writes nothing.
 func (s *IntakeService) PreviewRoster(ctx context.Context, contractID int64, f app.RosterFile) (*app.RosterPreview, error) {
 	var p *app.RosterPreview
-	err := s.db.view(ctx, "IntakeService.PreviewRoster", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "IntakeService.PreviewRoster", func(tx kv.Tx, _ app.Scope) error {
 		c, err := loadContract(tx, contractID)
 		if err != nil {
 			return err

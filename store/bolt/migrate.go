@@ -2,10 +2,9 @@ package bolt
 
 import (
 	"occhealth/app"
+	"occhealth/store/kv"
 
 	"fmt"
-
-	"go.etcd.io/bbolt"
 )
 
 // migration is one ordered schema step. Migrations never rewrite audit entries; a step that
@@ -13,13 +12,13 @@ import (
 type migration struct {
 	version int
 	name    string
-	apply   func(tx *bbolt.Tx) error
+	apply   func(tx kv.Tx) error
 }
 
 // migrations are applied in order; schema_version in meta is the last one applied. Add new
 // steps at the end only.
 var migrations = []migration{
-	{1, "create buckets", func(tx *bbolt.Tx) error {
+	{1, "create buckets", func(tx kv.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -27,7 +26,7 @@ var migrations = []migration{
 		}
 		return nil
 	}},
-	{2, "intake: contracts, packages, exams", func(tx *bbolt.Tx) error {
+	{2, "intake: contracts, packages, exams", func(tx kv.Tx) error {
 		for _, b := range intakeBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -35,7 +34,7 @@ var migrations = []migration{
 		}
 		return nil
 	}},
-	{3, "recording: exam records, returned editions, open critical values, referrals, result mappings", func(tx *bbolt.Tx) error {
+	{3, "recording: exam records, returned editions, open critical values, referrals, result mappings", func(tx kv.Tx) error {
 		for _, b := range recordBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -43,7 +42,7 @@ var migrations = []migration{
 		}
 		return nil
 	}},
-	{4, "exam state index for worklists", func(tx *bbolt.Tx) error {
+	{4, "exam state index for worklists", func(tx kv.Tx) error {
 		ix, err := tx.CreateBucketIfNotExists(bucketExamState)
 		if err != nil {
 			return err
@@ -59,7 +58,7 @@ var migrations = []migration{
 			return ix.Put(stateKey(e.State, e.ID), nil)
 		})
 	}},
-	{5, "documents: text blocks, seal, calendar, print log", func(tx *bbolt.Tx) error {
+	{5, "documents: text blocks, seal, calendar, print log", func(tx kv.Tx) error {
 		for _, b := range documentBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -67,7 +66,7 @@ var migrations = []migration{
 		}
 		return nil
 	}},
-	{6, "case cards: reporting state, DocumentId index, reporting settings", func(tx *bbolt.Tx) error {
+	{6, "case cards: reporting state, DocumentId index, reporting settings", func(tx kv.Tx) error {
 		for _, b := range cardBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -80,7 +79,7 @@ var migrations = []migration{
 // SchemaVersion is the schema this program writes.
 func SchemaVersion() int { return migrations[len(migrations)-1].version }
 
-func schemaVersion(tx *bbolt.Tx) int {
+func schemaVersion(tx kv.Tx) int {
 	m := tx.Bucket(bucketMeta)
 	if m == nil {
 		return 0
@@ -97,7 +96,7 @@ func schemaVersion(tx *bbolt.Tx) int {
 // backup.
 func (db *DB) migrate() error {
 	var cur int
-	if err := db.bolt.View(func(tx *bbolt.Tx) error { cur = schemaVersion(tx); return nil }); err != nil {
+	if err := db.kv.View(func(tx kv.Tx) error { cur = schemaVersion(tx); return nil }); err != nil {
 		return err
 	}
 	if cur > SchemaVersion() {
@@ -111,7 +110,7 @@ func (db *DB) migrate() error {
 			return fmt.Errorf("迁移前备份失败，未做任何修改: %w", err)
 		}
 	}
-	return db.bolt.Update(func(tx *bbolt.Tx) error {
+	return db.kv.Update(func(tx kv.Tx) error {
 		for _, m := range migrations {
 			if m.version <= cur {
 				continue

@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/store"
+	"occhealth/store/kv"
 )
 
 // TestMigrate_BackupFirst adds a schema step and reopens an archive with data: the step must
@@ -36,7 +35,7 @@ func TestMigrate_BackupFirst(t *testing.T) {
 	saved := migrations
 	t.Cleanup(func() { migrations = saved })
 	ran := false
-	migrations = append(append([]migration(nil), saved...), migration{SchemaVersion() + 1, "test step", func(tx *bbolt.Tx) error {
+	migrations = append(append([]migration(nil), saved...), migration{SchemaVersion() + 1, "test step", func(tx kv.Tx) error {
 		ran = true
 		_, err := tx.CreateBucketIfNotExists([]byte("test_new_bucket"))
 		return err
@@ -53,7 +52,7 @@ func TestMigrate_BackupFirst(t *testing.T) {
 		t.Fatalf("pre-migration backup: %+v %v", infos, err)
 	}
 	var v int
-	db.bolt.View(func(tx *bbolt.Tx) error { v = schemaVersion(tx); return nil })
+	db.kv.View(func(tx kv.Tx) error { v = schemaVersion(tx); return nil })
 	if v != SchemaVersion() {
 		t.Fatalf("schema %d", v)
 	}

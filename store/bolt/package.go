@@ -4,9 +4,8 @@ import (
 	"context"
 	"sort"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
+	"occhealth/store/kv"
 )
 
 // PackageService implements app.PackageService.
@@ -79,7 +78,7 @@ func (s *PackageService) UpdatePackage(ctx context.Context, p *app.ExamPackage) 
 // FindPackages lists item sets by name.
 func (s *PackageService) FindPackages(ctx context.Context, includeInactive bool) ([]*app.ExamPackage, error) {
 	var out []*app.ExamPackage
-	err := s.db.view(ctx, "PackageService.FindPackages", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "PackageService.FindPackages", func(tx kv.Tx, _ app.Scope) error {
 		return tx.Bucket(bucketPackages).ForEach(func(k, v []byte) error {
 			var p app.ExamPackage
 			if err := decode(v, &p); err != nil {

@@ -10,12 +10,11 @@ import (
 	"sort"
 	"strings"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/app/criteria"
 	"occhealth/app/results"
 	"occhealth/store"
+	"occhealth/store/kv"
 )
 
 // Schema 3: recording. The record of an exam lives in its own bucket keyed by exam ID, so that
@@ -47,7 +46,7 @@ var _ app.RecordService = (*RecordService)(nil)
 func NewRecordService(db *DB) *RecordService { return &RecordService{db: db} }
 
 // loadRecord reads the record of an exam; an exam without one gets an empty record.
-func loadRecord(tx *bbolt.Tx, examID int64) (*app.ExamRecord, []byte, error) {
+func loadRecord(tx kv.Tx, examID int64) (*app.ExamRecord, []byte, error) {
 	d := recordDisk{ExamRecord: &app.ExamRecord{ExamID: examID}}
 	raw, _, err := get(tx, bucketRecords, uint64(examID), &d)
 	if err != nil {
@@ -57,7 +56,7 @@ func loadRecord(tx *bbolt.Tx, examID int64) (*app.ExamRecord, []byte, error) {
 }
 
 // withRecord fills e.Record from the archive.
-func withRecord(tx *bbolt.Tx, e *app.Exam) error {
+func withRecord(tx kv.Tx, e *app.Exam) error {
 	r, _, err := loadRecord(tx, e.ID)
 	if err != nil {
 		return err
@@ -311,7 +310,7 @@ func validateInquiry(in *app.Inquiry) error {
 }
 
 // workerOf reads the worker of an exam.
-func workerOf(tx *bbolt.Tx, id int64) (*app.Worker, error) {
+func workerOf(tx kv.Tx, id int64) (*app.Worker, error) {
 	var w app.Worker
 	_, ok, err := get(tx, bucketWorkers, uint64(id), &w)
 	if err != nil {
@@ -525,7 +524,7 @@ func (s *RecordService) LogCriticalCall(ctx context.Context, examID, version int
 // OpenCriticals lists exams with a critical value not yet called back, oldest exam first.
 func (s *RecordService) OpenCriticals(ctx context.Context) ([]*app.Exam, error) {
 	var out []*app.Exam
-	err := s.db.view(ctx, "RecordService.OpenCriticals", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "RecordService.OpenCriticals", func(tx kv.Tx, _ app.Scope) error {
 		return tx.Bucket(bucketCriticalOpen).ForEach(func(k, _ []byte) error {
 			var e app.Exam
 			if _, ok, err := get(tx, bucketExams, btoi(k), &e); err != nil || !ok {
@@ -951,7 +950,7 @@ func (s *RecordService) AddAddendum(ctx context.Context, examID, version int64, 
 // ExamHistory returns the returned editions, then the current signed one.
 func (s *RecordService) ExamHistory(ctx context.Context, examID int64) ([]app.ExamSnapshot, error) {
 	var out []app.ExamSnapshot
-	err := s.db.view(ctx, "RecordService.ExamHistory", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "RecordService.ExamHistory", func(tx kv.Tx, _ app.Scope) error {
 		var e app.Exam
 		if _, ok, err := get(tx, bucketExams, uint64(examID), &e); err != nil {
 			return err
@@ -983,7 +982,7 @@ func (s *RecordService) ExamHistory(ctx context.Context, examID int64) ([]app.Ex
 // Referrals lists signed 疑似职业病 conclusions, newest first.
 func (s *RecordService) Referrals(ctx context.Context) ([]app.Referral, error) {
 	var out []app.Referral
-	err := s.db.view(ctx, "RecordService.Referrals", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "RecordService.Referrals", func(tx kv.Tx, _ app.Scope) error {
 		return tx.Bucket(bucketReferrals).ForEach(func(_, v []byte) error {
 			var r app.Referral
 			if err := decode(v, &r); err != nil {

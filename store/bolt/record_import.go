@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/app/rules"
+	"occhealth/store/kv"
 )
 
 // Result import: a LIS or device file, read with a column mapping, is checked row by row
@@ -75,7 +74,7 @@ func (c *importCache) groupFor(e *app.Exam, item string) string {
 }
 
 // previewImport checks every row of f; it writes nothing. user is the importing login.
-func (db *DB) previewImport(tx *bbolt.Tx, f app.ResultImportFile, user string, now time.Time) *app.ResultImportPreview {
+func (db *DB) previewImport(tx kv.Tx, f app.ResultImportFile, user string, now time.Time) *app.ResultImportPreview {
 	p := &app.ResultImportPreview{File: f}
 	examHeader, cols := importColumns(f.Mapping)
 	cache := db.newImportCache()
@@ -207,7 +206,7 @@ func (db *DB) prepareImportResult(r *app.Result, sex app.Sex) *app.Error {
 // PreviewResultImport checks an import file; it writes nothing.
 func (s *RecordService) PreviewResultImport(ctx context.Context, f app.ResultImportFile) (*app.ResultImportPreview, error) {
 	var p *app.ResultImportPreview
-	err := s.db.view(ctx, "RecordService.PreviewResultImport", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "RecordService.PreviewResultImport", func(tx kv.Tx, _ app.Scope) error {
 		f.Mapping.Columns = slices.Clone(f.Mapping.Columns)
 		if err := validateMapping(s.db, &f.Mapping, false); err != nil {
 			return err
@@ -329,7 +328,7 @@ func validateMapping(db *DB, m *app.ResultMapping, named bool) error {
 // ResultMappings lists the saved column mappings by source name.
 func (s *RecordService) ResultMappings(ctx context.Context) ([]app.ResultMapping, error) {
 	var out []app.ResultMapping
-	err := s.db.view(ctx, "RecordService.ResultMappings", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "RecordService.ResultMappings", func(tx kv.Tx, _ app.Scope) error {
 		return tx.Bucket(bucketResultMappings).ForEach(func(_, v []byte) error {
 			var m app.ResultMapping
 			if err := decode(v, &m); err != nil {

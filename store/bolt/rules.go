@@ -5,10 +5,9 @@ import (
 	"strings"
 	"sync"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/app/rules"
+	"occhealth/store/kv"
 )
 
 var keyRulesOverride = []byte("rules_override")
@@ -38,7 +37,7 @@ func (db *DB) Planner() app.ItemPlanner { return db.planner.get() }
 // applyRuleOverride puts the archive's edited rule table in force, if there is one.
 func (db *DB) applyRuleOverride() error {
 	var data []byte
-	if err := db.bolt.View(func(tx *bbolt.Tx) error {
+	if err := db.kv.View(func(tx kv.Tx) error {
 		if b := tx.Bucket(bucketMeta).Get(keyRulesOverride); b != nil {
 			data = append([]byte(nil), b...)
 		}
@@ -65,7 +64,7 @@ func NewRuleService(db *DB) *RuleService { return &RuleService{db: db} }
 // RuleTableOverride returns the edited table, or nil.
 func (s *RuleService) RuleTableOverride(ctx context.Context) ([]byte, error) {
 	var out []byte
-	err := s.db.view(ctx, "RuleService.RuleTableOverride", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "RuleService.RuleTableOverride", func(tx kv.Tx, _ app.Scope) error {
 		if b := tx.Bucket(bucketMeta).Get(keyRulesOverride); b != nil {
 			out = append([]byte(nil), b...)
 		}

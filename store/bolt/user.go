@@ -4,9 +4,8 @@ import (
 	"context"
 	"slices"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
+	"occhealth/store/kv"
 )
 
 // UserService implements app.UserService and app.AuthService.
@@ -20,7 +19,7 @@ var (
 // NewUserService returns the user service of db.
 func NewUserService(db *DB) *UserService { return &UserService{db: db} }
 
-func findUserByName(tx *bbolt.Tx, name string) (*app.User, []byte, bool, error) {
+func findUserByName(tx kv.Tx, name string) (*app.User, []byte, bool, error) {
 	id := tx.Bucket(bucketUsername).Get([]byte(name))
 	if id == nil {
 		return nil, nil, false, nil
@@ -67,7 +66,7 @@ func (t *txn) createUser(u *app.User, password, action string) error {
 func (s *UserService) Login(ctx context.Context, username, password string) (*app.User, error) {
 	var u *app.User
 	var pwHash []byte
-	err := s.db.bolt.View(func(tx *bbolt.Tx) error {
+	err := s.db.kv.View(func(tx kv.Tx) error {
 		var ok bool
 		var err error
 		u, _, ok, err = findUserByName(tx, username)
@@ -126,7 +125,7 @@ func (s *UserService) CreateUser(ctx context.Context, u *app.User, password stri
 // FindUsers lists users sorted by username.
 func (s *UserService) FindUsers(ctx context.Context, f app.UserFilter) ([]*app.User, error) {
 	var out []*app.User
-	err := s.db.view(ctx, "UserService.FindUsers", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "UserService.FindUsers", func(tx kv.Tx, _ app.Scope) error {
 		return tx.Bucket(bucketUsername).ForEach(func(k, v []byte) error {
 			var u app.User
 			if _, _, err := get(tx, bucketUsers, btoi(v), &u); err != nil {
@@ -145,7 +144,7 @@ func (s *UserService) FindUsers(ctx context.Context, f app.UserFilter) ([]*app.U
 // FindUserByID returns one user; users who are not administrators see only themselves.
 func (s *UserService) FindUserByID(ctx context.Context, id int64) (*app.User, error) {
 	var u app.User
-	err := s.db.view(ctx, "UserService.FindUserByID", func(tx *bbolt.Tx, scope app.Scope) error {
+	err := s.db.view(ctx, "UserService.FindUserByID", func(tx kv.Tx, scope app.Scope) error {
 		if scope == app.ScopeSelf && app.UserFromContext(ctx).ID != id {
 			return app.Errorf(app.EFORBIDDEN, "只能查看本人的用户信息")
 		}
@@ -184,7 +183,7 @@ func (t *txn) saveUser(u *app.User, old []byte, action, note string) error {
 }
 
 // activeAdmins counts enabled administrators.
-func activeAdmins(tx *bbolt.Tx) (int, error) {
+func activeAdmins(tx kv.Tx) (int, error) {
 	n := 0
 	err := tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
 		var u app.User

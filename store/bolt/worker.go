@@ -7,10 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/store"
+	"occhealth/store/kv"
 )
 
 // WorkerService implements app.WorkerService.
@@ -241,7 +240,7 @@ func (s *WorkerService) CorrectIDNumber(ctx context.Context, id, version int64, 
 // FindWorkerByID returns one worker and queues a read-audit entry.
 func (s *WorkerService) FindWorkerByID(ctx context.Context, id int64) (*app.Worker, error) {
 	var w app.Worker
-	err := s.db.view(ctx, "WorkerService.FindWorkerByID", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "WorkerService.FindWorkerByID", func(tx kv.Tx, _ app.Scope) error {
 		_, ok, err := get(tx, bucketWorkers, uint64(id), &w)
 		if err == nil && !ok {
 			return app.Errorf(app.ENOTFOUND, "劳动者档案 %d 不存在", id)
@@ -259,7 +258,7 @@ func (s *WorkerService) FindWorkerByID(ctx context.Context, id int64) (*app.Work
 // (diagnosis physicians, follow-up nurses) may look up only a whole identity number.
 func (s *WorkerService) SearchWorkers(ctx context.Context, q app.WorkerSearch) ([]int64, error) {
 	var ids []int64
-	err := s.db.view(ctx, "WorkerService.SearchWorkers", func(tx *bbolt.Tx, scope app.Scope) error {
+	err := s.db.view(ctx, "WorkerService.SearchWorkers", func(tx kv.Tx, scope app.Scope) error {
 		pq := app.ParseWorkerQuery(q.Query)
 		if scope.Restricted() && pq.Kind != app.QueryIDNumber {
 			return app.Errorf(app.EFORBIDDEN, "您的角色只能按完整证件号码查找劳动者（%s）", scope.Name())
@@ -335,7 +334,7 @@ func (s *WorkerService) SearchWorkers(ctx context.Context, q app.WorkerSearch) (
 // WorkersByIDs decodes the given workers in order.
 func (s *WorkerService) WorkersByIDs(ctx context.Context, ids []int64) ([]*app.Worker, error) {
 	out := make([]*app.Worker, 0, len(ids))
-	err := s.db.view(ctx, "WorkerService.WorkersByIDs", func(tx *bbolt.Tx, _ app.Scope) error {
+	err := s.db.view(ctx, "WorkerService.WorkersByIDs", func(tx kv.Tx, _ app.Scope) error {
 		for _, id := range ids {
 			var w app.Worker
 			if _, ok, err := get(tx, bucketWorkers, uint64(id), &w); err != nil {
