@@ -81,6 +81,10 @@ type Services struct {
 	Catalogs *catalog.Set
 	// Exchange converts catalogs to and from .xlsx; nil where not wired.
 	Exchange CatalogExchange
-	// Now is the clock.
+	// Now is the clock (the server's, in 联网 mode).
 	Now func() time.Time
+	// Changes delivers change notices so that worklists refresh; nil where not wired.
+	Changes ChangeFeed
+	// Connection is the link to the server in 联网 mode; nil in 单机 mode.
+	Connection Connection
 }

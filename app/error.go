@@ -17,6 +17,8 @@ const (
 	ECLOCK        = "clock"        // the workstation clock is earlier than the newest audit entry
 	ESETUP        = "setup"        // the archive is not set up yet, or already set up
 	EUNSAFE       = "unsafe"       // the requested location or action is unsafe (e.g. a network drive)
+	EUNAVAILABLE  = "unavailable"  // the server cannot be reached; nothing was saved, try again
+	EVERSION      = "version"      // this program and the server (or archive) differ in version: upgrade
 )
 
 // Error is an error a user can read: Code for programs, Message in Chinese for people.

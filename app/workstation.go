@@ -19,6 +19,11 @@ type PCSettings struct {
 	// ReportPrinter and LabelPrinter are the printers chosen last ("" for the default).
 	ReportPrinter string
 	LabelPrinter  string
+	// Mode is ModeLocal ("" too) or ModeServer; Server ("host:port") and ServerFingerprint
+	// (the pinned certificate, as ServerInfo.Fingerprint gives it) serve 联网 mode.
+	Mode              string
+	Server            string
+	ServerFingerprint string
 }
 
 // PCSettingsStore reads and writes this PC's settings.
