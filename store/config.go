@@ -25,6 +25,11 @@ type WorkstationConfig struct {
 	// the system default): documents, and the tube labels.
 	ReportPrinter string `json:"report_printer,omitempty"`
 	LabelPrinter  string `json:"label_printer,omitempty"`
+	// Mode is "local" ("" too) or "server" (联网); Server and ServerFingerprint are the
+	// server's address and pinned certificate in 联网 mode.
+	Mode              string `json:"mode,omitempty"`
+	Server            string `json:"server,omitempty"`
+	ServerFingerprint string `json:"server_fingerprint,omitempty"`
 }
 
 func workstationConfigPath() string { return filepath.Join(ConfigDir(), "workstation.json") }
@@ -89,7 +94,8 @@ var _ app.PCSettingsStore = PCSettingsFile{}
 func (PCSettingsFile) LoadPCSettings() (app.PCSettings, error) {
 	c, err := LoadWorkstationConfig()
 	return app.PCSettings{LISFolder: c.LISFolder, LISSource: c.LISSource, LISWatch: c.LISWatch,
-		ReportPrinter: c.ReportPrinter, LabelPrinter: c.LabelPrinter}, err
+		ReportPrinter: c.ReportPrinter, LabelPrinter: c.LabelPrinter,
+		Mode: c.Mode, Server: c.Server, ServerFingerprint: c.ServerFingerprint}, err
 }
 
 // SavePCSettings writes them, keeping the rest of the file (the archive location).
@@ -100,5 +106,6 @@ func (PCSettingsFile) SavePCSettings(s app.PCSettings) error {
 	}
 	c.LISFolder, c.LISSource, c.LISWatch = s.LISFolder, s.LISSource, s.LISWatch
 	c.ReportPrinter, c.LabelPrinter = s.ReportPrinter, s.LabelPrinter
+	c.Mode, c.Server, c.ServerFingerprint = s.Mode, s.Server, s.ServerFingerprint
 	return SaveWorkstationConfig(c)
 }

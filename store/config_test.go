@@ -42,3 +42,27 @@ func TestWorkstationConfig_LISFolderRoundTrip(t *testing.T) {
 		t.Errorf("empty LIS fields written:\n%s", b)
 	}
 }
+
+func TestPCSettingsFile_ServerModeRoundTrip(t *testing.T) {
+	t.Setenv("OCCHEALTH_CONFIG_DIR", t.TempDir())
+	if err := SaveWorkstationConfig(WorkstationConfig{Archive: "a.db", LISFolder: "lis"}); err != nil {
+		t.Fatal(err)
+	}
+	var f PCSettingsFile
+	s, err := f.LoadPCSettings()
+	if err != nil || s.Mode != "" || s.Server != "" {
+		t.Fatalf("before: %+v %v", s, err)
+	}
+	s.Mode, s.Server, s.ServerFingerprint = "server", "192.168.1.10:8443", "3F2A 9C01"
+	if err := f.SavePCSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.LoadPCSettings()
+	if err != nil || got != s {
+		t.Fatalf("round trip: %+v %v", got, err)
+	}
+	// The archive location, which PCSettings does not carry, is kept.
+	if c, _ := LoadWorkstationConfig(); c.Archive != "a.db" || c.LISFolder != "lis" {
+		t.Errorf("file lost fields: %+v", c)
+	}
+}
