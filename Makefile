@@ -21,11 +21,12 @@ RACE_BIN := bin/occhealth-race
 BUILD_PKGS := gcc libc6-dev libgl1-mesa-dev xorg-dev
 # The window check (Xvfb, screenshot, OCR) and PDF checks in tests.
 TEST_PKGS  := xvfb xauth xdotool imagemagick tesseract-ocr tesseract-ocr-chi-sim poppler-utils
-# Services the tests start themselves, added as their tests land, e.g.
-#   postgresql              (store/postgres: initdb/pg_ctl in a temp dir)
+# Services the tests start themselves:
+#   postgresql   internal/pgtest starts a throwaway cluster (initdb/pg_ctl in a temp dir, Unix
+#                socket) for store/pg and the service tests on PostgreSQL
 # CUPS with Debian's virtual PDF printer: scripts/cups-check.sh starts cupsd and adds the
 # queue OCC-PDF; reports/printer's test prints to it (N pages in, N x copies out).
-SERVICE_PKGS := cups cups-client printer-driver-cups-pdf
+SERVICE_PKGS := postgresql cups cups-client printer-driver-cups-pdf
 # Windows cross-build and installer.
 DIST_PKGS  := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis imagemagick p7zip-full
 
