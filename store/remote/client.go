@@ -190,6 +190,9 @@ func reason(err error) string {
 	return "网络错误"
 }
 
+// newRequestIDFunc makes request IDs (tests replace it to replay a request).
+var newRequestIDFunc = newRequestID
+
 func newRequestID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
@@ -216,7 +219,7 @@ func (c *Client) call(ctx context.Context, name string, write bool, args, res an
 		token = c.sessions[u.ID]
 		c.mu.Unlock()
 	}
-	reqID := newRequestID()
+	reqID := newRequestIDFunc()
 	deadline := time.Now().Add(c.opts.RetryFor)
 	wait := 100 * time.Millisecond
 	for {
@@ -246,14 +249,15 @@ func (c *Client) call(ctx context.Context, name string, write bool, args, res an
 			return ctx.Err()
 		}
 		c.conn.set(false, "服务器无响应，正在重试…")
-		if time.Now().Add(wait).After(deadline) {
+		left := time.Until(deadline)
+		if left <= 0 {
 			c.opts.Log.Printf("%s: giving up after %s: %v", name, c.opts.RetryFor, rt.err)
 			return c.transportError(rt.err)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(wait):
+		case <-time.After(min(wait, left)):
 		}
 		if wait *= 2; wait > 2*time.Second {
 			wait = 2 * time.Second
