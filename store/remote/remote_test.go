@@ -224,25 +224,31 @@ func TestEveryService(t *testing.T) {
 	_, svc := e.dial(t, "前台1")
 	admin := setup(t, svc)
 	calls := map[string]func() error{
-		"Setup":       func() error { st, err := svc.Setup.Status(admin); return okIf(err, st.Initialized) },
-		"Auth":        func() error { _, err := svc.Auth.Login(admin, "admin", adminPassword); return err },
-		"Users":       func() error { _, err := svc.Users.FindUserByID(admin, app.UserFromContext(admin).ID); return err },
-		"Institution": func() error { in, err := svc.Institution.Institution(admin); return okIf(err, in != nil && in.Name == "测试县人民医院") },
-		"Employers":   func() error { _, _, err := svc.Employers.FindEmployers(admin, app.EmployerFilter{}); return err },
-		"Workers":     func() error { _, err := svc.Workers.SearchWorkers(admin, app.WorkerSearch{Query: "张"}); return err },
-		"Catalog":     func() error { _, err := svc.Catalog.CatalogOverrides(admin); return err },
-		"Audit":       func() error { _, n, err := svc.Audit.FindAudit(admin, app.AuditFilter{}); return okIf(err, n > 0) },
-		"Backup":      func() error { _, err := svc.Backup.BackupSettings(admin); return err },
-		"Contracts":   func() error { _, _, err := svc.Contracts.FindContracts(admin, app.ContractFilter{}); return err },
-		"Packages":    func() error { _, err := svc.Packages.FindPackages(admin, true); return err },
-		"Exams":       func() error { _, _, err := svc.Exams.FindExams(admin, app.ExamFilter{}); return err },
-		"Intake":      func() error { _, err := svc.Intake.PreviewRoster(admin, 99, app.RosterFile{}); return expect(err, app.ENOTFOUND, app.EINVALID) },
-		"Rules":       func() error { _, err := svc.Rules.RuleTableOverride(admin); return err },
-		"Records":     func() error { _, err := svc.Records.OpenCriticals(admin); return err },
+		"Setup": func() error { st, err := svc.Setup.Status(admin); return okIf(err, st.Initialized) },
+		"Auth":  func() error { _, err := svc.Auth.Login(admin, "admin", adminPassword); return err },
+		"Users": func() error { _, err := svc.Users.FindUserByID(admin, app.UserFromContext(admin).ID); return err },
+		"Institution": func() error {
+			in, err := svc.Institution.Institution(admin)
+			return okIf(err, in != nil && in.Name == "测试县人民医院")
+		},
+		"Employers": func() error { _, _, err := svc.Employers.FindEmployers(admin, app.EmployerFilter{}); return err },
+		"Workers":   func() error { _, err := svc.Workers.SearchWorkers(admin, app.WorkerSearch{Query: "张"}); return err },
+		"Catalog":   func() error { _, err := svc.Catalog.CatalogOverrides(admin); return err },
+		"Audit":     func() error { _, n, err := svc.Audit.FindAudit(admin, app.AuditFilter{}); return okIf(err, n > 0) },
+		"Backup":    func() error { _, err := svc.Backup.BackupSettings(admin); return err },
+		"Contracts": func() error { _, _, err := svc.Contracts.FindContracts(admin, app.ContractFilter{}); return err },
+		"Packages":  func() error { _, err := svc.Packages.FindPackages(admin, true); return err },
+		"Exams":     func() error { _, _, err := svc.Exams.FindExams(admin, app.ExamFilter{}); return err },
+		"Intake": func() error {
+			_, err := svc.Intake.PreviewRoster(admin, 99, app.RosterFile{})
+			return expect(err, app.ENOTFOUND, app.EINVALID)
+		},
+		"Rules":            func() error { _, err := svc.Rules.RuleTableOverride(admin); return err },
+		"Records":          func() error { _, err := svc.Records.OpenCriticals(admin); return err },
 		"DocumentSettings": func() error { _, err := svc.DocumentSettings.DocumentTexts(admin); return err },
-		"PrintLog":    func() error { _, err := svc.PrintLog.FindPrints(admin, 0, 0); return err },
-		"Calendar":    func() error { _, err := svc.Calendar.Calendar(admin); return err },
-		"Cards":       func() error { _, _, err := svc.Cards.Cards(admin, app.CardFilter{}); return err },
+		"PrintLog":         func() error { _, err := svc.PrintLog.FindPrints(admin, 0, 0); return err },
+		"Calendar":         func() error { _, err := svc.Calendar.Calendar(admin); return err },
+		"Cards":            func() error { _, _, err := svc.Cards.Cards(admin, app.CardFilter{}); return err },
 	}
 	for name, f := range calls {
 		t.Run(name, func(t *testing.T) {
