@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -49,8 +50,10 @@ type Batch struct {
 	ID      string
 	Cards   []*app.CardData
 	views   []*view
-	codes   app.CodeLookup
+	codes   *memoCodes // nil: no code lookup
 	workers int
+	// scratches are the encoding goroutines' states, by parallelW's w (Batch.scratch).
+	scratches []*scratch
 	// pack: Export zips the documents; adapters that write many documents seal each one as
 	// it is done (Batch.seal), so that a large batch never sits uncompressed in memory.
 	pack  bool
@@ -160,7 +163,7 @@ func formatTitle(f string) string {
 // newBatch sorts the cards by exam number (so that the same cards give the same files in
 // any order) and derives their views.
 func newBatch(id string, cards []app.CardData, opt Options) *Batch {
-	b := &Batch{ID: id, workers: opt.Workers}
+	b := &Batch{ID: id, workers: opt.Workers, scratches: make([]*scratch, workerCount(math.MaxInt, opt.Workers))}
 	if opt.Codes != nil {
 		b.codes = &memoCodes{inner: opt.Codes, m: map[memoKey]memoEntry{}}
 	}
@@ -169,7 +172,7 @@ func newBatch(id string, cards []app.CardData, opt Options) *Batch {
 	}
 	slices.SortStableFunc(b.Cards, func(x, y *app.CardData) int { return cmp.Compare(cardNumber(x), cardNumber(y)) })
 	b.views = make([]*view, len(b.Cards))
-	parallel(len(b.Cards), opt.Workers, func(i int) { b.views[i] = derive(b.Cards[i], b.codes) })
+	parallelW(len(b.Cards), opt.Workers, func(w, i int) { b.views[i] = derive(b.Cards[i], b.scratch(w).lookup()) })
 	return b
 }
 

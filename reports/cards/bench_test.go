@@ -50,16 +50,21 @@ func benchExport(b *testing.B, format string, n int) {
 	cs := syntheticCards(n)
 	opt := cards.Options{Codes: codes(b)}
 	b.ResetTimer()
-	var size int
+	var size, xml int
 	for range b.N {
 		files, m, err := cards.Export(format, "B100K", cs, opt)
 		if err != nil {
 			b.Fatal(app.ErrorMessage(err))
 		}
 		size = len(files[0].Data)
+		xml = 0
+		for _, d := range m.Documents {
+			xml += d.Size
+		}
 		if m.Cards != n {
 			b.Fatal(m.Cards)
 		}
 	}
 	b.ReportMetric(float64(size)/(1<<20), "MiB/package")
+	b.ReportMetric(float64(xml)/(1<<20), "MiB/xml")
 }

@@ -294,60 +294,82 @@ func formatNumber(f *float64) string {
 	return strconv.FormatFloat(*f, 'f', -1, 64)
 }
 
-// items returns the card's item results (with names and parents from codes) and the groups
-// refused or not done as a whole; groupsOnly skips the items.
-func (v *view) items(codes app.CodeLookup) []item {
+// items returns the card's item results, with names and parents from the catalog through s
+// (nil: none). The slice is s's, valid until its next call.
+func (v *view) items(s *scratch) []item {
 	x := v.d.Exam
 	if x == nil || x.Record == nil {
 		return nil
 	}
-	out, _ := items(x, x.Record, x.Record.Parties, codes, false)
+	out, _ := items(x, x.Record, x.Record.Parties, s, false)
 	return out
 }
 
-func items(x *app.Exam, r *app.ExamRecord, parties *app.ExamParties, codes app.CodeLookup, groupsOnly bool) ([]item, []string) {
-	dept := map[string]string{}
-	for _, it := range x.Items {
-		dept[it.GroupCode] = it.Department
-	}
-	groupName := func(g string) string {
-		if parties != nil && parties.GroupNames[g] != "" {
-			return parties.GroupNames[g]
+// items returns the exam's item results (with names and parents from the catalog through s,
+// nil: none) and the groups refused or not done as a whole; groupsOnly skips the items.
+func items(x *app.Exam, r *app.ExamRecord, parties *app.ExamParties, s *scratch, groupsOnly bool) ([]item, []string) {
+	// group returns a group's name (the signed one, else the first ordered item's, else its
+	// code) and department (the last ordered item's): exams order a handful of groups.
+	group := func(g string) (name, dept string) {
+		if parties != nil {
+			name = parties.GroupNames[g]
 		}
 		for _, it := range x.Items {
 			if it.GroupCode == g {
-				return it.Name
+				if name == "" {
+					name = it.Name
+				}
+				dept = it.Department
 			}
 		}
-		return g
+		if name == "" {
+			name = g
+		}
+		return name, dept
 	}
 	var out []item
 	if !groupsOnly {
-		out = make([]item, 0, len(r.Results))
+		if s != nil {
+			out = s.itemBuf[:0]
+		}
+		out = slices.Grow(out, len(r.Results))
 	}
 	var refused []string
+	var lastGroup, lastName, lastDept string
 	for _, res := range r.Results {
 		if res.ItemCode == "" {
 			if res.Status != app.ResultDone {
-				refused = append(refused, groupName(res.GroupCode)+"（"+res.Status.Name()+"）")
+				name, _ := group(res.GroupCode)
+				refused = append(refused, name+"（"+res.Status.Name()+"）")
 			}
 			continue
 		}
 		if groupsOnly {
 			continue
 		}
-		it := item{Code: res.ItemCode, Group: groupName(res.GroupCode), Department: dept[res.GroupCode], Kind: res.Kind,
-			Status: res.Status, Unit: res.Unit, Flag: res.Flag, Date: date(res.Time), Doctor: res.Doctor}
+		if res.GroupCode != lastGroup || lastName == "" {
+			lastGroup = res.GroupCode
+			lastName, lastDept = group(res.GroupCode)
+		}
+		it := item{Code: res.ItemCode, Group: lastName, Department: lastDept, Kind: res.Kind,
+			Status: res.Status, Unit: res.Unit, Flag: res.Flag, Doctor: res.Doctor}
+		var ic itemCode
+		if s != nil {
+			ic = s.itemCode(res.ItemCode)
+			it.Date = s.date(res.Time)
+		} else {
+			it.Date = date(res.Time)
+		}
 		if parties != nil {
 			it.Name = parties.ItemNames[res.ItemCode]
 		}
-		if it.Name == "" && codes != nil {
-			it.Name, _ = codes.CodeName(app.CatalogItems, res.ItemCode)
+		if it.Name == "" {
+			it.Name = ic.name
 		}
 		if it.Name == "" {
 			it.Name = res.Range.Name
 		}
-		it.Parent = topItem(codes, res.ItemCode)
+		it.Parent = ic.top
 		if it.Parent == "" {
 			it.Parent = it.Group
 		}
@@ -355,7 +377,11 @@ func items(x *app.Exam, r *app.ExamRecord, parties *app.ExamParties, codes app.C
 			it.Unit = res.Range.Unit
 		}
 		if res.Kind == app.ResultNumeric {
-			it.Min, it.Max = formatNumber(res.Range.Low), formatNumber(res.Range.High)
+			if s != nil {
+				it.Min, it.Max = s.number(res.Range.Low), s.number(res.Range.High)
+			} else {
+				it.Min, it.Max = formatNumber(res.Range.Low), formatNumber(res.Range.High)
+			}
 		}
 		switch res.Status {
 		case app.ResultDone:
@@ -373,6 +399,9 @@ func items(x *app.Exam, r *app.ExamRecord, parties *app.ExamParties, codes app.C
 			it.Value, it.Abnormal = res.Status.Name(), "3"
 		}
 		out = append(out, it)
+	}
+	if s != nil && !groupsOnly {
+		s.itemBuf = out
 	}
 	return out, refused
 }

@@ -61,9 +61,19 @@ type encoder struct {
 }
 
 func newEncoder(s *Schema, codes app.CodeLookup, buf []byte) *encoder {
-	e := &encoder{schema: s, codes: codes, buf: buf[:0], recent: map[string]string{}}
-	e.buf = append(e.buf, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"...)
+	e := &encoder{recent: map[string]string{}}
+	e.reset(s, codes, buf)
 	return e
+}
+
+// reset starts a new document in e (whose problems and buffer the previous document keeps),
+// reusing its stacks.
+func (e *encoder) reset(s *Schema, codes app.CodeLookup, buf []byte) {
+	e.schema, e.codes, e.buf = s, codes, buf[:0]
+	e.stack, e.ints, e.strs = e.stack[:0], e.ints[:0], e.strs[:0]
+	e.problems = nil
+	e.about("", "")
+	e.buf = append(e.buf, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"...)
 }
 
 // about sets whose elements follow (a card or an employer), for the problems' messages.
@@ -252,7 +262,9 @@ func (e *encoder) End() []byte {
 
 func (e *encoder) checkCode(el *Element, value string) {
 	// Codes never hold a comma: a comma-separated value is a list of codes (AN..150 hazards).
-	for _, v := range strings.Split(value, ",") {
+	for rest, more := value, true; more; {
+		var v string
+		v, rest, more = strings.Cut(rest, ",")
 		if cat, ok := strings.CutPrefix(el.Codes, "catalog:"); ok {
 			if e.codes == nil {
 				continue

@@ -32,16 +32,17 @@ func (Hubei) Schemas() []*Schema { return []*Schema{hubeiSchema} }
 // joined in order: each part is validated against the same table.
 func (Hubei) Documents(b *Batch) []Document {
 	parts := make([]*encoder, len(b.views))
-	parallel(len(b.views), b.workers, func(i int) {
-		e := newEncoder(hubeiSchema, b.codes, make([]byte, 0, 8192))
+	parallelW(len(b.views), b.workers, func(w, i int) {
+		s := b.scratch(w)
+		e := newEncoder(hubeiSchema, s.lookup(), make([]byte, 0, 8192))
 		// Enter data/body/reportCardList silently so the part validates in place.
 		e.stack = []frame{frameOf(hubeiSchema.Root), frameOf(hubeiSchema.Root.Children[1]), frameOf(hubeiSchema.Root.Children[1].Children[0])}
 		e.buf = e.buf[:0]
-		hubeiCard(e, b.views[i])
+		hubeiCard(e, s, b.views[i])
 		e.stack = e.stack[:0]
 		parts[i] = e
 	})
-	e := newEncoder(hubeiSchema, b.codes, nil)
+	e := newEncoder(hubeiSchema, b.lookup(), nil)
 	var s app.CardSettings
 	var orgCode, orgName, orgArea, reportDate string
 	if len(b.views) > 0 {
@@ -114,7 +115,7 @@ func frameOf(el *Element) frame {
 	return frame{el: el, counts: make([]int, len(el.Children)), values: make([]string, len(el.Children))}
 }
 
-func hubeiCard(e *encoder, v *view) {
+func hubeiCard(e *encoder, s *scratch, v *view) {
 	e.about(v.Number, v.Subject)
 	e.Open("reportCard")
 	e.Leaf("operateType", v.Operate)
@@ -232,7 +233,7 @@ func hubeiCard(e *encoder, v *view) {
 	}
 	e.Close()
 	e.Open("itemList")
-	for _, it := range v.items(e.codes) {
+	for _, it := range v.items(s) {
 		e.Open("item")
 		e.Leaf("itemId", it.Code)
 		e.Leaf("otherItemName", it.Name)

@@ -42,7 +42,7 @@ const (
 func (n National) Documents(b *Batch) []Document {
 	docs := make([]Document, len(b.views)+1)
 	docs[0] = n.enterprises(b)
-	parallel(len(b.views), b.workers, func(i int) { docs[i+1] = n.record(b, b.views[i]) })
+	parallelW(len(b.views), b.workers, func(w, i int) { docs[i+1] = n.record(b, b.scratch(w), b.views[i]) })
 	return docs
 }
 
@@ -69,8 +69,9 @@ func auditInfo(e *encoder) {
 	e.Close()
 }
 
-func (National) record(b *Batch, v *view) Document {
-	e := newEncoder(nationalRecord, b.codes, b.buffer())
+func (National) record(b *Batch, s *scratch, v *view) Document {
+	e := &s.enc
+	e.reset(nationalRecord, s.lookup(), b.buffer())
 	e.about(v.Number, v.Subject)
 	e.Open("DataExchange")
 	if v.DocumentID != "" && !strings.Contains(v.DocumentID, "-"+businessRecord+"-") {
@@ -150,7 +151,7 @@ func (National) record(b *Batch, v *view) Document {
 	}
 	e.Close()
 	e.Open("EXAM_ITEM_RESULT_LIST")
-	for _, it := range v.items(b.codes) {
+	for _, it := range v.items(s) {
 		e.Open("EXAM_ITEM_RESULT")
 		e.Leaf("EXAM_ITEM_PNAME", it.Parent)
 		e.Leaf("EXAM_ITEM_NAME", it.Name)
@@ -164,13 +165,13 @@ func (National) record(b *Batch, v *view) Document {
 		e.Close()
 	}
 	e.Close()
-	s := v.Settings
-	e.Leaf("WRITE_PERSON", s.Writer)
-	e.Leaf("WRITE_PERSON_TELPHONE", s.WriterPhone)
+	st := v.Settings
+	e.Leaf("WRITE_PERSON", st.Writer)
+	e.Leaf("WRITE_PERSON_TELPHONE", st.WriterPhone)
 	e.Leaf("WRITE_DATE", v.SignDate)
 	e.Leaf("REPORT_ORGAN_CREDIT_CODE", v.OrgName)
-	e.Leaf("REPORT_PERSON", s.Reporter)
-	e.Leaf("REPORT_PERSON_TEL", s.ReporterPhone)
+	e.Leaf("REPORT_PERSON", st.Reporter)
+	e.Leaf("REPORT_PERSON_TEL", st.ReporterPhone)
 	e.Leaf("REPORT_DATE", v.ReportDate)
 	e.Leaf("REPORT_UNIT", v.OrgName)
 	e.Leaf("REMARK", v.Remark)
@@ -214,7 +215,7 @@ func (National) enterprises(b *Batch) Document {
 	if org != "" && stamp != "" {
 		docID = fmt.Sprintf("%s-%s-%s-%05d", org, businessEnterprise, stamp, binary.BigEndian.Uint32(h.Sum(nil))%100000)
 	}
-	e := newEncoder(nationalEnterprise, b.codes, nil)
+	e := newEncoder(nationalEnterprise, b.lookup(), nil)
 	e.Open("DataExchange")
 	var s app.CardSettings
 	var orgName, orgCode, orgArea, writeDate string

@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/flate"
@@ -210,36 +211,42 @@ func deflate(pool *sync.Pool, data []byte) ([]byte, error) {
 
 // parallel runs f(0..n-1) on up to workers goroutines (0: GOMAXPROCS).
 func parallel(n, workers int, f func(i int)) {
+	parallelW(n, workers, func(_, i int) { f(i) })
+}
+
+// workerCount is how many goroutines parallelW runs for n items.
+func workerCount(n, workers int) int {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if workers > n {
-		workers = n
-	}
+	return max(min(workers, n), 1)
+}
+
+// parallelW runs f(w, i) for i in 0..n-1 on workerCount(n, workers) goroutines; w is the
+// goroutine's number (0 ≤ w < workerCount), so that f may keep per-goroutine state without
+// locks. Items are handed out in chunks, in order.
+func parallelW(n, workers int, f func(w, i int)) {
+	workers = workerCount(n, workers)
 	if workers <= 1 {
 		for i := range n {
-			f(i)
+			f(0, i)
 		}
 		return
 	}
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
+	var next atomic.Int64
 	const chunk = 64
-	for range workers {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				mu.Lock()
-				start := next
-				next += chunk
-				mu.Unlock()
+				start := int(next.Add(chunk)) - chunk
 				if start >= n {
 					return
 				}
 				for i := start; i < min(start+chunk, n); i++ {
-					f(i)
+					f(w, i)
 				}
 			}
 		}()

@@ -248,7 +248,9 @@ func (f format) check(v string) string {
 		return ""
 	}
 	if f.list {
-		for _, item := range strings.Split(v, ",") {
+		for rest, more := v, true; more; {
+			var item string
+			item, rest, more = strings.Cut(rest, ",")
 			if item == "" {
 				return "列表中有空项"
 			}

@@ -1,0 +1,158 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"occhealth/app"
+	"occhealth/demo"
+)
+
+// benchCardCount is the number of released exams of BenchmarkCardsExport100k
+// (OCCHEALTH_BENCH_CARDS, default 100,000).
+func benchCardCount() int {
+	if n, err := strconv.Atoi(os.Getenv("OCCHEALTH_BENCH_CARDS")); err == nil && n > 0 {
+		return n
+	}
+	return 100000
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// cardsExportArchive makes an archive with n released exams: a demo fill (through the
+// services: results, conclusions, signatures, releases, 上报设置) whose released exams are
+// copied in the file with new IDs and numbers (the copies bypass the audit log: the benchmark
+// exports, it does not verify). The first card read, which mints every DocumentId, is done
+// here and returned.
+func cardsExportArchive(b *testing.B, n int) (path string, mint time.Duration) {
+	b.Setenv("OCCHEALTH_CONFIG_DIR", b.TempDir())
+	path = filepath.Join(b.TempDir(), "cards.db")
+	a, res, err := createDemoWith(path, demo.Options{Workers: 300, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.db.Close()
+	if res.Released == 0 {
+		b.Fatalf("demo released no exam: %+v", res)
+	}
+	bdb := a.db.Bolt()
+	bdb.NoSync = true
+	err = bdb.Update(func(tx *bbolt.Tx) error {
+		exams, recs, ix, nums := tx.Bucket([]byte("exams")), tx.Bucket([]byte("records")), tx.Bucket([]byte("exam_state")), tx.Bucket([]byte("idx_exam_number"))
+		exams.FillPercent, recs.FillPercent, ix.FillPercent = 0.9, 0.9, 0.9
+		prefix := append([]byte(app.ExamReleased), 0)
+		var templates [][2][]byte
+		c := ix.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			id := k[len(prefix):]
+			templates = append(templates, [2][]byte{append([]byte(nil), exams.Get(id)...), append([]byte(nil), recs.Get(id)...)})
+		}
+		for i := len(templates); i < n; i++ {
+			t := templates[i%len(templates)]
+			seq, err := exams.NextSequence()
+			if err != nil {
+				return err
+			}
+			key := binary.BigEndian.AppendUint64(nil, seq)
+			var e, r map[string]json.RawMessage
+			if err := json.Unmarshal(t[0][1:], &e); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(t[1][1:], &r); err != nil {
+				return err
+			}
+			number := fmt.Sprintf("9%08d", seq)
+			e["ID"], _ = json.Marshal(seq)
+			e["Number"], _ = json.Marshal(number)
+			r["ExamID"], _ = json.Marshal(seq)
+			eb, _ := json.Marshal(e)
+			rb, _ := json.Marshal(r)
+			for _, put := range []struct {
+				b    *bbolt.Bucket
+				k, v []byte
+			}{{exams, key, append([]byte{1}, eb...)}, {recs, key, append([]byte{1}, rb...)},
+				{ix, append(append([]byte(nil), prefix...), key...), nil}, {nums, []byte(number), key}} {
+				if err := put.b.Put(put.k, put.v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := benchLogin(b, a)
+	t0 := time.Now()
+	ds, err := a.svc.Cards.CardData(ctx, time.Time{}, time.Time{}, nil)
+	if err != nil || len(ds) < n {
+		b.Fatalf("first card data: %d cards, %v", len(ds), err)
+	}
+	mint = time.Since(t0)
+	bdb.NoSync = false
+	return path, mint
+}
+
+func benchLogin(b *testing.B, a *archive) context.Context {
+	ctx := app.NewContextWithWorkstation(context.Background(), "基准测试（命令行）")
+	u, err := a.svc.Auth.Login(ctx, "tongji", demo.DemoPassword)
+	if err != nil {
+		b.Fatal(app.ErrorMessage(err))
+	}
+	return app.NewContextWithUser(ctx, u)
+}
+
+// BenchmarkCardsExport100k is `occhealth cards export --format national` of 100,000 released
+// exams end to end, as one command run does it: open the archive and log in, read the cards
+// (the DocumentIds are minted beforehand, reported as mint_s), pre-flight every card, render,
+// validate and zip them, write the files and record the export. Each iteration opens the
+// archive afresh, so that nothing is cached in memory from the one before (--again: the same
+// cards every time).
+func BenchmarkCardsExport100k(b *testing.B) {
+	n := benchCardCount()
+	path, mint := cardsExportArchive(b, n)
+	var exported, blocked int
+	var size int64
+	c0, iters := cpuSeconds(), 0
+	for b.Loop() {
+		iters++
+		a, err := openArchive(path, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := benchLogin(b, a)
+		dir := b.TempDir()
+		out, err := exportCards(ctx, a, app.CardFormatNational, time.Time{}, time.Time{}, dir, true)
+		if err != nil {
+			b.Fatal(app.ErrorMessage(err))
+		}
+		a.db.Close()
+		exported, blocked, size = out.Exported, len(out.Blocked), out.Bytes
+		os.RemoveAll(dir)
+	}
+	b.ReportMetric(float64(exported), "cards")
+	b.ReportMetric(float64(blocked), "blocked")
+	b.ReportMetric(float64(size)/(1<<20), "MiB")
+	b.ReportMetric((cpuSeconds()-c0)/float64(iters), "cpu_s/op")
+	b.ReportMetric(mint.Seconds(), "mint_s")
+}
