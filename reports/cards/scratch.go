@@ -11,7 +11,7 @@ import (
 // look-ups and item names remembered without locks (100,000 cards ask for the same few
 // hundred codes millions of times), and an encoder whose stacks are reused.
 type scratch struct {
-	codes *localCodes // nil when the batch has no code lookup
+	codes   *localCodes // nil when the batch has no code lookup
 	items   map[string]itemCode
 	enc     encoder
 	itemBuf []item
