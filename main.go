@@ -38,6 +38,7 @@ const usage = `职业健康工作站 %s
   occhealth permissions  打印权限表
   occhealth move      将档案迁移到本机另一位置（需管理员）
   occhealth compact   整理档案文件、回收空闲空间（需管理员，先自动备份）
+  occhealth serve     --db 档案|postgres://… --listen :端口   运行联网服务器（无窗口）
   occhealth version
 
 公共参数（放在子命令之后）:
@@ -70,7 +71,7 @@ func run(args []string) int {
 	cmds := map[string]func([]string) int{
 		"gui": cmdGUI, "init": cmdInit, "user": cmdUser, "employer": cmdEmployer, "worker": cmdWorker,
 		"verify": cmdVerify, "backup": cmdBackup, "restore": cmdRestore, "demo": cmdDemo,
-		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster, "report": cmdReport, "results": cmdResults, "rules": cmdRules, "print": cmdPrint, "cards": cmdCards,
+		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster, "report": cmdReport, "results": cmdResults, "rules": cmdRules, "print": cmdPrint, "cards": cmdCards, "serve": cmdServe,
 		"version": func([]string) int { fmt.Println(version); return exitOK },
 	}
 	if f, ok := cmds[args[0]]; ok {
