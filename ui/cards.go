@@ -149,6 +149,7 @@ func newCardsScreen(env *Env) *cardsScreen {
 	}
 	v.view.SetSelected(cardViewDue) // loads the worklist
 	env.Focus = v.from
+	env.live(v.liveReload, app.ChangeCard, app.ChangeExam, app.ChangeWorker, app.ChangeEmployer, app.ChangeSettings)
 	return v
 }
 

@@ -31,6 +31,7 @@ type examWorklist struct {
 	count, msg *widget.Label
 	exams      []*app.Exam
 	names      map[int64]string
+	selected   int64 // the exam chosen last
 }
 
 // newExamWorklist lists the exams in states; extraLabel, when not "", is a check box that
@@ -70,9 +71,11 @@ func newExamWorklist(env *Env, states []app.ExamState, extraLabel string, extra 
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(v.exams) && v.OnOpen != nil {
+			v.selected = v.exams[i].ID
 			v.OnOpen(v.exams[i])
 		}
 	}
+	env.live(v.liveReload, app.ChangeExam, app.ChangeWorker)
 	return v
 }
 
@@ -109,6 +112,14 @@ func (v *examWorklist) reload() {
 	v.count.SetText(strings.Join(names, "、") + " " + strconv.Itoa(len(v.exams)) + " 人次")
 	v.list.UnselectAll()
 	v.list.Refresh()
+}
+
+// liveReload reads the worklist again after a change notice (Env.live), keeping the exam
+// chosen selected where it is still listed and leaving the exam open beside it as it is.
+func (v *examWorklist) liveReload() {
+	v.names = map[int64]string{} // a worker renamed elsewhere
+	v.reload()
+	reselect(&v.list.List, indexOfID(v.exams, v.selected, examID))
 }
 
 // open finds the exam of the number typed.

@@ -106,6 +106,7 @@ func newContractScreen(env *Env) *contractScreen {
 	v.runSearch("")
 	env.setActions(v.form.save, func() { v.form.confirmDiscard(v.form.clear) })
 	env.Focus = v.search
+	env.live(v.liveReload, app.ChangeContract, app.ChangeExam, app.ChangeEmployer, app.ChangeWorker)
 	return v
 }
 

@@ -173,6 +173,7 @@ func newCriticalsScreen(env *Env) *criticalsScreen {
 		}
 	}, nil)
 	s.reload()
+	env.live(s.reload, app.ChangeExam, app.ChangeWorker)
 	return s
 }
 

@@ -18,8 +18,21 @@ type Env struct {
 	Institution *app.Institution
 	// Ctx carries the user and the workstation name for every service call.
 	Ctx context.Context
-	// ArchivePath is the archive file (shown on the home screen).
+	// ArchivePath is the archive file (shown on the home screen); "" in 联网 mode.
 	ArchivePath string
+	// Server is the server's address in 联网 mode ("" in 单机 mode).
+	Server string
+	// Connector tests servers for 工作模式; nil where this program offers 单机 only.
+	Connector app.ServerConnector
+	// Reconnect ends the session and starts again as this PC's settings now say (a switch of
+	// 工作模式 takes effect through it). Set by the starter; nil in screen tests.
+	Reconnect func()
+	// ScreenCtx ends when the screen on display is replaced or the user logs out: what a
+	// screen starts for as long as it is shown (its subscription to change notices, Env.live)
+	// stops with it. Set by the shell before each screen's New; nil outside the shell.
+	ScreenCtx context.Context
+	// liveSeen, when set (tests), gets a value after each live refresh has run.
+	liveSeen chan struct{}
 	// SetActions binds the 保存 (Ctrl+S) and 新建 (Ctrl+N) commands of the window's menu to
 	// the screen on display; pass nil for a command the screen lacks. The shell clears them
 	// whenever another screen is shown. Nil outside the shell.

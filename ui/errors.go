@@ -2,6 +2,7 @@ package ui
 
 import (
 	"log"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -23,6 +24,8 @@ var errorTitles = map[string]string{
 	app.ESETUP:        "档案设置",
 	app.EUNSAFE:       "位置不安全",
 	app.EINTERNAL:     "内部错误",
+	app.EUNAVAILABLE:  "无法连接服务器",
+	app.EVERSION:      "版本不一致",
 }
 
 // errorTitle returns the dialog title for err.
@@ -43,8 +46,15 @@ func showError(win fyne.Window, err error) {
 		log.Printf("ui: %v", err)
 	}
 	msg := app.ErrorMessage(err)
-	if app.ErrorCode(err) == app.ECONFLICT {
+	switch app.ErrorCode(err) {
+	case app.ECONFLICT:
 		msg += "\n\n您输入的内容仍保留在表单中；请核对后重新保存。"
+	case app.EUNAVAILABLE:
+		if !strings.Contains(msg, "输入的内容") {
+			msg += "\n\n刚才的操作没有保存。您输入的内容仍保留在表单中；连接恢复后请再保存。"
+		}
+	case app.EVERSION:
+		msg += upgradeHint(msg)
 	}
 	if win == nil {
 		log.Printf("ui: %s: %s", errorTitle(err), msg)

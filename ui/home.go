@@ -64,7 +64,9 @@ func (h *homeScreen) content() fyne.CanvasObject {
 	}
 	fact("当前用户", env.User.Name+"（"+env.User.Username+"）："+strings.Join(roles, "、"))
 	fact("今天", now.Format("2006年1月2日")+" 星期"+weekdays[now.Weekday()])
-	if env.ArchivePath != "" {
+	if env.Server != "" {
+		fact("工作模式", "联网，服务器 "+env.Server)
+	} else if env.ArchivePath != "" {
 		fact("档案文件", env.ArchivePath)
 	}
 	if _, ok := app.ScopeOf(env.User, "EmployerService.FindEmployers"); ok {

@@ -67,8 +67,21 @@ func (l *loginScreen) content() fyne.CanvasObject {
 		formRow{"用户名", l.username, nil},
 		formRow{"密码", l.password, nil},
 	)
+	if l.s.server != "" {
+		mode := widget.NewLabelWithStyle("联网：服务器 "+l.s.server, fyne.TextAlignCenter, fyne.TextStyle{})
+		items = append(items, mode)
+	}
+	if l.s.repin != nil {
+		note := widget.NewLabelWithStyle("请以管理员身份登录，确认信任服务器的新证书", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		note.Importance = widget.WarningImportance
+		items = append(items, note)
+	}
 	items = append(items, canvas.NewRectangle(color.Transparent), withWidth(380, form), l.msg, l.button)
-	return container.NewCenter(container.NewVBox(items...))
+	center := container.NewCenter(container.NewVBox(items...))
+	if c := l.s.conn; c != nil {
+		return container.NewBorder(c.banner, c.bottom(), nil, nil, center)
+	}
+	return center
 }
 
 func (l *loginScreen) submit() {

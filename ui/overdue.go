@@ -216,6 +216,7 @@ func newOverdueScreen(env *Env) *overdueScreen {
 	v.refresh = widget.NewButton("刷新", v.reload)
 	v.reload()
 	env.Focus = v.table
+	env.live(v.liveReload, app.ChangeExam, app.ChangeContract, app.ChangeSettings)
 	return v
 }
 

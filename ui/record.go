@@ -38,6 +38,8 @@ type recordScreen struct {
 	list    *keyList
 	hits    []*app.Exam
 	names   map[int64]string // worker names of the hits
+	// onWorklist is true while the list shows today's worklist (not a search's hits).
+	onWorklist bool
 
 	// The exam on display.
 	exam      *app.Exam
@@ -106,6 +108,7 @@ func newRecordScreen(env *Env) *recordScreen {
 	env.setActions(v.save, nil)
 	env.Focus = v.search
 	v.showWorklist()
+	env.live(v.liveRefresh, app.ChangeExam, app.ChangeWorker)
 	return v
 }
 
@@ -118,6 +121,7 @@ func (v *recordScreen) content() fyne.CanvasObject {
 
 // showWorklist lists today's exams that are registered or in progress, newest first.
 func (v *recordScreen) showWorklist() {
+	v.onWorklist = true
 	today := v.env.Now()
 	var hits []*app.Exam
 	for _, st := range []app.ExamState{app.ExamInProgress, app.ExamRegistered} {
@@ -134,6 +138,20 @@ func (v *recordScreen) showWorklist() {
 	}
 	v.setHits(hits, "今日待检（已登记、检查中）：共 "+strconv.Itoa(len(hits))+" 人")
 }
+
+// liveRefresh reads today's worklist again after a change notice (Env.live), keeping the
+// exam open on its row; a search's hits and the exam's forms stay as they are.
+func (v *recordScreen) liveRefresh() {
+	if !v.onWorklist {
+		return
+	}
+	v.showWorklist()
+	if v.exam != nil {
+		reselect(&v.list.List, indexOfID(v.hits, v.exam.ID, examID))
+	}
+}
+
+func examID(e *app.Exam) int64 { return e.ID }
 
 func sameDay(a, b time.Time) bool {
 	ay, am, ad := a.Date()
@@ -171,6 +189,7 @@ func (v *recordScreen) lookup(q string) {
 		v.showWorklist()
 		return
 	}
+	v.onWorklist = false
 	if allDigits(q) {
 		if e, err := v.env.Services.Exams.FindExamByNumber(v.env.Ctx, q); err == nil {
 			v.setHits([]*app.Exam{e}, "体检号 "+q)

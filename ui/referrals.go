@@ -86,6 +86,7 @@ func newReferralScreen(env *Env) *referralScreen {
 	v.employer = widget.NewButton("打印疑似职业病告知书（用人单位）", func() { v.print("用人单位") })
 	env.Focus = v.query
 	v.reload()
+	env.live(v.liveReload, app.ChangeExam, app.ChangeWorker, app.ChangeEmployer)
 	return v
 }
 

@@ -30,7 +30,20 @@ type setupScreen struct {
 	userMsg, realNameMsg, passMsg, pass2Msg *widget.Label
 
 	create, demo *widget.Button
+
+	// mode chooses 单机 (this form) or 联网 (panel: connect to a server); nil when the
+	// program offers 单机 only or the window already works on a server.
+	mode       *widget.RadioGroup
+	panel      *connectPanel
+	local, net fyne.CanvasObject
+	intro      *widget.Label
 }
+
+// The choices of the set-up screen's 工作模式.
+const (
+	modeLocalName  = "单机：本机保存档案"
+	modeServerName = "联网：连接服务器"
+)
 
 func kindNames() []string {
 	var out []string
@@ -83,8 +96,15 @@ func newSetupScreen(s *starter) *setupScreen {
 	v.create = widget.NewButton("创建档案", v.submit)
 	v.create.Importance = widget.HighImportance
 	v.demo = widget.NewButton("创建演示档案（试用）", v.createDemo)
-	if s.opts.CreateDemo == nil {
+	if s.opts.CreateDemo == nil || s.server != "" {
 		v.demo.Hide()
+	}
+	if s.opts.Connector != nil && s.server == "" {
+		v.panel = newConnectPanel(s.win, s.opts.Connector, "")
+		v.panel.OnConfirm = func(info app.ServerInfo) { s.pinAndConnect(info, v.panel) }
+		v.mode = widget.NewRadioGroup([]string{modeLocalName, modeServerName}, func(string) { v.showMode() })
+		v.mode.Horizontal = true
+		v.mode.Required = true
 	}
 	return v
 }
@@ -95,6 +115,7 @@ func (v *setupScreen) content() fyne.CanvasObject {
 	intro := widget.NewLabel("这是一个空档案。请填写本机构的信息和第一个管理员账号；以后启动时直接登录。\n" +
 		"只是想试用程序？点“创建演示档案（试用）”：演示档案是另一个文件，填有虚构的单位和劳动者，不影响这个档案。")
 	intro.Wrapping = fyne.TextWrapWord
+	v.intro = intro
 	form := container.NewVBox(
 		heading("机构"),
 		formGrid(
@@ -113,7 +134,35 @@ func (v *setupScreen) content() fyne.CanvasObject {
 		),
 		container.NewHBox(v.create, v.demo),
 	)
-	return container.NewBorder(container.NewVBox(title, intro), nil, nil, nil, container.NewVScroll(container.NewPadded(form)))
+	body := container.NewVScroll(container.NewPadded(form))
+	if v.mode == nil {
+		return container.NewBorder(container.NewVBox(title, intro), nil, nil, nil, body)
+	}
+	netIntro := widget.NewLabel("联网：本机不保存档案，所有数据在局域网里的服务器（occhealth serve）上，多台电脑同时工作。" +
+		"请输入服务器地址，点“测试连接”，核对证书指纹后点“确认并连接”，然后以服务器上的用户登录。")
+	netIntro.Wrapping = fyne.TextWrapWord
+	v.local = body
+	v.net = container.NewVScroll(container.NewPadded(container.NewVBox(netIntro, v.panel.content())))
+	modeRow := container.NewHBox(widget.NewLabelWithStyle("工作模式", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.mode)
+	v.mode.SetSelected(modeLocalName)
+	return container.NewBorder(container.NewVBox(title, modeRow, intro), nil, nil, nil, container.NewStack(v.local, v.net))
+}
+
+// showMode shows the form of the 工作模式 chosen.
+func (v *setupScreen) showMode() {
+	if v.local == nil {
+		return
+	}
+	if v.mode.Selected == modeServerName {
+		v.local.Hide()
+		v.intro.Hide()
+		v.net.Show()
+		v.s.win.Canvas().Focus(v.panel.address)
+		return
+	}
+	v.net.Hide()
+	v.intro.Show()
+	v.local.Show()
 }
 
 func (v *setupScreen) nameProblem() string {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -95,6 +96,9 @@ type shell struct {
 	// search is the screen's search box, focused by 查找 (Ctrl+F).
 	search   fyne.Focusable
 	findItem *fyne.MenuItem
+	// session ends at logout; screen ends when the screen on display is replaced (Env.ScreenCtx).
+	session, screen       context.Context
+	endSession, endScreen context.CancelFunc
 }
 
 const groupPrefix = "group:"
@@ -125,6 +129,7 @@ func (t *navTree) FocusGained() {
 
 func newShell(s *starter, env *Env) *shell {
 	sh := &shell{s: s, env: env, byID: map[string]ScreenDef{}}
+	sh.session, sh.endSession = context.WithCancel(context.Background())
 	env.SetActions = sh.setActions
 	env.Logout = sh.logout
 	env.Open = sh.openRecord
@@ -189,7 +194,11 @@ func (sh *shell) show() {
 	w := sh.s.win
 	sh.nav.OpenAllBranches()
 	w.SetMainMenu(sh.menu())
-	w.SetContent(container.NewBorder(sh.topBar(), nil, nil, nil,
+	var top, bottom fyne.CanvasObject = sh.topBar(), nil
+	if c := sh.s.conn; c != nil { // 联网: the link's state
+		top, bottom = container.NewVBox(top, c.banner), c.bottom()
+	}
+	w.SetContent(container.NewBorder(top, bottom, nil, nil,
 		container.NewHSplit(sh.nav, sh.body)))
 	if split, ok := w.Content().(*fyne.Container).Objects[0].(*container.Split); ok {
 		split.Offset = 0.17
@@ -211,6 +220,11 @@ func (sh *shell) open(id string) {
 	sh.setActions(nil, nil)
 	sh.current = id
 	sh.env.Focus = nil
+	if sh.endScreen != nil {
+		sh.endScreen()
+	}
+	sh.screen, sh.endScreen = context.WithCancel(sh.session)
+	sh.env.ScreenCtx = sh.screen
 	sh.body.Objects = []fyne.CanvasObject{d.New(sh.env)}
 	sh.body.Refresh()
 	sh.search = sh.env.Focus
@@ -322,4 +336,9 @@ func (sh *shell) changePassword() {
 func (sh *shell) logout() {
 	sh.env.SetActions = nil
 	sh.s.showLogin("")
+}
+
+// end stops what the session's screens started (their subscriptions to change notices).
+func (sh *shell) end() {
+	sh.endSession()
 }

@@ -29,6 +29,22 @@ type StartOptions struct {
 	// AfterLogin is called after each login with the user's context (e.g. to start the daily
 	// backup); may be nil.
 	AfterLogin func(ctx context.Context)
+
+	// 联网 mode. When Services is empty (no Setup service), the window connects to the server
+	// pinned in this PC's settings (PC) instead of opening an archive.
+	//
+	// PC is this PC's settings (mode, server address, pinned fingerprint), readable before any
+	// archive or server is open; nil: Services.PC.
+	PC app.PCSettingsStore
+	// Connector probes a server for 测试连接; nil offers 单机 only.
+	Connector app.ServerConnector
+	// Connect connects to the server at address, trusting only the certificate with
+	// fingerprint, and returns its services with this PC's own parts (PC, Drops, Spooler,
+	// Documents, Exchange) filled in.
+	Connect func(ctx context.Context, address, fingerprint string) (app.Services, error)
+	// OpenLocal opens this PC's archive (改用单机, or 工作模式 switched to 单机) and returns its
+	// services and path; nil hides 改用单机.
+	OpenLocal func() (app.Services, string, error)
 }
 
 // starter drives one window through set-up, login and the shell.
@@ -44,8 +60,18 @@ type starter struct {
 	// forced is the password change required after an administrator's reset.
 	forced *passwordForm
 	shell  *shell
-	// bg counts background work (the demo fill), so tests can wait for it.
+	// bg counts background work (the demo fill, connecting), so tests can wait for it.
 	bg sync.WaitGroup
+
+	// 联网 mode (ui/start_server.go): server is the address of the server the window works on
+	// ("" in 单机 mode); conn shows the link's state; repin is the server whose new
+	// certificate an administrator's login will pin. problem and panel are the screens of a
+	// server that cannot be used and of its settings, when shown (for tests).
+	server  string
+	conn    *connBar
+	repin   *app.ServerInfo
+	problem *serverProblem
+	panel   *connectPanel
 }
 
 // Start applies the theme and icon, creates the main window (1280×760) and shows the set-up
@@ -62,7 +88,11 @@ func start(a fyne.App, opts StartOptions) *starter {
 	w.SetIcon(appIcon)
 	w.Resize(fyne.NewSize(1000, 680)) // fits 1024×768, and 1366×768 with the Windows taskbar
 	s := &starter{app: a, win: w, opts: opts}
-	s.showEntry()
+	if opts.Services.Setup == nil {
+		s.connectSaved() // 联网: main opened no archive
+	} else {
+		s.showEntry()
+	}
 	return s
 }
 
@@ -84,6 +114,7 @@ func catalogsOf(svc app.Services) *catalog.Set {
 
 // showEntry reads the set-up status and shows set-up or login.
 func (s *starter) showEntry() {
+	s.leaveShell()
 	s.win.SetMainMenu(nil)
 	st, err := s.opts.Services.Setup.Status(s.baseContext())
 	if err != nil {
@@ -106,10 +137,11 @@ func (s *starter) showEntry() {
 
 // updateTitle sets "职业健康工作站 — 机构名", with " [演示数据]" on a demo archive.
 func (s *starter) updateTitle() {
-	s.win.SetTitle(windowTitle(s.status))
+	s.win.SetTitle(windowTitle(s.status, s.server))
 }
 
-func windowTitle(st app.SetupStatus) string {
+// windowTitle is the title of the window; in 联网 mode it names the server.
+func windowTitle(st app.SetupStatus, server string) string {
 	t := AppTitle
 	switch {
 	case st.Institution != nil:
@@ -120,6 +152,9 @@ func windowTitle(st app.SetupStatus) string {
 	if st.Demo {
 		t += " [演示数据]"
 	}
+	if server != "" {
+		t += "（联网：" + server + "）"
+	}
 	return t
 }
 
@@ -127,8 +162,9 @@ func windowTitle(st app.SetupStatus) string {
 func (s *starter) showLogin(username string) {
 	s.win.SetMainMenu(nil)
 	stopLISDrop(s.opts.ArchivePath) // the watch of the result folder ends with the session
+	s.leaveShell()
 	l := newLoginScreen(s)
-	s.login, s.shell = l, nil
+	s.login = l
 	s.win.SetContent(l.content())
 	if username != "" {
 		l.username.SetText(username)
@@ -140,6 +176,9 @@ func (s *starter) showLogin(username string) {
 
 // loggedIn continues after a successful login (and any forced password change).
 func (s *starter) loggedIn(u *app.User) {
+	if !s.finishRepin(u) {
+		return
+	}
 	ctx := app.NewContextWithUser(s.baseContext(), u)
 	inst, err := s.opts.Services.Institution.Institution(ctx)
 	if err != nil {
@@ -153,11 +192,23 @@ func (s *starter) loggedIn(u *app.User) {
 		Institution: inst,
 		Ctx:         ctx,
 		ArchivePath: s.opts.ArchivePath,
+		Server:      s.server,
+		Connector:   s.opts.Connector,
+		Reconnect:   s.reconnect,
 	}
 	if s.opts.AfterLogin != nil {
 		s.opts.AfterLogin(ctx)
 	}
 	startLISDrop(env) // this PC's result folder, for a user allowed to import (ui/lisdrop.go)
+	s.leaveShell()
 	s.shell = newShell(s, env)
 	s.shell.show()
+}
+
+// leaveShell ends the session of the shell on display, if any: its screens stop listening.
+func (s *starter) leaveShell() {
+	if s.shell != nil {
+		s.shell.end()
+		s.shell = nil
+	}
 }
