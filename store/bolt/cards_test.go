@@ -12,7 +12,6 @@ import (
 
 	"occhealth/app"
 	"occhealth/demo"
-	"occhealth/store/bolt"
 )
 
 // seededReader is a deterministic random source for DocumentIds.
@@ -52,7 +51,7 @@ type cardFixture struct {
 func newCardFixture(t *testing.T) *cardFixture {
 	f := newRecFixture(t)
 	c := &cardFixture{recFixture: f, cards: f.td.svc.Cards}
-	c.cards.(*bolt.CardService).SetRandom(pinnedRandom(1))
+	f.td.storeCards().SetRandom(pinnedRandom(1))
 	c.reporter = f.td.staff(t, "tongji", "周统计", time.Time{}, app.RoleReportingClerk)
 	return c
 }
@@ -120,7 +119,7 @@ func TestCards_ReleasedExamIsPending(t *testing.T) {
 		t.Fatalf("errors %d after saving settings, %d before", rows[0].Errors, before)
 	}
 	d := c.data(t, e.ID)
-	issues, err := c.cards.(*bolt.CardService).Check(d[0])
+	issues, err := c.td.storeCards().Check(d[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,10 +432,10 @@ func TestCards_RecheckCarriesPrevious(t *testing.T) {
 func TestCards_ProjectionGivesTheSameCard(t *testing.T) {
 	td := openRecordDB(t)
 	td.Bolt().NoSync = true
-	if _, err := demo.Fill(td.admin, td.svc, demo.Options{Workers: 40, Seed: 3}); err != nil {
+	if _, err := demo.Fill(td.admin, td.storeServices(), demo.Options{Workers: 40, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	cs := td.svc.Cards.(*bolt.CardService)
+	cs := td.storeCards()
 	first, err := cs.CardData(td.admin, time.Time{}, time.Time{}, nil) // from the records
 	if err != nil || len(first) == 0 {
 		t.Fatalf("%d cards, %v", len(first), err)

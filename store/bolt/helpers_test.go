@@ -95,6 +95,9 @@ func MustOpenDB(tb testing.TB) *testDB {
 		}
 		db.Close()
 	})
+	if serverMode() {
+		serveTestDB(tb, td)
+	}
 	return td
 }
 
@@ -137,7 +140,7 @@ func (td *testDB) as(tb testing.TB, username string, roles ...app.Role) context.
 	if err := td.svc.Users.CreateUser(td.admin, u, "Passw0rd1"); err != nil {
 		tb.Fatal(err)
 	}
-	return app.NewContextWithUser(context.Background(), u)
+	return td.login(tb, u, "Passw0rd1")
 }
 
 func idNumber(body17 string) string { return body17 + string(app.IDCheckChar(body17)) }

@@ -70,6 +70,9 @@ func openRecordDB(tb testing.TB) *testDB {
 		}
 		db.Close()
 	})
+	if serverMode() {
+		serveTestDB(tb, td)
+	}
 	return td
 }
 
@@ -89,7 +92,7 @@ func (td *testDB) staff(tb testing.TB, login, name string, validUntil time.Time,
 	if err := td.svc.Users.CreateUser(td.admin, u, "Passw0rd1"); err != nil {
 		tb.Fatal(err)
 	}
-	return app.NewContextWithUser(context.Background(), u)
+	return td.login(tb, u, "Passw0rd1")
 }
 
 type recFixture struct {
