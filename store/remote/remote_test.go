@@ -274,3 +274,19 @@ func expect(err error, codes ...string) error {
 	}
 	return err
 }
+
+func TestStaleSessionCanLogIn(t *testing.T) {
+	e := newEnv(t, nil)
+	_, svc := e.dial(t, "前台1")
+	admin := setup(t, svc)
+	// Another server secret: the old session is no longer valid, but logging in still works.
+	e.stop()
+	e.opts.Secret = []byte("another secret of thirty-two bytes!!")
+	e.restart(t)
+	if _, err := svc.Users.FindUsers(admin, app.UserFilter{}); code(err) != app.EUNAUTHORIZED || !strings.Contains(err.Error(), "重新登录") {
+		t.Fatalf("stale session: %v", err)
+	}
+	if _, err := svc.Auth.Login(admin, "admin", adminPassword); err != nil {
+		t.Fatalf("login with a stale session in the context: %v", err)
+	}
+}
