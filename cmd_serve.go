@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"occhealth/app"
+	"occhealth/app/catalog"
 	"occhealth/store"
 	"occhealth/store/remote"
 )
@@ -89,6 +90,7 @@ func runServer(ctx context.Context, cfg serveConfig, logger *log.Logger) error {
 	}
 	// The server's own parts stay local to it: no printing, no drop folders, no PC settings.
 	svc.Spooler, svc.Drops, svc.PC = nil, nil, nil
+	svc.Catalog = resetReloads{svc.Catalog, svc.Catalogs}
 	h := remote.NewServer(remote.ServerOptions{Services: svc, SessionUser: a.db.SessionUser, Secret: secret, Version: version, Log: logger})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
@@ -132,4 +134,25 @@ func redactDSN(dsn string) string {
 		}
 	}
 	return dsn
+}
+
+// resetReloads puts the bundled catalog back in force on the server when an administrator
+// resets one (the window does the same for its own copy).
+type resetReloads struct {
+	app.CatalogService
+	set *catalog.Set
+}
+
+func (r resetReloads) ResetCatalog(ctx context.Context, name string) error {
+	if err := r.CatalogService.ResetCatalog(ctx, name); err != nil {
+		return err
+	}
+	fresh, err := loadCatalogs()
+	if err != nil {
+		return err
+	}
+	if c, ok := fresh.Catalog(name); ok && r.set != nil {
+		return r.set.Replace(name, c)
+	}
+	return nil
 }

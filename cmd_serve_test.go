@@ -55,7 +55,9 @@ func TestServe(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	var logBuf bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- runServer(ctx, serveConfig{db: path, listen: addr, configDir: conf}, log.New(&logBuf, "", 0)) }()
+	go func() {
+		done <- runServer(ctx, serveConfig{db: path, listen: addr, configDir: conf}, log.New(&logBuf, "", 0))
+	}()
 
 	k := remote.Connector{Options: remote.Options{Workstation: "前台1", Version: version, Catalogs: loadCatalogs}}
 	var info app.ServerInfo
