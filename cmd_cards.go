@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"occhealth/app"
@@ -118,40 +122,73 @@ func (r *cardResult) add(level, field, msg, screen string) {
 	}
 }
 
-// preflight runs the pre-flight check of every card and the format's element table over the
-// cards the check lets through.
-func preflight(a *archive, format string, ds []app.CardData) ([]cardResult, error) {
+// preflight runs the pre-flight check of every card (on every core) and, with validate, the
+// format's element table over the cards the check lets through. (An export leaves the element
+// table to cards.Export, which checks every document as it writes it: see exportCards.)
+func preflight(a *archive, format string, ds []app.CardData, validate bool) ([]cardResult, error) {
 	check, err := cardChecker(a)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]cardResult, len(ds))
-	byNumber := map[string]int{}
-	var clean []app.CardData
-	for i, d := range ds {
-		out[i] = newCardResult(d)
-		byNumber[d.Card.ExamNumber] = i
-		for _, is := range check(d) {
+	eachCard(len(ds), func(i int) {
+		out[i] = newCardResult(ds[i])
+		for _, is := range check(ds[i]) {
 			out[i].add(is.Level, is.Field, is.Message, is.Screen)
 		}
+	})
+	if !validate {
+		return out, nil
+	}
+	var clean []app.CardData
+	for i, d := range ds {
 		if out[i].Errors == 0 {
 			clean = append(clean, d)
 		}
 	}
-	var codes app.CodeLookup
-	if a.svc.Catalogs != nil {
-		codes = a.svc.Catalogs
-	}
-	ps, err := cards.Validate(format, clean, cards.Options{Codes: codes})
+	ps, err := cards.Validate(format, clean, cards.Options{Codes: catalogCodes(a)})
 	if err != nil {
 		return nil, err
+	}
+	addProblems(out, ds, ps)
+	return out, nil
+}
+
+// addProblems adds the element table's problems to the results of the cards they name.
+func addProblems(out []cardResult, ds []app.CardData, ps []cards.Problem) {
+	byNumber := make(map[string]int, len(ds))
+	for i, d := range ds {
+		byNumber[d.Card.ExamNumber] = i
 	}
 	for _, p := range ps {
 		if i, ok := byNumber[p.Card]; ok && p.Card != "" {
 			out[i].add(app.LevelError, p.Element, "不符合导出格式："+p.Message, "")
 		}
 	}
-	return out, nil
+}
+
+func catalogCodes(a *archive) app.CodeLookup {
+	if a.svc.Catalogs != nil {
+		return a.svc.Catalogs
+	}
+	return nil
+}
+
+// eachCard runs f(0..n-1) on every core.
+func eachCard(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // cardChecker returns the store's pre-flight check (with its thresholds), or the bundled one.
@@ -221,7 +258,7 @@ func cmdCardsCheck(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	res, err := preflight(a, *cf.format, ds)
+	res, err := preflight(a, *cf.format, ds, true)
 	if err != nil {
 		return fail(err)
 	}
@@ -338,45 +375,54 @@ func exportCards(ctx context.Context, a *archive, format string, from, to time.T
 	if err != nil {
 		return nil, err
 	}
-	rows, _, err := a.svc.Cards.Cards(ctx, app.CardFilter{From: from, To: to})
-	if err != nil {
-		return nil, err
-	}
-	lastOp := make(map[int64]string, len(rows))
-	for _, r := range rows {
-		lastOp[r.Card.ExamID] = r.Card.Operate
-	}
 	var candidates []app.CardData
 	for _, d := range ds {
 		needed := d.Card.Status == app.CardPending || d.Card.Status == app.CardReturned ||
-			d.Card.ExportedHash == "" || d.Card.Operate != lastOp[d.Card.ExamID]
+			d.Card.ExportedHash == "" || d.Card.Changed
 		if !needed && !again {
 			out.Skipped++
 			continue
 		}
 		candidates = append(candidates, d)
 	}
-	res, err := preflight(a, format, candidates)
+	res, err := preflight(a, format, candidates, false)
 	if err != nil {
 		return nil, err
 	}
 	var send []app.CardData
+	var sendRes []cardResult
 	for i, r := range res {
 		if r.Errors > 0 {
 			out.Blocked = append(out.Blocked, r)
 			continue
 		}
-		send = append(send, candidates[i])
+		send, sendRes = append(send, candidates[i]), append(sendRes, r)
 	}
 	if len(send) == 0 {
 		return out, nil
 	}
 	out.Batch = cardBatch(ctx, a, dir)
-	var codes app.CodeLookup
-	if a.svc.Catalogs != nil {
-		codes = a.svc.Catalogs
+	opt := cards.Options{Codes: catalogCodes(a)}
+	files, m, err := cards.Export(format, out.Batch, send, opt)
+	var ve *cards.ValidationError
+	if errors.As(err, &ve) && allNamed(ve.Problems) {
+		// The element table refused some cards: they are held back like those the pre-flight
+		// refused, and the others go (encoding once when every card passes, the usual case).
+		addProblems(sendRes, send, ve.Problems)
+		var keep []app.CardData
+		for i, r := range sendRes {
+			if r.Errors > 0 {
+				out.Blocked = append(out.Blocked, r)
+				continue
+			}
+			keep = append(keep, send[i])
+		}
+		if send = keep; len(send) == 0 {
+			out.Batch = ""
+			return out, nil
+		}
+		files, m, err = cards.Export(format, out.Batch, send, opt)
 	}
-	files, m, err := cards.Export(format, out.Batch, send, cards.Options{Codes: codes})
 	if err != nil {
 		return out, err
 	}
@@ -395,6 +441,17 @@ func exportCards(ctx context.Context, a *archive, format string, from, to time.T
 		out.Bytes += int64(len(f.Data))
 	}
 	return out, nil
+}
+
+// allNamed reports whether every problem belongs to a card (an employer's problem holds back
+// no card: the export fails).
+func allNamed(ps []cards.Problem) bool {
+	for _, p := range ps {
+		if p.Card == "" {
+			return false
+		}
+	}
+	return len(ps) > 0
 }
 
 // cardBatch names a batch: the institution code and the second of the export, with -2, -3 …

@@ -52,6 +52,9 @@ type Card struct {
 	// content changed since the last export (订正, referring to DocumentID), Delete for a voided
 	// exam that was exported.
 	Operate string
+	// Changed: the card was exported and what it says now differs from what that export sent
+	// (or its exam was voided since), so the next export sends it again, as Operate says.
+	Changed bool
 	// Late marks a card exported after its due date (补报).
 	Late bool
 	// Batch is the last export batch; ExportedAt when; ExportedHash the content hash then.

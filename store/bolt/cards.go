@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"occhealth/app"
 	"occhealth/app/cardcheck"
@@ -72,6 +73,10 @@ type CardService struct {
 	rand  io.Reader
 	th    *cardcheck.Thresholds
 	metas map[int64]*cardMeta // released (or voided) exams read before: what the worklist needs
+	// read holds the projection digests of the exams the last CardData returned, by the
+	// exam's address, so that RecordExport hashes the cards it is given without encoding
+	// their exams again (a caller passes those very cards; weak: they are not kept alive).
+	read map[weak.Pointer[app.Exam]][32]byte
 }
 
 var _ app.CardService = (*CardService)(nil)
@@ -125,9 +130,12 @@ type cardMeta struct {
 	PrevID     int64 // a 复查's earlier exam
 	// WorkerID, EmployerID and HostID: the registry records the card reads live.
 	WorkerID, EmployerID, HostID int64
-	gen                          string
-	errors                       int
-	warnings                     int
+	// digest is the exam's projection digest with the registry facts read live (what the
+	// content hash reads of the exam; the registry writes that change it drop the meta).
+	digest   [32]byte
+	gen      string
+	errors   int
+	warnings int
 }
 
 // cardEnv is what every card of one read shares.
@@ -437,19 +445,20 @@ func cardHashWith(exam [32]byte, d *app.CardData) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// operate is what the next export of a card sends.
-func operate(r *cardRecord, d *app.CardData, digest [32]byte) string {
+// operate is what the next export of a card sends, and whether the card changed since its
+// last export (app.Card.Changed).
+func operate(r *cardRecord, d *app.CardData, digest [32]byte) (op string, changed bool) {
 	switch {
 	case !r.exported():
-		return app.CardAdd
+		return app.CardAdd, false
 	case d.Exam.State == app.ExamVoided:
-		return app.CardDelete
+		return app.CardDelete, r.Operate != app.CardDelete
 	case cardHashWith(digest, d) != r.ExportedHash:
-		return app.CardUpdate
+		return app.CardUpdate, true
 	case r.Operate != "":
-		return r.Operate
+		return r.Operate, false
 	}
-	return app.CardAdd
+	return app.CardAdd, false
 }
 
 // due is the day a card is due (zero without a due date).
@@ -534,6 +543,7 @@ func (s *CardService) Cards(ctx context.Context, f app.CardFilter) ([]app.CardRo
 				continue
 			}
 			errs, warns := m.errors, m.warnings
+			var prevDocID string
 			if m.PrevID != 0 {
 				// The recheck rule is the one finding that changes after release: the earlier
 				// card's state. It is counted here, not cached.
@@ -547,6 +557,15 @@ func (s *CardService) Cards(ctx context.Context, f app.CardFilter) ([]app.CardRo
 					if pr.DocumentID == "" || pr.Status == "" || pr.Status == app.CardPending {
 						warns++
 					}
+					prevDocID = pr.DocumentID
+				}
+			}
+			if r.exported() {
+				if tx.Bucket(bucketExamState).Get(stateKey(app.ExamVoided, id)) != nil {
+					c.Changed = r.Operate != app.CardDelete
+				} else {
+					d := app.CardData{Institution: env.inst, Settings: env.settings, Previous: &app.Card{DocumentID: prevDocID}}
+					c.Changed = cardHashWith(m.digest, &d) != r.ExportedHash
 				}
 			}
 			if f.Failing && errs == 0 {
@@ -592,7 +611,7 @@ func (s *CardService) fillMetas(tx kv.Tx, ids []int64, env *cardEnv) (need []int
 	if len(need) == 0 {
 		return nil, nil, nil
 	}
-	exams, fresh, _, err := decodeExams(tx, need)
+	exams, fresh, digests, err := decodeExams(tx, need)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -600,6 +619,7 @@ func (s *CardService) fillMetas(tx kv.Tx, ids []int64, env *cardEnv) (need []int
 	parallel(len(exams), func(i int) {
 		e := exams[i]
 		m := metaOf(e)
+		m.digest = digests[i]
 		d := app.CardData{Card: app.Card{ExamID: e.ID, ExamNumber: e.Number}, Exam: e, Institution: env.inst, Settings: env.settings}
 		if m.PrevID != 0 {
 			d.Previous = &app.Card{ExamID: m.PrevID, DocumentID: "-", Status: app.CardExported}
@@ -717,7 +737,8 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 	if err := s.mint(ctx, out, records, readIDs, fresh); err != nil {
 		return nil, err
 	}
-	parallel(len(out), func(i int) { out[i].Card.Operate = operate(records[i], &out[i], digests[i]) })
+	parallel(len(out), func(i int) { out[i].Card.Operate, out[i].Card.Changed = operate(records[i], &out[i], digests[i]) })
+	s.rememberDigests(out, digests)
 	return out, nil
 }
 
@@ -808,6 +829,22 @@ func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*c
 	})
 }
 
+func (s *CardService) rememberDigests(out []app.CardData, digests [][32]byte) {
+	m := make(map[weak.Pointer[app.Exam]][32]byte, len(out))
+	for i := range out {
+		m[weak.Make(out[i].Exam)] = digests[i]
+	}
+	s.mu.Lock()
+	s.read = m
+	s.mu.Unlock()
+}
+
+func (s *CardService) readDigests() map[weak.Pointer[app.Exam]][32]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.read
+}
+
 // RecordExport marks the cards of a written batch exported, in one transaction.
 func (s *CardService) RecordExport(ctx context.Context, batch string, format string, cards []app.CardData) error {
 	if _, err := app.Authorize(ctx, "CardService.RecordExport"); err != nil {
@@ -823,7 +860,15 @@ func (s *CardService) RecordExport(ctx context.Context, batch string, format str
 		return app.FieldError("个案卡", "没有要登记的个案卡")
 	}
 	hashes := make([]string, len(cards))
-	parallel(len(cards), func(i int) { hashes[i] = cardHash(&cards[i]) })
+	read := s.readDigests()
+	parallel(len(cards), func(i int) {
+		d := &cards[i]
+		if dg, ok := read[weak.Make(d.Exam)]; ok {
+			hashes[i] = cardHashWith(dg, d)
+		} else {
+			hashes[i] = cardHash(d)
+		}
+	})
 	return s.db.update(ctx, "CardService.RecordExport", func(t *txn) error {
 		cs, _, err := loadCardSettings(t.tx)
 		if err != nil {
