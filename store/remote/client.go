@@ -152,7 +152,11 @@ func (c *Client) info(ctx context.Context) (info, error) {
 	t0 := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return in, c.transportError(err)
+		var pe *pinError
+		if errors.As(err, &pe) || ctx.Err() != nil {
+			return in, c.transportErrorOrCtx(ctx, err, false)
+		}
+		return in, app.Errorf(app.EUNAVAILABLE, "无法连接服务器 %s（%s）。请确认服务器程序已启动、地址和端口正确，并且防火墙允许本机连接。", c.address, reason(err))
 	}
 	defer resp.Body.Close()
 	c.measure(resp.Header, t0, time.Now())
@@ -163,11 +167,15 @@ func (c *Client) info(ctx context.Context) (info, error) {
 	return in, nil
 }
 
-// transportError turns a failure to reach the server into what the user reads.
-func (c *Client) transportError(err error) error {
+// transportError turns a failure to reach the server into what the user reads; write says
+// whether the call was one that saves.
+func (c *Client) transportError(err error, write bool) error {
 	var pe *pinError
 	if errors.As(err, &pe) {
 		return app.Errorf(app.EUNSAFE, "服务器 %s 出示的证书（指纹 %s）与本工作站登记的不一致，已拒绝连接：可能有人冒充服务器，也可能服务器重新安装过。请联系管理员在服务器上核对指纹（occhealth serve --fingerprint）后，在“联网设置”中重新确认。", c.address, pe.got)
+	}
+	if !write {
+		return app.Errorf(app.EUNAVAILABLE, "无法连接服务器 %s（%s），请稍后再试。", c.address, reason(err))
 	}
 	return app.Errorf(app.EUNAVAILABLE, "无法连接服务器 %s（%s）。刚才的操作没有保存；您输入的内容仍在窗口中，连接恢复后请再保存。", c.address, reason(err))
 }
@@ -223,7 +231,7 @@ func (c *Client) call(ctx context.Context, name string, write bool, args, res an
 	deadline := time.Now().Add(c.opts.RetryFor)
 	wait := 100 * time.Millisecond
 	for {
-		env, err := c.once(ctx, name, token, reqID, body)
+		env, err := c.once(ctx, name, write, token, reqID, body)
 		if err == nil {
 			c.conn.set(true, "")
 			if env.Session != nil {
@@ -252,7 +260,7 @@ func (c *Client) call(ctx context.Context, name string, write bool, args, res an
 		left := time.Until(deadline)
 		if left <= 0 {
 			c.opts.Log.Printf("%s: giving up after %s: %v", name, c.opts.RetryFor, rt.err)
-			return c.transportError(rt.err)
+			return c.transportError(rt.err, write)
 		}
 		select {
 		case <-ctx.Done():
@@ -266,7 +274,7 @@ func (c *Client) call(ctx context.Context, name string, write bool, args, res an
 }
 
 // once sends one request and reads its envelope.
-func (c *Client) once(ctx context.Context, name, token, reqID string, body []byte) (*envelope, error) {
+func (c *Client) once(ctx context.Context, name string, write bool, token, reqID string, body []byte) (*envelope, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/v1/call/"+name, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -286,7 +294,7 @@ func (c *Client) once(ctx context.Context, name, token, reqID string, body []byt
 	if err != nil {
 		var pe *pinError
 		if errors.As(err, &pe) || ctx.Err() != nil {
-			return nil, c.transportErrorOrCtx(ctx, err)
+			return nil, c.transportErrorOrCtx(ctx, err, write)
 		}
 		return nil, &retryable{err}
 	}
@@ -309,11 +317,11 @@ func (c *Client) once(ctx context.Context, name, token, reqID string, body []byt
 	return &env, nil
 }
 
-func (c *Client) transportErrorOrCtx(ctx context.Context, err error) error {
+func (c *Client) transportErrorOrCtx(ctx context.Context, err error, write bool) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return c.transportError(err)
+	return c.transportError(err, write)
 }
 
 // noteLogin remembers the latest logged-in user and wakes the change stream.

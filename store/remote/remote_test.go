@@ -290,3 +290,12 @@ func TestStaleSessionCanLogIn(t *testing.T) {
 		t.Fatalf("login with a stale session in the context: %v", err)
 	}
 }
+
+func TestProbeNoServer(t *testing.T) {
+	e := newEnv(t, nil)
+	e.stop()
+	_, err := remote.Connector{Options: e.clientOptions("前台1")}.Probe(context.Background(), e.addr)
+	if code(err) != app.EUNAVAILABLE || !strings.Contains(err.Error(), e.addr) || !strings.Contains(err.Error(), "防火墙") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -98,6 +98,9 @@ func TestServerAway(t *testing.T) {
 	if d := time.Since(start); d < time.Second {
 		t.Fatalf("gave up after %v without retrying", d)
 	}
+	if _, _, err := svc.Employers.FindEmployers(admin, app.EmployerFilter{}); code(err) != app.EUNAVAILABLE || strings.Contains(err.Error(), "没有保存") {
+		t.Fatalf("read while away: %v", err)
+	}
 	if st := c.State(); st.Online || st.Message == "" {
 		t.Fatalf("state %+v", st)
 	}
