@@ -75,6 +75,12 @@ func Compare(want, got Summary) string {
 	return ""
 }
 
+// BulkLoader is an engine that can replace its whole content from another store faster than
+// one Put per key (PostgreSQL's COPY).
+type BulkLoader interface {
+	Load(src kv.Tx) (int, error)
+}
+
 // Copy copies every bucket of src into dst in one write transaction, refusing a destination
 // that already holds data, then re-reads both sides and compares their summaries. Nothing is
 // left half-written: a failure rolls the destination back.
@@ -86,18 +92,16 @@ func Copy(dst, src kv.Engine) (Summary, error) {
 			return fmt.Errorf("read source: %w", err)
 		}
 		want = s
+		if err := dst.View(refuseData); err != nil {
+			return err
+		}
+		if l, ok := dst.(BulkLoader); ok {
+			_, err := l.Load(stx)
+			return err
+		}
 		return dst.Update(func(dtx kv.Tx) error {
-			var names [][]byte
-			if err := dtx.ForEachBucket(func(name []byte, b kv.Bucket) error {
-				if b.KeyN() > 0 {
-					names = append(names, bytes.Clone(name))
-				}
-				return nil
-			}); err != nil {
+			if err := refuseData(dtx); err != nil {
 				return err
-			}
-			if len(names) > 0 {
-				return app.Errorf(app.EUNSAFE, "目标中已有数据（%s 等），为免覆盖，迁移只写入空的目标。请换一个空的目标。", names[0])
 			}
 			_, err := kv.CopyAll(dtx, stx)
 			return err
@@ -118,4 +122,21 @@ func Copy(dst, src kv.Engine) (Summary, error) {
 		return want, app.Errorf(app.EINTERNAL, "迁移后核对失败：%s", d)
 	}
 	return want, nil
+}
+
+// refuseData refuses a destination holding any key.
+func refuseData(tx kv.Tx) error {
+	var name []byte
+	if err := tx.ForEachBucket(func(n []byte, b kv.Bucket) error {
+		if name == nil && b.KeyN() > 0 {
+			name = bytes.Clone(n)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if name != nil {
+		return app.Errorf(app.EUNSAFE, "目标中已有数据（%s 等），为免覆盖，迁移只写入空的目标。请换一个空的目标。", name)
+	}
+	return nil
 }
