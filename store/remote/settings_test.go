@@ -62,4 +62,3 @@ func waitName(t *testing.T, svc app.Services, code, want string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
