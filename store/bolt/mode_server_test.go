@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,7 +23,12 @@ import (
 // application server: the test's archive is served on 127.0.0.1 over TLS, td.svc becomes a
 // client's services, and users log in (Auth.Login) instead of being put in a context.
 
-func serverMode() bool { return os.Getenv("OCCHEALTH_TEST_MODE") == "server" }
+// serverMode is on for OCCHEALTH_TEST_MODE=server, and for a mode that names the server with
+// an engine ("server+pg"): the engine switch picks the store, this one puts it behind a server.
+func serverMode() bool {
+	m := os.Getenv("OCCHEALTH_TEST_MODE")
+	return m == "server" || strings.HasPrefix(m, "server+") || strings.HasSuffix(m, "+server")
+}
 
 var (
 	serverCertOnce sync.Once
