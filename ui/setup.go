@@ -114,6 +114,10 @@ func (v *setupScreen) content() fyne.CanvasObject {
 	title.SizeName = theme.SizeNameHeadingText
 	intro := widget.NewLabel("这是一个空档案。请填写本机构的信息和第一个管理员账号；以后启动时直接登录。\n" +
 		"只是想试用程序？点“创建演示档案（试用）”：演示档案是另一个文件，填有虚构的单位和劳动者，不影响这个档案。")
+	if v.s.server != "" {
+		intro.SetText("服务器 " + v.s.server + " 上的档案尚未设置。请填写本机构的信息和第一个管理员账号（保存在服务器上）；" +
+			"以后各工作站连接服务器后直接登录。")
+	}
 	intro.Wrapping = fyne.TextWrapWord
 	v.intro = intro
 	form := container.NewVBox(
