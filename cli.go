@@ -96,7 +96,7 @@ func openArchive(path string, fast bool) (*archive, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load catalogs: %w", err)
 	}
-	keys, err := store.LoadKeyRing(store.KeyRingPath(path), nowFunc())
+	keys, err := store.LoadKeyRing(archiveKeyRingPath(path), nowFunc())
 	if err != nil {
 		return nil, err
 	}

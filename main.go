@@ -71,7 +71,7 @@ func run(args []string) int {
 	cmds := map[string]func([]string) int{
 		"gui": cmdGUI, "init": cmdInit, "user": cmdUser, "employer": cmdEmployer, "worker": cmdWorker,
 		"verify": cmdVerify, "backup": cmdBackup, "restore": cmdRestore, "demo": cmdDemo,
-		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster, "report": cmdReport, "results": cmdResults, "rules": cmdRules, "print": cmdPrint, "cards": cmdCards, "serve": cmdServe,
+		"permissions": cmdPermissions, "move": cmdMove, "compact": cmdCompact, "roster": cmdRoster, "report": cmdReport, "results": cmdResults, "rules": cmdRules, "print": cmdPrint, "cards": cmdCards, "serve": cmdServe, "migrate": cmdMigrate,
 		"version": func([]string) int { fmt.Println(version); return exitOK },
 	}
 	if f, ok := cmds[args[0]]; ok {
