@@ -106,6 +106,7 @@ func runServer(ctx context.Context, cfg serveConfig, logger *log.Logger) error {
 	case <-ctx.Done():
 	}
 	logger.Printf("正在停止服务器…")
+	h.CloseStreams()
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

@@ -84,7 +84,10 @@ func TestServe(t *testing.T) {
 	if _, err := svc.Users.FindUsers(app.NewContextWithUser(context.Background(), u), app.UserFilter{}); err != nil {
 		t.Fatal(err)
 	}
-	svc.Connection.Close()
+	// A workstation still connected (its change stream open) does not hold the server up.
+	states := svc.Connection.Watch(context.Background())
+	time.Sleep(200 * time.Millisecond)
+	stopped := time.Now()
 	stop()
 	select {
 	case err := <-done:
@@ -94,6 +97,18 @@ func TestServe(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not stop")
 	}
+	if d := time.Since(stopped); d > 5*time.Second {
+		t.Errorf("stopping took %v", d)
+	}
+	select {
+	case st := <-states:
+		if st.Online {
+			t.Errorf("state %+v after the server stopped", st)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the workstation did not notice that the server stopped")
+	}
+	svc.Connection.Close()
 	if !strings.Contains(logBuf.String(), "服务器已停止") {
 		t.Fatalf("log: %s", logBuf.String())
 	}

@@ -53,7 +53,13 @@ type Server struct {
 	tokens  tokens
 	outcome *outcomes
 	mux     *http.ServeMux
+	quit    chan struct{} // closed by CloseStreams
+	once    sync.Once
 }
+
+// CloseStreams ends every change stream (before http.Server.Shutdown, which would otherwise
+// wait for them); the workstations reconnect to whichever server answers next.
+func (s *Server) CloseStreams() { s.once.Do(func() { close(s.quit) }) }
 
 // noLogin are the methods that work without a session.
 var noLogin = map[string]bool{"Auth.Login": true, "Setup.Initialize": true, "Setup.Status": true}
@@ -87,7 +93,7 @@ func NewServer(opts ServerOptions) *Server {
 	if opts.Services.Now == nil {
 		opts.Services.Now = time.Now
 	}
-	s := &Server{opts: opts, tokens: tokens{secret: opts.Secret, ttl: opts.SessionTTL}, outcome: newOutcomes(opts.Remember, 256<<20)}
+	s := &Server{opts: opts, tokens: tokens{secret: opts.Secret, ttl: opts.SessionTTL}, outcome: newOutcomes(opts.Remember, 256<<20), quit: make(chan struct{})}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /v1/call/{method}", s.handleCall)
 	s.mux.HandleFunc("GET /v1/info", s.handleInfo)
@@ -326,6 +332,8 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-s.quit:
 			return
 		case c, ok := <-ch:
 			if !ok {
