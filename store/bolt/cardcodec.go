@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"occhealth/app"
 )
@@ -137,14 +138,22 @@ var errStaleProjection = errors.New("card projection of other types")
 
 // decodeProjection reads a projection; errStaleProjection when its types differ. Every string
 // of the exam is a slice of one copy of the projection: one allocation instead of hundreds.
-func decodeProjection(b []byte) (*app.Exam, error) {
+func decodeProjection(b []byte) (*app.Exam, error) { return decodeProjectionWith(b, false) }
+
+// decodeProjectionWith decodes with the compiled decoder, or with the reflective one (the
+// reference the tests compare it with).
+func decodeProjectionWith(b []byte, reflective bool) (*app.Exam, error) {
 	fp := typeFingerprint()
 	if len(b) < len(fp) || string(b[:len(fp)]) != string(fp) {
 		return nil, errStaleProjection
 	}
 	d := &decoder{b: b[len(fp):], whole: string(b[len(fp):])}
 	e := &app.Exam{}
-	d.value(reflect.ValueOf(e).Elem())
+	if reflective {
+		d.value(reflect.ValueOf(e).Elem())
+	} else {
+		d.exam(unsafe.Pointer(e))
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -236,6 +245,15 @@ type decoder struct {
 	// floats backs the *float64 of reference ranges (two per result): one allocation per
 	// block instead of one per bound.
 	floats []float64
+	// zone: time.Local's zone at the last time decoded ([start, end), offset localOff) and
+	// the last fixed zone made (decoder.time).
+	zone struct {
+		known      bool
+		localOff   int
+		start, end time.Time
+		fixed      *time.Location
+		fixedOff   int
+	}
 }
 
 func (d *decoder) fail() {
