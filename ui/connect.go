@@ -196,6 +196,9 @@ func unreachableMessage(addr string, err error) string {
 	if _, ok := err.(*app.Error); !ok || !strings.Contains(msg, addr) {
 		msg = "无法连接服务器 " + addr + "：" + msg
 	}
+	if strings.Contains(msg, "防火墙") {
+		return msg // the connector already says what to check
+	}
 	return msg + "\n请核对地址和端口，确认服务器已开机、occhealth serve 正在运行、防火墙允许该端口。"
 }
 

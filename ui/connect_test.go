@@ -241,9 +241,21 @@ func TestStart_PinMismatch(t *testing.T) {
 		t.Fatal("re-pinned silently")
 	}
 
-	// A registrar cannot re-pin.
+	// Re-trusting asks for the last groups of the fingerprint as the server shows it: a
+	// wrong answer sends nothing to the server.
 	test.Tap(s.problem.extra)
+	typeInto(s.repinEntry, "08BB F1A6 0000 1111")
+	test.Tap(s.repinOK)
 	s.bg.Wait()
+	if s.login != nil || !strings.Contains(dialogText(s.win), "不一致") {
+		t.Fatalf("wrong groups accepted: %q", dialogText(s.win))
+	}
+	s.repinEntry.SetText("")
+	typeInto(s.repinEntry, strings.ToLower("2B3F6A58 D4C271E908BBF1A6")[8:]) // the last 4 groups, lower case, spaces optional
+	test.Tap(s.repinOK)
+	s.bg.Wait()
+
+	// A registrar cannot re-pin.
 	if s.login == nil || !markupHas(s.win, "请以管理员身份登录") {
 		t.Fatal("re-pin: no administrator login")
 	}
@@ -260,6 +272,8 @@ func TestStart_PinMismatch(t *testing.T) {
 	// An administrator, after comparing, re-pins by logging in.
 	s.showPinChanged(testServerAddr, testFP, srv.info)
 	test.Tap(s.problem.extra)
+	typeInto(s.repinEntry, "6A58 D4C2 71E9 08BB F1A6"[5:])
+	pressEnter(s.repinEntry)
 	s.bg.Wait()
 	typeInto(s.login.username, testAdmin)
 	typeInto(s.login.password, testPassword)

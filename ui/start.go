@@ -72,6 +72,9 @@ type starter struct {
 	repin   *app.ServerInfo
 	problem *serverProblem
 	panel   *connectPanel
+	// repinEntry and repinOK are the last re-pin confirmation asked (tests).
+	repinEntry *widget.Entry
+	repinOK    *widget.Button
 }
 
 // Start applies the theme and icon, creates the main window (1280×760) and shows the set-up

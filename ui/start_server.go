@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"log"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -212,7 +215,7 @@ func (s *starter) showPinChanged(addr, pinned string, info app.ServerInfo) {
 	now := widget.NewLabelWithStyle(info.Fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
 	now.Wrapping = fyne.TextWrapWord
 	grid := formGrid(formRow{"本机信任的指纹", old, nil}, formRow{"服务器现在的指纹", now, nil})
-	repin := widget.NewButton("已核对一致，重新信任（需管理员登录）", func() { s.startRepin(addr, info) })
+	repin := widget.NewButton("已核对一致，重新信任（需管理员登录）", func() { s.askRepin(addr, info) })
 	repin.Importance = widget.DangerImportance
 	if !info.Compatible {
 		repin.Disable()
@@ -220,7 +223,48 @@ func (s *starter) showPinChanged(addr, pinned string, info app.ServerInfo) {
 	s.showServerProblem("服务器证书已改变",
 		"服务器 "+addr+" 出示的证书与本机信任的证书不同。可能是服务器重新安装或更换了证书，也可能有人冒充服务器。"+
 			"核实之前请不要登录。\n请管理员到服务器上查看证书指纹（服务器启动时显示，或运行 occhealth serve --fingerprint），"+
-			"逐组核对与下面“服务器现在的指纹”完全一致后，再重新信任。", repin, grid)
+			"逐组核对与下面“服务器现在的指纹”完全一致后，点“重新信任”，输入服务器上显示的最后几组，再以管理员身份登录。", repin, grid)
+}
+
+// repinGroups is how many trailing groups of four of the new fingerprint the administrator
+// types from the server's console before the window sends a password to that server: 64
+// bits, so that an impostor cannot make a certificate that passes.
+const repinGroups = 4
+
+// fingerprintTail returns the last n groups of four of a fingerprint, without spaces.
+func fingerprintTail(fp string, n int) string {
+	hex := strings.ToUpper(strings.NewReplacer(" ", "", ":", "").Replace(fp))
+	if len(hex) < 4*n {
+		return hex
+	}
+	return hex[len(hex)-4*n:]
+}
+
+// askRepin asks the administrator to type the last groups of the fingerprint shown on the
+// server: proof that they compared it there, before any password goes to the server.
+func (s *starter) askRepin(addr string, info app.ServerInfo) {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder("如 " + strings.Join(strings.Fields(info.Fingerprint)[max(0, len(strings.Fields(info.Fingerprint))-repinGroups):], " "))
+	msg := newMsg()
+	note := widget.NewLabel(fmt.Sprintf("请在服务器上查看它的证书指纹，输入最后 %d 组（%d 个字符，可不加空格）。", repinGroups, 4*repinGroups))
+	note.Wrapping = fyne.TextWrapWord
+	var d *dialog.CustomDialog
+	ok := widget.NewButton("核对并继续", func() {
+		typed := strings.ToUpper(strings.NewReplacer(" ", "", ":", "").Replace(app.HalfWidth(entry.Text)))
+		if typed != fingerprintTail(info.Fingerprint, repinGroups) {
+			setMsg(msg, "与服务器 "+addr+" 现在出示的证书不一致。不要连接：可能有人冒充服务器，请告诉管理员。")
+			return
+		}
+		d.Hide()
+		s.startRepin(addr, info)
+	})
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButton("取消", func() { d.Hide() })
+	entry.OnSubmitted = func(string) { ok.OnTapped() }
+	d = dialog.NewCustomWithoutButtons("重新信任服务器证书", withWidth(520, container.NewVBox(note, entry, msg, container.NewHBox(ok, cancel))), s.win)
+	s.repinEntry, s.repinOK = entry, ok
+	d.Show()
+	s.win.Canvas().Focus(entry)
 }
 
 // startRepin connects to the server trusting its new certificate for one administrator
