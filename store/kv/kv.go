@@ -8,7 +8,10 @@
 // transaction ends; callers copy what they keep.
 package kv
 
-import "errors"
+import (
+	"context"
+	"errors"
+)
 
 // Engine opens transactions. Update transactions are serialised: at most one runs at a time
 // across every process sharing the store, and it sees the writes of every one committed
@@ -94,4 +97,22 @@ func CopyAll(dst, src Tx) (int, error) {
 		return db.SetSequence(sb.Sequence())
 	})
 	return n, err
+}
+
+// Notifier is implemented by engines that several processes share (PostgreSQL): a notice
+// sent inside a write transaction reaches every listener on the same store after the commit,
+// and never when the transaction rolls back.
+type Notifier interface {
+	// Notify queues payload (at most 7,900 bytes) for delivery at tx's commit.
+	Notify(tx Tx, payload []byte) error
+	// Listen calls fn with every notice, from this process and others, until ctx ends. After
+	// the link to the store was lost and restored it calls fn(nil): notices may be missing.
+	Listen(ctx context.Context, fn func(payload []byte)) error
+}
+
+// BulkLoader is implemented by engines with a faster way to replace the whole store than
+// CopyAll through Put (PostgreSQL's COPY).
+type BulkLoader interface {
+	// Load replaces every bucket by the buckets of src in one transaction.
+	Load(src Tx) (int, error)
 }

@@ -1,0 +1,390 @@
+package pg
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+
+	"occhealth/store/kv"
+)
+
+// Limits of bbolt, kept so that a value accepted here is accepted by a bbolt backup too.
+const (
+	maxKeySize   = 32768
+	maxValueSize = (1 << 31) - 2
+	// flushAt bounds the queued writes sent in one batch.
+	flushAt = 512
+)
+
+var (
+	errKeyRequired   = errors.New("kv: key required")
+	errKeyTooLarge   = errors.New("kv: key too large")
+	errValueTooLarge = errors.New("kv: value too large")
+	errBucketName    = errors.New("kv: bucket name required")
+	errNoBucket      = errors.New("kv: bucket not found")
+	errBucketGone    = errors.New("kv: bucket was deleted in this transaction")
+)
+
+// tx is one transaction. It is not safe for concurrent use (nor is a bbolt transaction).
+type tx struct {
+	e        *Engine
+	ctx      context.Context
+	ptx      pgx.Tx
+	writable bool
+	buckets  map[string]*bucket
+	batch    *pgx.Batch // queued writes, sent by flush
+	// err is the first failure of the server link; the transaction rolls back with it. Get
+	// and cursors cannot return errors (bbolt's shape), so they record it and return nil.
+	err      error
+	onCommit []func()
+}
+
+// bucket is a bucket as seen by one transaction.
+type bucket struct {
+	t        *tx
+	id       int64
+	name     []byte
+	seq      uint64
+	seqDirty bool
+	gone     bool
+	gen      uint64           // bumped by every write: cursors refetch their window
+	cache    map[string]entry // Gets and own writes
+}
+
+type entry struct {
+	v  []byte
+	ok bool
+}
+
+func (t *tx) begin() error {
+	b := &pgx.Batch{}
+	if t.writable {
+		b.Queue("SELECT pg_advisory_xact_lock($1)", writerLock)
+	}
+	b.Queue("SELECT id, name, seq FROM kv_bucket")
+	br := t.ptx.SendBatch(t.ctx, b)
+	defer br.Close()
+	if t.writable {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	t.buckets = map[string]*bucket{}
+	for rows.Next() {
+		var id, seq int64
+		var name []byte
+		if err := rows.Scan(&id, &name, &seq); err != nil {
+			rows.Close()
+			return err
+		}
+		t.buckets[string(name)] = &bucket{t: t, id: id, name: name, seq: uint64(seq)}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return br.Close()
+}
+
+// fail records the first link failure.
+func (t *tx) fail(err error) {
+	if t.err == nil && err != nil {
+		t.err = err
+	}
+}
+
+// queue adds a write to the batch, sending it when it grows large.
+func (t *tx) queue(sql string, args ...any) {
+	if t.batch == nil {
+		t.batch = &pgx.Batch{}
+	}
+	t.batch.Queue(sql, args...)
+	if t.batch.Len() >= flushAt {
+		t.flush()
+	}
+}
+
+// flush sends the queued writes and dirty sequences.
+func (t *tx) flush() {
+	if t.err != nil {
+		return
+	}
+	for _, b := range t.buckets {
+		if b.seqDirty && !b.gone {
+			b.seqDirty = false
+			if t.batch == nil {
+				t.batch = &pgx.Batch{}
+			}
+			t.batch.Queue("UPDATE kv_bucket SET seq = $2 WHERE id = $1", b.id, int64(b.seq))
+		}
+	}
+	if t.batch == nil || t.batch.Len() == 0 {
+		return
+	}
+	b := t.batch
+	t.batch = nil
+	if err := t.ptx.SendBatch(t.ctx, b).Close(); err != nil {
+		t.fail(err)
+	}
+}
+
+func (t *tx) Writable() bool { return t.writable }
+
+func (t *tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
+
+func (t *tx) Bucket(name []byte) kv.Bucket {
+	b := t.buckets[string(name)]
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+func (t *tx) CreateBucketIfNotExists(name []byte) (kv.Bucket, error) {
+	if !t.writable {
+		return nil, kv.ErrReadOnly
+	}
+	if len(name) == 0 {
+		return nil, errBucketName
+	}
+	if b := t.buckets[string(name)]; b != nil {
+		return b, nil
+	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	t.flush()
+	var id int64
+	if err := t.ptx.QueryRow(t.ctx, "INSERT INTO kv_bucket (name) VALUES ($1) RETURNING id", name).Scan(&id); err != nil {
+		t.fail(err)
+		return nil, err
+	}
+	b := &bucket{t: t, id: id, name: bytes.Clone(name)}
+	t.buckets[string(name)] = b
+	return b, nil
+}
+
+func (t *tx) DeleteBucket(name []byte) error {
+	if !t.writable {
+		return kv.ErrReadOnly
+	}
+	b := t.buckets[string(name)]
+	if b == nil {
+		return errNoBucket
+	}
+	t.queue("DELETE FROM kv WHERE b = $1", b.id)
+	t.queue("DELETE FROM kv_bucket WHERE id = $1", b.id)
+	b.gone = true
+	b.gen++
+	delete(t.buckets, string(name))
+	return t.err
+}
+
+func (t *tx) ForEachBucket(fn func(name []byte, b kv.Bucket) error) error {
+	names := make([]string, 0, len(t.buckets))
+	for n := range t.buckets {
+		names = append(names, n)
+	}
+	sort.Strings(names) // Go strings compare bytewise: memcmp order
+	for _, n := range names {
+		b := t.buckets[n]
+		if b == nil {
+			continue // deleted by fn
+		}
+		if err := fn([]byte(n), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Bucket operations.
+
+func (b *bucket) Get(key []byte) []byte {
+	if b.gone {
+		return nil
+	}
+	if e, ok := b.cache[string(key)]; ok {
+		return e.v
+	}
+	t := b.t
+	if t.err != nil {
+		return nil
+	}
+	t.flush()
+	var v []byte
+	err := t.ptx.QueryRow(t.ctx, "SELECT v FROM kv WHERE b = $1 AND k = $2", b.id, key).Scan(&v)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		b.remember(key, nil, false)
+		return nil
+	case err != nil:
+		t.fail(err)
+		return nil
+	}
+	if v == nil {
+		v = []byte{}
+	}
+	b.remember(key, v, true)
+	return v
+}
+
+func (b *bucket) remember(key, v []byte, ok bool) {
+	if b.cache == nil {
+		b.cache = map[string]entry{}
+	}
+	b.cache[string(key)] = entry{v, ok}
+}
+
+func (b *bucket) check(key []byte) error {
+	switch {
+	case !b.t.writable:
+		return kv.ErrReadOnly
+	case b.gone:
+		return errBucketGone
+	case len(key) == 0:
+		return errKeyRequired
+	case len(key) > maxKeySize:
+		return errKeyTooLarge
+	}
+	return b.t.err
+}
+
+func (b *bucket) Put(key, value []byte) error {
+	if err := b.check(key); err != nil {
+		return err
+	}
+	if int64(len(value)) > maxValueSize {
+		return errValueTooLarge
+	}
+	k, v := bytes.Clone(key), bytes.Clone(value)
+	if v == nil {
+		v = []byte{}
+	}
+	b.t.queue("INSERT INTO kv (b, k, v) VALUES ($1, $2, $3) ON CONFLICT (b, k) DO UPDATE SET v = excluded.v", b.id, k, v)
+	b.remember(k, v, true)
+	b.gen++
+	return b.t.err
+}
+
+func (b *bucket) Delete(key []byte) error {
+	if err := b.check(key); err != nil {
+		return err
+	}
+	k := bytes.Clone(key)
+	b.t.queue("DELETE FROM kv WHERE b = $1 AND k = $2", b.id, k)
+	b.remember(k, nil, false)
+	b.gen++
+	return b.t.err
+}
+
+func (b *bucket) Cursor() kv.Cursor { return &cursor{b: b} }
+
+func (b *bucket) ForEach(fn func(k, v []byte) error) error {
+	c := &cursor{b: b}
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return b.t.err
+}
+
+func (b *bucket) NextSequence() (uint64, error) {
+	if !b.t.writable {
+		return 0, kv.ErrReadOnly
+	}
+	if b.gone {
+		return 0, errBucketGone
+	}
+	b.seq++
+	b.seqDirty = true
+	return b.seq, b.t.err
+}
+
+func (b *bucket) Sequence() uint64 { return b.seq }
+
+func (b *bucket) SetSequence(v uint64) error {
+	if !b.t.writable {
+		return kv.ErrReadOnly
+	}
+	if b.gone {
+		return errBucketGone
+	}
+	b.seq = v
+	b.seqDirty = true
+	return b.t.err
+}
+
+func (b *bucket) KeyN() int {
+	t := b.t
+	if b.gone || t.err != nil {
+		return 0
+	}
+	t.flush()
+	var n int
+	if err := t.ptx.QueryRow(t.ctx, "SELECT count(*) FROM kv WHERE b = $1", b.id).Scan(&n); err != nil {
+		t.fail(err)
+		return 0
+	}
+	return n
+}
+
+func (b *bucket) SetFillPercent(float64) {}
+
+// fetch reads up to n pairs from the server: ascending from key (inclusive when incl) or,
+// when desc, descending below key; key nil means from the end.
+func (b *bucket) fetch(key []byte, incl, desc bool, n int) []pair {
+	t := b.t
+	if b.gone || t.err != nil {
+		return nil
+	}
+	t.flush()
+	var q string
+	args := []any{b.id, n}
+	switch {
+	case key == nil && !desc:
+		q = "SELECT k, v FROM kv WHERE b = $1 ORDER BY k LIMIT $2"
+	case key == nil && desc:
+		q = "SELECT k, v FROM kv WHERE b = $1 ORDER BY k DESC LIMIT $2"
+	default:
+		op := map[[2]bool]string{{false, false}: ">", {true, false}: ">=", {false, true}: "<", {true, true}: "<="}[[2]bool{incl, desc}]
+		dir := ""
+		if desc {
+			dir = " DESC"
+		}
+		q = fmt.Sprintf("SELECT k, v FROM kv WHERE b = $1 AND k %s $3 ORDER BY k%s LIMIT $2", op, dir)
+		args = append(args, key)
+	}
+	rows, err := t.ptx.Query(t.ctx, q, args...)
+	if err != nil {
+		t.fail(err)
+		return nil
+	}
+	defer rows.Close()
+	out := make([]pair, 0, n)
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.k, &p.v); err != nil {
+			t.fail(err)
+			return nil
+		}
+		if p.v == nil {
+			p.v = []byte{}
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		t.fail(err)
+		return nil
+	}
+	return out
+}
