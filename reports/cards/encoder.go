@@ -158,6 +158,11 @@ func (e *encoder) enter(name string) *Element {
 // Open starts an element with children.
 func (e *encoder) Open(name string, attrs ...string) {
 	el := e.enter(name)
+	if el != nil && len(attrs) == 0 && el.depth == len(e.stack) && el.depth > 0 {
+		e.buf = append(e.buf, el.openTag...)
+		e.push(el)
+		return
+	}
 	if len(e.stack) > 0 {
 		e.indent()
 	}
@@ -171,6 +176,11 @@ func (e *encoder) Open(name string, attrs ...string) {
 		e.buf = append(e.buf, '"')
 	}
 	e.buf = append(e.buf, '>')
+	e.push(el)
+}
+
+// push opens el's frame (nil: an element not in the table).
+func (e *encoder) push(el *Element) {
 	f := frame{el: el}
 	if el != nil {
 		n, ni, ns := len(el.Children), len(e.ints), len(e.strs)
@@ -213,26 +223,30 @@ func (e *encoder) Close() {
 	if f.el == nil || len(f.el.Children) > 0 {
 		e.indent()
 	}
-	e.buf = append(e.buf, "</"...)
 	if f.el != nil {
-		e.buf = append(e.buf, f.el.Name...)
+		e.buf = append(e.buf, f.el.closeTag...)
 	} else {
-		e.buf = append(e.buf, "UNKNOWN"...)
+		e.buf = append(e.buf, "</UNKNOWN>"...)
 	}
-	e.buf = append(e.buf, '>')
 }
 
 // Leaf writes an element with a value (empty for an absent value).
 func (e *encoder) Leaf(name, value string) {
 	el := e.enter(name)
-	e.indent()
-	e.buf = append(e.buf, '<')
-	e.buf = append(e.buf, name...)
-	e.buf = append(e.buf, '>')
-	e.buf = appendEscaped(e.buf, value)
-	e.buf = append(e.buf, "</"...)
-	e.buf = append(e.buf, name...)
-	e.buf = append(e.buf, '>')
+	if el != nil && el.depth == len(e.stack) {
+		e.buf = append(e.buf, el.openTag...)
+		e.buf = appendEscaped(e.buf, value)
+		e.buf = append(e.buf, el.closeTag...)
+	} else {
+		e.indent()
+		e.buf = append(e.buf, '<')
+		e.buf = append(e.buf, name...)
+		e.buf = append(e.buf, '>')
+		e.buf = appendEscaped(e.buf, value)
+		e.buf = append(e.buf, "</"...)
+		e.buf = append(e.buf, name...)
+		e.buf = append(e.buf, '>')
+	}
 	if el == nil || len(e.stack) == 0 {
 		return
 	}
@@ -398,6 +412,34 @@ func clip(s string) string {
 // U+FFFD (bytes that are not UTF-8, U+FFFE, U+FFFF), so that a stray byte in a signed record
 // never makes a document unreadable.
 func appendEscaped(b []byte, s string) []byte {
+	// Most values need no escaping: one pass over the bytes, then valid UTF-8 without the
+	// two noncharacters goes out as it is.
+	high := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if xmlSpecial[c] {
+			return appendEscapedSlow(b, s)
+		}
+		high |= c
+	}
+	if high >= 0x80 && (!utf8.ValidString(s) || strings.Contains(s, "\uFFFE") || strings.Contains(s, "\uFFFF")) {
+		return appendEscapedSlow(b, s)
+	}
+	return append(b, s...)
+}
+
+// xmlSpecial marks the bytes appendEscaped must replace or leave out.
+var xmlSpecial = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n'
+	}
+	for _, c := range `<>&"'` {
+		t[c] = true
+	}
+	return t
+}()
+
+func appendEscapedSlow(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]

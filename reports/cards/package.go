@@ -166,9 +166,9 @@ func zipDocuments(docs []Document, workers int, pool *sync.Pool) ([]byte, error)
 	for _, d := range docs {
 		total += len(d.sealed.deflated) + 2*len(d.Name) + 128
 	}
-	var z bytes.Buffer
-	z.Grow(total)
-	zw := zip.NewWriter(&z)
+	// make, not Grow: fresh memory from the system is not cleared again (Grow clears it).
+	z := bytes.NewBuffer(make([]byte, 0, total))
+	zw := zip.NewWriter(z)
 	for _, d := range docs {
 		h := &zip.FileHeader{Name: d.Name, Method: zip.Deflate, Modified: zipTime, CRC32: d.sealed.crc,
 			CompressedSize64: uint64(len(d.sealed.deflated)), UncompressedSize64: uint64(d.sealed.entry.Size)}

@@ -52,6 +52,11 @@ type Element struct {
 	format   format
 	// referenced: a condition names this element, so the encoder remembers its value.
 	referenced bool
+	// depth is the element's depth under the root (0); openTag is its start tag on a new
+	// line indented for that depth, closeTag its end tag (what the encoder writes).
+	depth    int
+	openTag  string
+	closeTag string
 }
 
 // Schema is one document type's element table.
@@ -150,6 +155,9 @@ func loadSchema(file, title string) (*Schema, error) {
 			p.index[name] = len(p.Children)
 			p.Children = append(p.Children, e)
 		}
+		e.depth = depth
+		e.openTag = "\n" + strings.Repeat("  ", depth) + "<" + name + ">"
+		e.closeTag = "</" + name + ">"
 		stack = append(stack[:depth], e)
 		s.Rows = append(s.Rows, e)
 	}
