@@ -231,18 +231,13 @@ func (c *Client) call(ctx context.Context, name string, write bool, args, res an
 	deadline := time.Now().Add(c.opts.RetryFor)
 	wait := 100 * time.Millisecond
 	for {
-		env, err := c.once(ctx, name, write, token, reqID, body)
+		env, err := c.once(ctx, name, write, token, reqID, body, res)
 		if err == nil {
 			c.conn.set(true, "")
 			if env.Session != nil {
 				c.mu.Lock()
 				c.sessions[env.Session.User] = env.Session.Token
 				c.mu.Unlock()
-			}
-			if len(env.Result) > 0 && res != nil {
-				if err := json.Unmarshal(env.Result, res); err != nil {
-					return fmt.Errorf("%s: decode result: %w", name, err)
-				}
 			}
 			if env.Error != nil {
 				return fromWire(env.Error)
@@ -273,8 +268,15 @@ func (c *Client) call(ctx context.Context, name string, write bool, args, res an
 	}
 }
 
-// once sends one request and reads its envelope.
-func (c *Client) once(ctx context.Context, name string, write bool, token, reqID string, body []byte) (*envelope, error) {
+// replyOf is an envelope decoded in one pass: the result straight into the caller's value.
+type replyOf struct {
+	Result  any        `json:"result"`
+	Error   *wireError `json:"error"`
+	Session *session   `json:"session"`
+}
+
+// once sends one request and reads its envelope, decoding the result into res.
+func (c *Client) once(ctx context.Context, name string, write bool, token, reqID string, body []byte, res any) (*replyOf, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/v1/call/"+name, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -307,7 +309,7 @@ func (c *Client) once(ctx context.Context, name string, write bool, token, reqID
 		}
 		return nil, &retryable{err}
 	}
-	var env envelope
+	env := replyOf{Result: res}
 	if err := json.Unmarshal(b, &env); err != nil {
 		if resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusGatewayTimeout {
 			return nil, &retryable{fmt.Errorf("HTTP %s", resp.Status)}

@@ -227,51 +227,70 @@ func (s *Server) run(ctx context.Context, name string, m method, body []byte) (o
 		if p := recover(); p != nil {
 			s.opts.Log.Printf("%s: panic: %v\n%s", name, p, debug.Stack())
 			w, _ := toWire(fmt.Errorf("panic"))
-			out, _ = json.Marshal(envelope{Error: w})
+			out = encodeEnvelope(nil, w, nil)
 		}
 	}()
 	decode := func(v any) error {
-		d := json.NewDecoder(bytes.NewReader(body))
-		if err := d.Decode(v); err != nil {
+		if err := json.Unmarshal(body, v); err != nil {
 			return app.Errorf(app.EINVALID, "服务器无法读取提交的数据（%v）：请确认工作站与服务器的程序版本相同", err)
 		}
 		return nil
 	}
 	res, err := m.call(ctx, &s.opts.Services, decode)
-	var env envelope
+	var result []byte
 	if res != nil {
 		b, merr := json.Marshal(res)
 		if merr != nil {
 			s.opts.Log.Printf("%s: encode result: %v", name, merr)
 			err = merr
 		} else {
-			env.Result = b
+			result = b
 		}
 	}
+	var werr *wireError
+	var sess *session
 	if err != nil {
-		w, internal := toWire(err)
-		if internal {
+		var internal bool
+		if werr, internal = toWire(err); internal {
 			s.opts.Log.Printf("%s: %v", name, err)
 		}
-		env.Error = w
 	} else if sessionMethods[name] {
 		if u := userResult(res); u != nil {
 			tok, terr := s.tokens.mint(u.ID, time.Now())
 			if terr != nil {
 				s.opts.Log.Printf("%s: mint token: %v", name, terr)
-				env.Error, _ = toWire(terr)
+				werr, _ = toWire(terr)
 			} else {
-				env.Session = &session{Token: tok, User: u.ID}
+				sess = &session{Token: tok, User: u.ID}
 			}
 		}
 	}
-	out, merr := json.Marshal(env)
-	if merr != nil {
-		s.opts.Log.Printf("%s: encode envelope: %v", name, merr)
-		w, _ := toWire(merr)
-		out, _ = json.Marshal(envelope{Error: w})
+	return encodeEnvelope(result, werr, sess)
+}
+
+// encodeEnvelope writes the envelope around an encoded result without encoding it again.
+func encodeEnvelope(result []byte, e *wireError, sess *session) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	sep := ""
+	if result != nil {
+		b.WriteString(`"result":`)
+		b.Write(result)
+		sep = ","
 	}
-	return out
+	if e != nil {
+		eb, _ := json.Marshal(e)
+		b.WriteString(sep + `"error":`)
+		b.Write(eb)
+		sep = ","
+	}
+	if sess != nil {
+		sb, _ := json.Marshal(sess)
+		b.WriteString(sep + `"session":`)
+		b.Write(sb)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
 }
 
 // userResult finds the *app.User a session method returned (its first result).
