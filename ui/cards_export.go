@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -129,27 +128,13 @@ func (x *cardExport) chooseFolder() {
 }
 
 // exportNeeded reports whether a card goes out in a normal export: never sent, returned, or
-// changed since it was sent (CardData's Operate differs from the Operate of the last export,
-// which the worklist row carries: 新增 → 订正, or → 删除 for a voided exam).
-func exportNeeded(d app.CardData, lastOp map[int64]string) bool {
+// changed since it was sent (订正, or 删除 for a voided exam).
+func exportNeeded(d app.CardData) bool {
 	switch d.Card.Status {
 	case app.CardPending, app.CardReturned:
 		return true
 	}
-	return d.Card.ExportedHash == "" || d.Card.Operate != lastOp[d.Card.ExamID]
-}
-
-// lastOperates reads, from the worklist, the Operate each exported card was last sent with.
-func lastOperates(env *Env, from, to time.Time) (map[int64]string, error) {
-	rows, _, err := env.Services.Cards.Cards(env.Ctx, app.CardFilter{From: from, To: to})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]string, len(rows))
-	for _, r := range rows {
-		out[r.Card.ExamID] = r.Card.Operate
-	}
-	return out, nil
+	return d.Card.ExportedHash == "" || d.Card.Changed
 }
 
 // readForm reads the dialog; a problem is shown in its message line.
@@ -227,11 +212,6 @@ func (x *cardExport) run() {
 			fail(err)
 			return
 		}
-		lastOp, err := lastOperates(env, from, to)
-		if err != nil {
-			fail(err)
-			return
-		}
 		fyne.Do(func() { x.step(0.2, fmt.Sprintf("正在预检 %d 张个案卡…", len(ds))) })
 		var send []app.CardData
 		var blocked []string
@@ -241,7 +221,7 @@ func (x *cardExport) run() {
 				frac, text := 0.2+0.2*float64(i)/float64(len(ds)), fmt.Sprintf("正在预检：%d / %d 张…", i, len(ds))
 				fyne.Do(func() { x.step(frac, text) })
 			}
-			if !again && !exportNeeded(d, lastOp) {
+			if !again && !exportNeeded(d) {
 				skipped++
 				continue
 			}
