@@ -18,7 +18,9 @@ import (
 )
 
 // stubSetup answers Setup calls with a chosen error or panic.
-type stubSetup struct{ status func() (app.SetupStatus, error) }
+type stubSetup struct {
+	status func() (app.SetupStatus, error)
+}
 
 func (s stubSetup) Status(context.Context) (app.SetupStatus, error) { return s.status() }
 func (s stubSetup) Initialize(context.Context, app.SetupInput) (*app.User, error) {
@@ -30,8 +32,12 @@ type lockedBuffer struct {
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
-func (l *lockedBuffer) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // TestErrorsOnTheWire: app.Errors come back as app.Errors with every field; any other error,
 // and a panic, as EINTERNAL with a generic Chinese message, the details only in the server log.
