@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strconv"
 	"strings"
@@ -193,6 +194,9 @@ func (p *connectPanel) wait() { p.wg.Wait() }
 // the address even where the error does not.
 func unreachableMessage(addr string, err error) string {
 	msg := app.ErrorMessage(err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = "服务器 " + addr + " 在 " + strconv.Itoa(int(probeTimeout/time.Second)) + " 秒内没有响应"
+	}
 	if _, ok := err.(*app.Error); !ok || !strings.Contains(msg, addr) {
 		msg = "无法连接服务器 " + addr + "：" + msg
 	}

@@ -414,3 +414,31 @@ func TestModeScreen_SwitchToServer(t *testing.T) {
 		t.Errorf("back to 单机: server %q, settings %+v", s.server, pc.get())
 	}
 }
+
+func TestConnect_Messages(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "请输入服务器地址"},
+		{"192.168.1.10", "服务器名或 IP 地址:端口"},
+		{":8443", "服务器名或 IP 地址:端口"},
+		{"server:http", "端口应为 1–65535"},
+		{"server:70000", "端口应为 1–65535"},
+		{"server:8443", ""},
+		{"[fe80::1]:8443", ""},
+	} {
+		if got := addressProblem(tc.in); tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("addressProblem(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if m := unreachableMessage("10.0.0.1:8443", context.DeadlineExceeded); !strings.Contains(m, "10.0.0.1:8443 在 15 秒内没有响应") {
+		t.Errorf("timeout: %q", m)
+	}
+	if m := unreachableMessage("10.0.0.1:8443", context.Canceled); !strings.Contains(m, "无法连接服务器 10.0.0.1:8443") {
+		t.Errorf("other error: %q", m)
+	}
+	if !sameFingerprint("3f2a9c01", "3F2A 9C01") || sameFingerprint("", "") || sameFingerprint("3F2A", "3F2B") {
+		t.Error("sameFingerprint")
+	}
+	if got := fingerprintTail(testFP, 4); got != "D4C271E908BBF1A6" {
+		t.Errorf("tail %q", got)
+	}
+}

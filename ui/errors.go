@@ -22,7 +22,7 @@ var errorTitles = map[string]string{
 	app.ELOCKED:       "档案已被打开",
 	app.ECLOCK:        "系统时间有误",
 	app.ESETUP:        "档案设置",
-	app.EUNSAFE:       "位置不安全",
+	app.EUNSAFE:       "安全检查未通过", // a network drive, a server certificate not pinned
 	app.EINTERNAL:     "内部错误",
 	app.EUNAVAILABLE:  "无法连接服务器",
 	app.EVERSION:      "版本不一致",

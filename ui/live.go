@@ -89,8 +89,11 @@ func (e *Env) keepFocus(f func()) {
 	c := e.Window.Canvas()
 	had := c.Focused()
 	f()
-	if had != nil && c.Focused() != had {
-		c.Focus(had)
+	if had == nil || c.Focused() == had {
+		return
+	}
+	if o, ok := had.(fyne.CanvasObject); ok && fyne.CurrentApp().Driver().CanvasForObject(o) == c {
+		c.Focus(had) // still on the screen: the refresh only moved the focus away
 	}
 }
 

@@ -124,8 +124,10 @@ func (s *starter) connectFailed(addr, pin string, r serverReply) {
 	case r.probed && !r.probe.Compatible:
 		msg := r.probe.Message
 		s.showServerProblem("版本不一致", msg+upgradeHint(msg), nil)
-	default:
+	case app.ErrorCode(r.err) == app.EUNAVAILABLE || !r.probed:
 		s.showServerProblem("无法连接服务器", unreachableMessage(addr, r.err), nil)
+	default: // reached, but it refused or failed
+		s.showServerProblem("服务器拒绝连接", "服务器 "+addr+"："+app.ErrorMessage(r.err), nil)
 	}
 }
 
