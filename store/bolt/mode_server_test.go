@@ -77,6 +77,7 @@ func serveTestDB(tb testing.TB, td *testDB) {
 	}
 	tb.Cleanup(func() {
 		c.Close()
+		h.CloseStreams()
 		srv.Close()
 		servedMu.Lock()
 		delete(served, td)

@@ -63,6 +63,7 @@ type env struct {
 	opts    remote.ServerOptions
 	mu      sync.Mutex
 	httpSrv *http.Server
+	handler *remote.Server
 	feed    *testFeed
 }
 
@@ -115,9 +116,10 @@ type testWriter struct{ tb testing.TB }
 func (w testWriter) Write(p []byte) (int, error) { w.tb.Log(string(p)); return len(p), nil }
 
 func (e *env) serve(ln net.Listener) {
-	srv := &http.Server{Handler: remote.NewServer(e.opts), TLSConfig: remote.ServerTLSConfig(e.cert)}
+	h := remote.NewServer(e.opts)
+	srv := &http.Server{Handler: h, TLSConfig: remote.ServerTLSConfig(e.cert)}
 	e.mu.Lock()
-	e.httpSrv = srv
+	e.httpSrv, e.handler = srv, h
 	e.mu.Unlock()
 	go srv.ServeTLS(ln, "", "")
 }
@@ -127,6 +129,7 @@ func (e *env) stop() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.httpSrv != nil {
+		e.handler.CloseStreams()
 		e.httpSrv.Close()
 		e.httpSrv = nil
 	}

@@ -72,6 +72,18 @@ func TestRoleAndDisabledUser(t *testing.T) {
 	if _, _, err := svc.Employers.FindEmployers(clerk, app.EmployerFilter{}); err != nil {
 		t.Fatalf("registrar listing employers: %v", err)
 	}
+	// A role granted on the server counts at the next call, without a new login.
+	cu := app.UserFromContext(clerk)
+	roles := []app.Role{app.RoleRegistrar, app.RoleAdmin}
+	if _, err := svc.Users.FindUsers(clerk, app.UserFilter{}); code(err) != app.EFORBIDDEN {
+		t.Fatalf("registrar listing users: %v", err)
+	}
+	if _, err := svc.Users.UpdateUser(admin, cu.ID, cu.Version, app.UserUpdate{Roles: &roles}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Users.FindUsers(clerk, app.UserFilter{}); err != nil {
+		t.Fatalf("after the role was granted: %v", err)
+	}
 	// Disabled on the server: refused at once, without a new login.
 	if err := svc.Users.SetUserDisabled(admin, app.UserFromContext(clerk).ID, true); err != nil {
 		t.Fatal(err)

@@ -55,10 +55,12 @@ type Server struct {
 	mux     *http.ServeMux
 	quit    chan struct{} // closed by CloseStreams
 	once    sync.Once
+	users   userCache
 }
 
 // CloseStreams ends every change stream (before http.Server.Shutdown, which would otherwise
-// wait for them); the workstations reconnect to whichever server answers next.
+// wait for them) and the server's own subscription; the workstations reconnect to whichever
+// server answers next.
 func (s *Server) CloseStreams() { s.once.Do(func() { close(s.quit) }) }
 
 // noLogin are the methods that work without a session.
@@ -94,6 +96,11 @@ func NewServer(opts ServerOptions) *Server {
 		opts.Services.Now = time.Now
 	}
 	s := &Server{opts: opts, tokens: tokens{secret: opts.Secret, ttl: opts.SessionTTL}, outcome: newOutcomes(opts.Remember, 256<<20), quit: make(chan struct{})}
+	if opts.Services.Changes != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-s.quit; cancel() }()
+		go s.watchUsers(ctx)
+	}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /v1/call/{method}", s.handleCall)
 	s.mux.HandleFunc("GET /v1/info", s.handleInfo)
@@ -163,7 +170,7 @@ func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	} else if err != nil {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "登录凭据无效（服务器可能换过密钥），请重新登录")
 	}
-	u, err := s.opts.SessionUser(id)
+	u, err := s.users.get(id, s.opts.SessionUser)
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "用户已不存在，请重新登录")
 	} else if err != nil {
@@ -207,13 +214,18 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 	}
 	reqID := r.Header.Get(hdrRequest)
 	if !m.write || reqID == "" {
-		writeRaw(w, http.StatusOK, s.run(ctx, name, m, body))
+		out := s.run(ctx, name, m, body)
+		if m.write {
+			s.afterWrite(name)
+		}
+		writeRaw(w, http.StatusOK, out)
 		return
 	}
 	key := name + " " + reqID
 	e, first := s.outcome.start(key)
 	if first {
 		e.body = s.run(ctx, name, m, body)
+		s.afterWrite(name)
 		s.outcome.finish(key, e)
 	} else {
 		<-e.done
@@ -440,5 +452,64 @@ func (o *outcomes) finish(key string, e *outcome) {
 		o.bytes -= len(o.byKey[k].body)
 		delete(o.byKey, k)
 		o.order.Remove(last)
+	}
+}
+
+// afterWrite empties the user cache after a write that may change users: roles,
+// qualifications, disabling, a restored archive are seen by the next request.
+func (s *Server) afterWrite(name string) {
+	if strings.HasPrefix(name, "Users.") || strings.HasPrefix(name, "Backup.") {
+		s.users.flush()
+	}
+}
+
+// userCache keeps the users of recent requests for a second, so that a burst of calls loads
+// the user once. A write to users on this server empties it at once; a change notice about
+// users (another server instance on the same database) too.
+type userCache struct {
+	mu sync.Mutex
+	m  map[int64]cachedUser
+}
+
+type cachedUser struct {
+	u  app.User
+	at time.Time
+}
+
+const userCacheTTL = time.Second
+
+func (c *userCache) get(id int64, load func(int64) (*app.User, error)) (*app.User, error) {
+	c.mu.Lock()
+	if e, ok := c.m[id]; ok && time.Since(e.at) < userCacheTTL {
+		c.mu.Unlock()
+		u := e.u
+		return &u, nil
+	}
+	c.mu.Unlock()
+	u, err := load(id)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[int64]cachedUser{}
+	}
+	c.m[id] = cachedUser{u: *u, at: time.Now()}
+	c.mu.Unlock()
+	return u, nil
+}
+
+func (c *userCache) flush() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
+}
+
+// watchUsers empties the user cache on every notice about users, until ctx ends.
+func (s *Server) watchUsers(ctx context.Context) {
+	for c := range s.opts.Services.Changes.Subscribe(ctx) {
+		if c.Kind == app.ChangeUser || c.Kind == app.ChangeAll {
+			s.users.flush()
+		}
 	}
 }
