@@ -37,7 +37,10 @@ type realServer struct {
 	http *http.Server
 }
 
-func startRealServer(t *testing.T, addr string) *realServer {
+func startRealServer(t *testing.T, addr string) *realServer { return startRealServerWith(t, addr, true) }
+
+// startRealServerWith serves an archive, set up when initialized.
+func startRealServerWith(t *testing.T, addr string, initialized bool) *realServer {
 	t.Helper()
 	dir := t.TempDir()
 	set := testCatalogs(t)
@@ -47,8 +50,10 @@ func startRealServer(t *testing.T, addr string) *realServer {
 		t.Fatal(err)
 	}
 	svc := db.Services(set)
-	if _, err := svc.Setup.Initialize(context.Background(), testSetup()); err != nil {
-		t.Fatal(err)
+	if initialized {
+		if _, err := svc.Setup.Initialize(context.Background(), testSetup()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s := &realServer{feed: newFakeFeed()}
 	svc.Changes = s.feed
@@ -217,5 +222,59 @@ func TestRemote_Unreachable(t *testing.T) {
 	s.bg.Wait()
 	if s.problem == nil || s.problem.title != "无法连接服务器" || !strings.Contains(s.problem.message, addr) {
 		t.Fatalf("unreachable: %+v", s.problem)
+	}
+}
+
+// A new server with an empty archive: the first workstation pins it, sets the institution
+// and the first administrator up on the server, and logs in there.
+func TestRemote_SetUpAnEmptyServer(t *testing.T) {
+	srv := startRealServerWith(t, "127.0.0.1:0", false)
+	a := newTestApp(t)
+	local, path := newTestServices(t)
+	pc := &memPC{}
+	opts := realOptions(pc)
+	opts.Services, opts.ArchivePath = local, path
+	s := start(a, opts)
+	t.Cleanup(s.closeConnection)
+	s.setup.mode.SetSelected(modeServerName)
+	p := s.setup.panel
+	typeInto(p.address, srv.addr)
+	test.Tap(p.test)
+	p.wait()
+	if !strings.Contains(p.status.Text, "尚未初始化") || p.confirm.Disabled() {
+		t.Fatalf("empty server: %q", p.status.Text)
+	}
+	test.Tap(p.confirm)
+	s.bg.Wait()
+	v := s.setup
+	if v == nil || v.mode != nil || !strings.Contains(v.intro.Text, "服务器 "+srv.addr+" 上的档案尚未设置") {
+		t.Fatal("no set-up of the server's archive")
+	}
+	if v.demo.Visible() {
+		t.Error("a demo archive offered on a server")
+	}
+	in := testSetup()
+	typeInto(v.name, in.Institution.Name)
+	typeInto(v.code, in.Institution.Code)
+	v.kinds.SetSelected([]string{app.KindExam.Name()})
+	v.hazards.SetSelected([]string{"粉尘"})
+	v.area.prov.SetSelected("福建省")
+	v.area.city.SetSelected("福州市")
+	v.area.county.SetSelected("闽清县")
+	typeInto(v.username, testAdmin)
+	typeInto(v.realName, "林管理")
+	typeInto(v.pass, testPassword)
+	typeInto(v.pass2, testPassword)
+	test.Tap(v.create)
+	if s.login == nil {
+		t.Fatalf("set-up on the server: %s", dialogText(s.win))
+	}
+	typeInto(s.login.password, testPassword)
+	pressEnter(s.login.password)
+	if s.shell == nil || s.shell.env.Institution.Name != in.Institution.Name {
+		t.Fatalf("login after set-up: %q", s.login.msg.Text)
+	}
+	if st, err := local.Setup.Status(context.Background()); err != nil || st.Initialized {
+		t.Errorf("the local archive was set up instead: %+v %v", st, err)
 	}
 }
