@@ -515,7 +515,7 @@ func (r *readAuditor) flush() {
 	}
 	r.db.mu.RLock()
 	defer r.db.mu.RUnlock()
-	if r.db.bolt == nil {
+	if r.db.kv == nil {
 		return
 	}
 	_ = r.db.kv.Update(func(tx kv.Tx) error {

@@ -61,7 +61,7 @@ func (db *DB) BackupDir() string {
 
 func (db *DB) backupSettings() app.BackupSettings {
 	s := app.DefaultBackupSettings
-	if db.bolt == nil {
+	if db.kv == nil {
 		return s
 	}
 	_ = db.kv.View(func(tx kv.Tx) error {
@@ -480,15 +480,21 @@ func (s *BackupService) Restore(ctx context.Context, path, confirm string) error
 	if r, err := readReport(path); err == nil {
 		fromSeq = r.AuditSeq
 	}
-	db.mu.Lock()
-	if err := db.bolt.Close(); err != nil {
+	var swapErr, openErr error
+	if db.bolt != nil {
+		db.mu.Lock()
+		if err := db.bolt.Close(); err != nil {
+			db.mu.Unlock()
+			return err
+		}
+		db.bolt, db.kv = nil, nil
+		swapErr = replaceFile(path, db.path)
+		openErr = db.open()
 		db.mu.Unlock()
-		return err
+	} else {
+		swapErr = db.loadArchive(path)
 	}
-	db.bolt = nil
-	swapErr := replaceFile(path, db.path)
-	openErr := db.open()
-	db.mu.Unlock()
+	db.afterRestore()
 	if swapErr != nil {
 		return fmt.Errorf("恢复失败，原档案未改变（恢复前备份：%s）: %w", pre.Path, swapErr)
 	}
@@ -509,6 +515,59 @@ func (s *BackupService) Restore(ctx context.Context, path, confirm string) error
 	return db.update(ctx, "", func(t *txn) error {
 		return t.auditEvent("BackupService.Restore", "backup", 0, fmt.Sprintf("从备份 %s 恢复；恢复前备份 %s", filepath.Base(path), filepath.Base(pre.Path)))
 	})
+}
+
+// loadArchive replaces the contents of a non-file engine by a bbolt archive (a backup) in one
+// write transaction, then migrates it: on failure the engine keeps what it had.
+func (db *DB) loadArchive(path string) error {
+	src, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	err = src.View(func(btx *bbolt.Tx) error {
+		stx := &kv.BoltTx{Tx: btx}
+		if bl, ok := db.kv.(kv.BulkLoader); ok {
+			_, err := bl.Load(stx)
+			return err
+		}
+		return db.kv.Update(func(tx kv.Tx) error {
+			var names [][]byte
+			if err := tx.ForEachBucket(func(name []byte, _ kv.Bucket) error {
+				names = append(names, append([]byte(nil), name...))
+				return nil
+			}); err != nil {
+				return err
+			}
+			for _, n := range names {
+				if err := tx.DeleteBucket(n); err != nil {
+					return err
+				}
+			}
+			_, err := kv.CopyAll(tx, stx)
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return db.migrate()
+}
+
+// afterRestore drops what was read from the replaced archive: the rule table and catalogs in
+// force, the caches, and every subscriber's view (ChangeAll, also to other server instances).
+func (db *DB) afterRestore() {
+	if db.kv == nil {
+		return
+	}
+	db.forgetCaches(nil)
+	all := []app.Change{{Kind: app.ChangeAll, At: db.now()}}
+	if _, ok := db.kv.(kv.Notifier); ok {
+		_ = db.kv.Update(func(tx kv.Tx) error { return db.notify(tx, all) })
+	}
+	db.changes.publish(all)
 }
 
 func nameOr(in *app.Institution) string {

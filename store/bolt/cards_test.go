@@ -431,7 +431,7 @@ func TestCards_RecheckCarriesPrevious(t *testing.T) {
 // same findings, same content hash (no spurious 订正).
 func TestCards_ProjectionGivesTheSameCard(t *testing.T) {
 	td := openRecordDB(t)
-	td.Bolt().NoSync = true
+	td.setNoSync(true)
 	if _, err := demo.Fill(td.admin, td.storeServices(), demo.Options{Workers: 40, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,9 @@ func (db *DB) Compact(ctx context.Context) (before, after int64, err error) {
 	if _, err := app.Authorize(ctx, "BackupService.Restore"); err != nil {
 		return 0, 0, err
 	}
+	if db.bolt == nil {
+		return 0, 0, app.Errorf(app.EINVALID, "“整理档案文件”只适用于本机档案文件；档案保存在 %s 数据库中，由数据库自行回收空间（PostgreSQL 的 VACUUM，由数据库管理员维护）。", db.kv.Kind())
+	}
 	if _, err := db.backupAudited(ctx, app.BackupPreBulk); err != nil {
 		return 0, 0, fmt.Errorf("整理前备份失败，未做任何修改: %w", err)
 	}
@@ -52,7 +55,7 @@ func (db *DB) Compact(ctx context.Context) (before, after int64, err error) {
 	if err := db.bolt.Close(); err != nil {
 		return before, 0, err
 	}
-	db.bolt = nil
+	db.bolt, db.kv = nil, nil
 	renameErr := os.Rename(tmp, db.path)
 	if err := db.open(); err != nil {
 		return before, 0, err

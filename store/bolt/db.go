@@ -14,6 +14,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"occhealth/app"
+	"occhealth/app/catalog"
 	"occhealth/app/criteria"
 	"occhealth/app/results"
 	"occhealth/store"
@@ -70,6 +71,9 @@ type Options struct {
 	Timeout time.Duration
 	// FastPasswords uses cheap password hashing, for tests and demo fill only.
 	FastPasswords bool
+	// Dir is the folder of backups and attachments when the engine is not a file
+	// (OpenEngine on PostgreSQL).
+	Dir string
 	// Workstation names this PC in audit entries when the context carries none.
 	Workstation string
 	// BackupDir overrides the default backup folder (beside the archive, "backups").
@@ -103,6 +107,10 @@ type DB struct {
 	// registryChanged is told, after a commit, which workers and employers were written (the
 	// case cards read them live and cache their pre-flight counts).
 	registryChanged atomic.Pointer[func(workers, employers []int64)]
+	changes         changeHub
+	// catalogs is the catalog set Services put in force: another server instance's catalog
+	// edits are applied to it.
+	catalogs atomic.Pointer[catalog.Set]
 }
 
 // Open opens or creates the archive at path, after refusing network drives. It runs pending
@@ -111,9 +119,6 @@ type DB struct {
 func Open(path string, opts Options) (*DB, error) {
 	if opts.Keys == nil {
 		return nil, fmt.Errorf("open %s: no audit key ring", path)
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
 	}
 	if opts.Timeout == 0 {
 		opts.Timeout = time.Second
@@ -124,23 +129,73 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create archive folder: %w", err)
 	}
-	db := &DB{path: path, opts: opts, now: opts.Now}
-	db.planner.current, db.planner.bundled = opts.Planner, opts.Planner
+	db := newDB(path, opts)
 	if err := db.open(); err != nil {
 		return nil, err
 	}
-	if err := db.recordKeySegment(); err != nil {
+	if err := db.start(); err != nil {
 		db.bolt.Close()
 		return nil, err
 	}
-	if err := db.applyRuleOverride(); err != nil {
-		db.bolt.Close()
-		return nil, fmt.Errorf("档案中修改过的规则表无法读取: %w", err)
-	}
-	db.reads = newReadAuditor(db)
 	return db, nil
 }
 
+// OpenEngine opens the archive kept in eng (a bbolt file or a PostgreSQL database), runs
+// pending schema migrations and returns it; the DB owns eng from then on and closes it on
+// failure too. On engines other than bbolt, Options.Dir names the folder of backups and
+// attachments (the server's data folder).
+func OpenEngine(eng kv.Engine, opts Options) (*DB, error) {
+	if opts.Keys == nil {
+		eng.Close()
+		return nil, errors.New("open engine: no audit key ring")
+	}
+	var db *DB
+	if b, ok := eng.(*kv.Bolt); ok {
+		db = newDB(b.DB.Path(), opts)
+		db.bolt = b.DB
+	} else {
+		if opts.Dir == "" {
+			eng.Close()
+			return nil, fmt.Errorf("open %s engine: Options.Dir (folder of backups and attachments) is required", eng.Kind())
+		}
+		db = newDB(filepath.Join(opts.Dir, "archive.db"), opts)
+	}
+	db.kv = eng
+	if err := db.migrate(); err != nil {
+		eng.Close()
+		return nil, err
+	}
+	if err := db.start(); err != nil {
+		eng.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func newDB(path string, opts Options) *DB {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	db := &DB{path: path, opts: opts, now: opts.Now}
+	db.planner.current, db.planner.bundled = opts.Planner, opts.Planner
+	return db
+}
+
+// start finishes opening a migrated archive: the key segment, the rule table in force, the
+// read auditor and the change feed.
+func (db *DB) start() error {
+	if err := db.recordKeySegment(); err != nil {
+		return err
+	}
+	if err := db.applyRuleOverride(); err != nil {
+		return fmt.Errorf("档案中修改过的规则表无法读取: %w", err)
+	}
+	db.reads = newReadAuditor(db)
+	db.startChanges()
+	return nil
+}
+
+// open opens (or reopens, after Restore and Compact) the bbolt file and migrates it.
 func (db *DB) open() error {
 	// No InitialMmapSize: it would make bbolt grow the file in 16 MiB steps, so even an empty
 	// archive would take 16 MiB; remapping during a large import costs less than that surprise.
@@ -159,26 +214,31 @@ func (db *DB) open() error {
 	return nil
 }
 
-// Close flushes pending read-audit entries and closes the file.
+// Close stops the change feed, flushes pending read-audit entries and closes the engine.
 func (db *DB) Close() error {
+	db.stopChanges()
 	if db.reads != nil {
 		db.reads.close()
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if db.bolt == nil {
+	if db.kv == nil {
 		return nil
 	}
-	err := db.bolt.Close()
-	db.bolt = nil
+	err := db.kv.Close()
+	db.bolt, db.kv = nil, nil
 	return err
 }
 
-// Path returns the archive file.
+// Path returns the archive file (on engines other than bbolt, a name in Options.Dir that
+// backups are named after; no such file exists).
 func (db *DB) Path() string { return db.path }
 
-// Bolt returns the underlying bbolt handle, for consistency checks in tests and maintenance.
+// Bolt returns the underlying bbolt handle, for maintenance; nil on other engines.
 func (db *DB) Bolt() *bbolt.DB { return db.bolt }
+
+// Engine returns the key-value engine the archive is kept in.
+func (db *DB) Engine() kv.Engine { return db.kv }
 
 // Now returns the DB's clock reading.
 func (db *DB) Now() time.Time { return db.now() }
@@ -234,8 +294,10 @@ func (db *DB) update(ctx context.Context, action string, fn func(t *txn) error) 
 	defer db.mu.RUnlock()
 	now := db.now()
 	var done *txn
+	var notices []app.Change
 	err := db.kv.Update(func(tx kv.Tx) error {
-		t := &txn{tx: tx, db: db, now: now, user: app.UserFromContext(ctx), ws: app.WorkstationFromContext(ctx), scope: scope}
+		rec := newRecTx(tx)
+		t := &txn{tx: rec, db: db, now: now, user: app.UserFromContext(ctx), ws: app.WorkstationFromContext(ctx), scope: scope}
 		if t.ws == "" {
 			t.ws = db.opts.Workstation
 		}
@@ -243,14 +305,22 @@ func (db *DB) update(ctx context.Context, action string, fn func(t *txn) error) 
 			return err
 		}
 		done = t
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		notices = rec.tc.notices(t.username(), now)
+		return db.notify(tx, notices)
 	})
-	if err == nil && done != nil && (len(done.touchedWorkers) > 0 || len(done.touchedEmployers) > 0) {
+	if err != nil {
+		return err
+	}
+	if done != nil && (len(done.touchedWorkers) > 0 || len(done.touchedEmployers) > 0) {
 		if f := db.registryChanged.Load(); f != nil {
 			(*f)(done.touchedWorkers, done.touchedEmployers)
 		}
 	}
-	return err
+	db.changes.publish(notices)
+	return nil
 }
 
 func (t *txn) username() string {

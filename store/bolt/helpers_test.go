@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,8 +17,11 @@ import (
 	"occhealth/app/catalog"
 	"occhealth/app/rules"
 	"occhealth/assets"
+	"occhealth/internal/pgtest"
 	"occhealth/store"
 	"occhealth/store/bolt"
+	"occhealth/store/kv"
+	"occhealth/store/pg"
 )
 
 var (
@@ -75,10 +80,7 @@ func MustOpenDB(tb testing.TB) *testDB {
 	keys := store.NewMemoryKeyRing(c.Now())
 	path := filepath.Join(dir, "archive.db")
 	set := testCatalogs(tb)
-	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机", Planner: ruleTable})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	db := openTestArchive(tb, path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机", Planner: ruleTable})
 	svc := db.Services(testCatalogs(tb))
 	admin, err := svc.Setup.Initialize(context.Background(), app.SetupInput{
 		Institution: app.Institution{Name: "测试县人民医院", Code: "450102001", Kinds: []app.InstitutionKind{app.KindExam},
@@ -90,9 +92,7 @@ func MustOpenDB(tb testing.TB) *testDB {
 	}
 	td := &testDB{DB: db, svc: svc, admin: app.NewContextWithUser(context.Background(), admin), clock: c, keys: keys, path: path}
 	tb.Cleanup(func() {
-		if db.Bolt() != nil {
-			checkConsistency(tb, db.Bolt())
-		}
+		checkDB(tb, db)
 		db.Close()
 	})
 	if serverMode() {
@@ -101,36 +101,143 @@ func MustOpenDB(tb testing.TB) *testDB {
 	return td
 }
 
+// The engine mode OCCHEALTH_TEST_ENGINE=postgres (or OCCHEALTH_TEST_MODE=pg, server+pg) runs
+// the service tests on PostgreSQL: each test's archive is a fresh database in the test
+// binary's throwaway cluster (internal/pgtest), opened with bolt.OpenEngine.
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// testEngine is "postgres" or "bbolt".
+func testEngine() string {
+	m := os.Getenv("OCCHEALTH_TEST_MODE")
+	if os.Getenv("OCCHEALTH_TEST_ENGINE") == "postgres" || m == "pg" || strings.HasPrefix(m, "pg+") || strings.HasSuffix(m, "+pg") {
+		return "postgres"
+	}
+	return "bbolt"
+}
+
+// openTestArchive opens a fresh archive on the engine of the test mode: the bbolt file at
+// path, or a fresh PostgreSQL database with backups and attachments beside path.
+func openTestArchive(tb testing.TB, path string, opts bolt.Options) *bolt.DB {
+	tb.Helper()
+	var db *bolt.DB
+	var err error
+	if testEngine() == "postgres" {
+		pgArchives.Store(path, pgtest.Start(tb))
+		db, err = reopenArchive(path, opts)
+	} else {
+		db, err = bolt.Open(path, opts)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// pgArchives maps an archive path to the DSN of its database in engine mode postgres.
+var pgArchives sync.Map
+
+// reopenArchive opens the archive of a test again (after Close), on its engine.
+func reopenArchive(path string, opts bolt.Options) (*bolt.DB, error) {
+	dsn, ok := pgArchives.Load(path)
+	if !ok {
+		return bolt.Open(path, opts)
+	}
+	eng, err := pg.Open(context.Background(), dsn.(string))
+	if err != nil {
+		return nil, err
+	}
+	opts.Dir = filepath.Dir(path)
+	return bolt.OpenEngine(eng, opts)
+}
+
+// rawUpdate changes a closed archive behind the program's back, on its engine.
+func rawUpdate(tb testing.TB, path string, fn func(tx kv.Tx) error) {
+	tb.Helper()
+	var eng kv.Engine
+	if dsn, ok := pgArchives.Load(path); ok {
+		e, err := pg.Open(context.Background(), dsn.(string))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		eng = e
+	} else {
+		b, err := bbolt.Open(path, 0o600, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		eng = kv.NewBolt(b)
+	}
+	defer eng.Close()
+	if err := eng.Update(fn); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// setNoSync turns bbolt's fsync off or on for a bulk fill (nothing on other engines).
+func (td *testDB) setNoSync(on bool) {
+	if b := td.Bolt(); b != nil {
+		b.NoSync = on
+	}
+}
+
+// onPostgres skips a test that inspects or replaces the archive file itself.
+func onPostgres(tb testing.TB) {
+	if testEngine() == "postgres" {
+		tb.Skip("reads or writes the bbolt file itself; there is none on PostgreSQL")
+	}
+}
+
+// checkDB checks the archive when a test ends: bbolt's page check on bbolt, and the store's
+// own invariants through the engine on every engine.
+func checkDB(tb testing.TB, db *bolt.DB) {
+	tb.Helper()
+	if db.Bolt() != nil {
+		checkConsistency(tb, db.Bolt())
+		return
+	}
+	if db.Engine() != nil {
+		if err := db.Engine().View(checkIndexes); err != nil {
+			tb.Errorf("store consistency: %v", err)
+		}
+	}
+}
+
 func checkConsistency(tb testing.TB, b *bbolt.DB) {
 	tb.Helper()
 	if err := b.View(func(tx *bbolt.Tx) error {
 		for err := range tx.Check() {
 			return err
 		}
-		// The worklist index holds every exam once, under its current state.
-		ix, exams := tx.Bucket([]byte("exam_state")), tx.Bucket([]byte("exams"))
-		if ix == nil || exams == nil {
-			return nil
-		}
-		if n, m := ix.Stats().KeyN, exams.Stats().KeyN; n != m {
-			return fmt.Errorf("exam_state holds %d keys for %d exams", n, m)
-		}
-		return exams.ForEach(func(k, v []byte) error {
-			var e struct {
-				ID    int64
-				State string
-			}
-			if err := json.Unmarshal(v[1:], &e); err != nil {
-				return err
-			}
-			if ix.Get(append(append([]byte(e.State), 0), k...)) == nil {
-				return fmt.Errorf("exam %d (%s) missing from exam_state", e.ID, e.State)
-			}
-			return nil
-		})
+		return checkIndexes(&kv.BoltTx{Tx: tx})
 	}); err != nil {
 		tb.Errorf("bbolt consistency: %v", err)
 	}
+}
+
+// checkIndexes checks the store's invariants through the engine.
+func checkIndexes(tx kv.Tx) error {
+	// The worklist index holds every exam once, under its current state.
+	ix, exams := tx.Bucket([]byte("exam_state")), tx.Bucket([]byte("exams"))
+	if ix == nil || exams == nil {
+		return nil
+	}
+	if n, m := ix.KeyN(), exams.KeyN(); n != m {
+		return fmt.Errorf("exam_state holds %d keys for %d exams", n, m)
+	}
+	return exams.ForEach(func(k, v []byte) error {
+		var e struct {
+			ID    int64
+			State string
+		}
+		if err := json.Unmarshal(v[1:], &e); err != nil {
+			return err
+		}
+		if ix.Get(append(append([]byte(e.State), 0), k...)) == nil {
+			return fmt.Errorf("exam %d (%s) missing from exam_state", e.ID, e.State)
+		}
+		return nil
+	})
 }
 
 // as returns a context for a user with the given roles, created in the archive.

@@ -100,7 +100,7 @@ func (db *DB) migrate() error {
 		return err
 	}
 	if cur > SchemaVersion() {
-		return fmt.Errorf("档案由较新版本的程序创建（结构版本 %d，本程序为 %d），请升级程序后再打开", cur, SchemaVersion())
+		return app.Errorf(app.EVERSION, "档案由较新版本的程序创建（结构版本 %d，本程序为 %d），请升级程序后再打开。", cur, SchemaVersion())
 	}
 	if cur == SchemaVersion() {
 		return nil

@@ -11,14 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"occhealth/app"
 	"occhealth/app/criteria"
 	"occhealth/app/results"
 	"occhealth/assets"
 	"occhealth/store"
 	"occhealth/store/bolt"
+	"occhealth/store/kv"
 )
 
 var (
@@ -49,11 +48,8 @@ func openRecordDB(tb testing.TB) *testDB {
 	path := filepath.Join(dir, "archive.db")
 	set := testCatalogs(tb)
 	rng, crit := recordingData(tb)
-	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机",
+	db := openTestArchive(tb, path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机",
 		Planner: ruleTable, Ranges: rng, Criteria: crit, BackupDir: filepath.Join(dir, "backups")})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	svc := db.Services(set)
 	admin, err := svc.Setup.Initialize(context.Background(), app.SetupInput{
 		Institution: app.Institution{Name: "测试县人民医院", Code: "450102001", Kinds: []app.InstitutionKind{app.KindExam},
@@ -65,9 +61,7 @@ func openRecordDB(tb testing.TB) *testDB {
 	}
 	td := &testDB{DB: db, svc: svc, admin: app.NewContextWithUser(context.Background(), admin), clock: c, keys: keys, path: path}
 	tb.Cleanup(func() {
-		if db.Bolt() != nil {
-			checkConsistency(tb, db.Bolt())
-		}
+		checkDB(tb, db)
 		db.Close()
 	})
 	if serverMode() {
@@ -795,7 +789,7 @@ func TestRecord_StateRefusalsAndAudit(t *testing.T) {
 		}
 	})
 	t.Run("a record changed outside the program is caught", func(t *testing.T) {
-		r := tamper(t, f.td, func(tx *bbolt.Tx) error {
+		r := tamper(t, f.td, func(tx kv.Tx) error {
 			b := tx.Bucket([]byte("records"))
 			v := append([]byte(nil), b.Get(key(uint64(e.ID)))...)
 			w := bytes.Replace(v, []byte(`"v":"45"`), []byte(`"v":"15"`), 1)
@@ -816,24 +810,17 @@ func TestRecord_MigrationFromSchema2(t *testing.T) {
 	if err := f.td.Close(); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := bbolt.Open(f.td.path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.Update(func(tx *bbolt.Tx) error {
+	rawUpdate(t, f.td.path, func(tx kv.Tx) error {
 		for _, b := range []string{"records", "record_history", "idx_critical_open", "idx_referrals", "result_mappings"} {
 			if err := tx.DeleteBucket([]byte(b)); err != nil {
 				return fmt.Errorf("%s: %w", b, err)
 			}
 		}
 		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), key(2))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	})
 	rng, crit := recordingData(t)
 	backups := filepath.Join(t.TempDir(), "backups")
-	db, err := bolt.Open(f.td.path, bolt.Options{Keys: f.td.keys, Codes: testCatalogs(t), Now: f.td.clock.Now, Planner: ruleTable, Ranges: rng, Criteria: crit,
+	db, err := reopenArchive(f.td.path, bolt.Options{Keys: f.td.keys, Codes: testCatalogs(t), Now: f.td.clock.Now, Planner: ruleTable, Ranges: rng, Criteria: crit,
 		BackupDir: backups})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ func storeHash(b []byte) string { return store.HashRecord(b) }
 // force (call ApplyOverrides on it first).
 func (db *DB) Services(set *catalog.Set) app.Services {
 	set.SetInitials(store.TextInitials) // pick lists match 拼音首字母
+	db.catalogs.Store(set)              // other server instances' catalog edits apply to it
 	users := NewUserService(db)
 	inst := NewInstitutionService(db)
 	docs := NewDocumentService(db)
@@ -40,6 +41,7 @@ func (db *DB) Services(set *catalog.Set) app.Services {
 		RuleTable:        db.ruleTableBytes,
 		Catalogs:         set,
 		Now:              db.now,
+		Changes:          db.Changes(),
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 )
 
 func TestOpen_SecondInstanceIsLocked(t *testing.T) {
+	onPostgres(t) // a file lock; several server instances share one PostgreSQL database
 	td := MustOpenDB(t)
 	_, err := bolt.Open(td.path, bolt.Options{Keys: td.keys, Timeout: 100 * time.Millisecond})
 	if app.ErrorCode(err) != app.ELOCKED || !strings.Contains(app.ErrorMessage(err), "已被另一个程序打开") {

@@ -1,6 +1,7 @@
 package pg
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -106,10 +107,11 @@ func (e *Engine) Load(src kv.Tx) (int, error) {
 				if k == nil {
 					return nil, nil
 				}
-				if v == nil {
-					v = []byte{}
+				val := bytes.Clone(v)
+				if val == nil {
+					val = []byte{}
 				}
-				row := []any{id, append([]byte(nil), k...), append([]byte(nil), v...)}
+				row := []any{id, bytes.Clone(k), val}
 				k, v = c.Next()
 				return row, ferr
 			}))
