@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"occhealth/app"
 	"occhealth/internal/pgtest"
 	"occhealth/store/kv"
 	"occhealth/store/kv/kvtest"
 	"occhealth/store/pg"
 
+	"github.com/jackc/pgx/v5"
 	"go.etcd.io/bbolt"
 )
 
@@ -77,5 +80,74 @@ func TestEngine_Load(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEngine_ConnectionLost: a server gone mid-transaction gives EUNAVAILABLE, nothing of the
+// transaction is kept, and the engine works again once the server answers.
+func TestEngine_ConnectionLost(t *testing.T) {
+	dsn := pgtest.Start(t)
+	e, err := pg.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	admin, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	err = e.Update(func(tx kv.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte("b"))
+		if err != nil {
+			return err
+		}
+		b.Put([]byte("first"), []byte("1"))
+		b.Get([]byte("sent")) // sends the queued write
+		if _, err := admin.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'`); err != nil {
+			t.Fatal(err)
+		}
+		b.Put([]byte("second"), []byte("2"))
+		return nil
+	})
+	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "数据库服务器无法连接") {
+		t.Fatalf("err = %v, want EUNAVAILABLE", err)
+	}
+	if err := e.View(func(tx kv.Tx) error {
+		if tx.Bucket([]byte("b")) != nil {
+			t.Error("a transaction cut off by the server left data behind")
+		}
+		return nil
+	}); err != nil {
+		t.Fatalf("engine unusable after the link came back: %v", err)
+	}
+
+	// No server at all.
+	_, err = pg.Open(context.Background(), pgtest.DSN(t.TempDir(), "nothing"))
+	if app.ErrorCode(err) != app.EUNAVAILABLE {
+		t.Fatalf("open without a server: %v", err)
+	}
+}
+
+// TestEngine_NewerSchema: a database migrated by a newer program is refused with EVERSION.
+func TestEngine_NewerSchema(t *testing.T) {
+	dsn := pgtest.Start(t)
+	e, err := pg.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "INSERT INTO schema_migrations (version, name) VALUES ($1, 'future')", pg.SchemaVersion()+1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = pg.Open(context.Background(), dsn)
+	if app.ErrorCode(err) != app.EVERSION || !strings.Contains(app.ErrorMessage(err), "请升级") {
+		t.Fatalf("err = %v, want EVERSION", err)
 	}
 }
