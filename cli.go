@@ -92,39 +92,55 @@ type archive struct {
 // openArchive opens the archive at path with its key ring from the configuration directory
 // and the catalogs with the archive's overrides applied.
 func openArchive(path string, fast bool) (*archive, error) {
-	set, err := loadCatalogs()
-	if err != nil {
-		return nil, fmt.Errorf("load catalogs: %w", err)
-	}
-	keys, err := store.LoadKeyRing(archiveKeyRingPath(path), nowFunc())
+	keys, err := store.LoadKeyRing(store.KeyRingPath(path), nowFunc())
 	if err != nil {
 		return nil, err
+	}
+	opts, set, err := archiveOptions(keys, fast)
+	if err != nil {
+		return nil, err
+	}
+	db, err := bolt.Open(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return archiveServices(db, set)
+}
+
+// archiveOptions are what every archive opens with: the bundled catalogs, GBZ 188 rules and
+// criteria, roster warnings, reference ranges and working-day calendar.
+func archiveOptions(keys *store.KeyRing, fast bool) (bolt.Options, *catalog.Set, error) {
+	set, err := loadCatalogs()
+	if err != nil {
+		return bolt.Options{}, nil, fmt.Errorf("load catalogs: %w", err)
 	}
 	table, err := loadRules()
 	if err != nil {
-		return nil, fmt.Errorf("load GBZ 188 rules: %w", err)
+		return bolt.Options{}, nil, fmt.Errorf("load GBZ 188 rules: %w", err)
 	}
 	warn, err := loadIntakeWarnings()
 	if err != nil {
-		return nil, fmt.Errorf("load intake warnings: %w", err)
+		return bolt.Options{}, nil, fmt.Errorf("load intake warnings: %w", err)
 	}
 	ranges, err := results.LoadRanges(assets.Rules)
 	if err != nil {
-		return nil, fmt.Errorf("load reference ranges: %w", err)
+		return bolt.Options{}, nil, fmt.Errorf("load reference ranges: %w", err)
 	}
 	crit, err := criteria.Load(assets.Rules)
 	if err != nil {
-		return nil, fmt.Errorf("load GBZ 188 criteria: %w", err)
+		return bolt.Options{}, nil, fmt.Errorf("load GBZ 188 criteria: %w", err)
 	}
 	cal, err := app.LoadCalendar(assets.CalendarCN, time.Local)
 	if err != nil {
-		return nil, fmt.Errorf("load working-day calendar: %w", err)
+		return bolt.Options{}, nil, fmt.Errorf("load working-day calendar: %w", err)
 	}
-	db, err := bolt.Open(path, bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table, IntakeWarnings: warn,
-		Ranges: ranges, Criteria: crit, Calendar: cal})
-	if err != nil {
-		return nil, err
-	}
+	return bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table, IntakeWarnings: warn,
+		Ranges: ranges, Criteria: crit, Calendar: cal}, set, nil
+}
+
+// archiveServices applies the archive's catalog overrides and wires its services with this
+// PC's parts; it closes db on failure.
+func archiveServices(db *bolt.DB, set *catalog.Set) (*archive, error) {
 	if err := db.ApplyOverrides(set); err != nil {
 		db.Close()
 		return nil, err

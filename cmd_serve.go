@@ -24,6 +24,7 @@ type serveConfig struct {
 	db        string // archive file or postgres://…
 	listen    string
 	configDir string // certificate, key, session secret
+	dataDir   string // backups and attachments of a PostgreSQL archive
 }
 
 // cmdServe runs the application server: headless, no window. Workstations in 联网 mode call
@@ -34,9 +35,10 @@ func cmdServe(args []string) int {
 	fs.StringVar(&cfg.db, "db", defaultArchive(), "档案文件路径，或 PostgreSQL 地址 postgres://用户@主机/数据库")
 	fs.StringVar(&cfg.listen, "listen", ":"+remote.DefaultPort, "监听地址（如 :8443 或 192.168.1.10:8443）")
 	fs.StringVar(&cfg.configDir, "config", defaultServerConfigDir(), "服务器配置目录（证书、私钥、会话密钥）")
+	fs.StringVar(&cfg.dataDir, "data", store.DefaultDataDir(), "PostgreSQL 档案的备份与附件目录")
 	onlyFP := fs.Bool("fingerprint", false, "只打印证书指纹（没有证书时先创建）")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "用法: occhealth serve --db 档案.db|postgres://… --listen :端口 [--config 目录] [--fingerprint]")
+		fmt.Fprintln(os.Stderr, "用法: occhealth serve --db 档案.db|postgres://… --listen :端口 [--config 目录] [--data 目录] [--fingerprint]")
 		fs.PrintDefaults()
 	}
 	if _, err := parse(fs, args); err != nil {
@@ -77,7 +79,7 @@ func runServer(ctx context.Context, cfg serveConfig, logger *log.Logger) error {
 	if err != nil {
 		return fmt.Errorf("会话密钥：%w", err)
 	}
-	a, where, err := openServerStore(ctx, cfg.db)
+	a, where, err := openServerStoreIn(ctx, cfg.db, cfg.dataDir)
 	if err != nil {
 		return err
 	}
@@ -119,8 +121,14 @@ func runServer(ctx context.Context, cfg serveConfig, logger *log.Logger) error {
 // openServerStore opens the archive behind the server: a file with bbolt, or a PostgreSQL
 // database.
 func openServerStore(ctx context.Context, db string) (*archive, string, error) {
+	return openServerStoreIn(ctx, db, store.DefaultDataDir())
+}
+
+// openServerStoreIn is openServerStore with the folder of a PostgreSQL archive's backups and
+// attachments.
+func openServerStoreIn(ctx context.Context, db, dataDir string) (*archive, string, error) {
 	if isPostgres(db) {
-		a, err := openPostgresArchive(ctx, db)
+		a, err := openPostgresArchive(ctx, db, dataDir)
 		return a, redactDSN(db), err
 	}
 	a, err := openArchive(db, false)

@@ -3,11 +3,31 @@ package main
 import (
 	"context"
 
-	"occhealth/app"
+	"occhealth/store"
+	"occhealth/store/bolt"
+	"occhealth/store/pg"
 )
 
-// openPostgresArchive opens the archive in a PostgreSQL database (store/pg behind the bbolt
-// services).
-func openPostgresArchive(ctx context.Context, dsn string) (*archive, error) {
-	return nil, app.Errorf(app.EINVALID, "本版本的服务器还不能使用 PostgreSQL 档案（%s）：请用 --db 指定档案文件", redactDSN(dsn))
+// openPostgresArchive opens the archive in a PostgreSQL database: the same services on the
+// PostgreSQL engine, its audit key ring in the configuration directory, backups and
+// attachments in dataDir.
+func openPostgresArchive(ctx context.Context, dsn, dataDir string) (*archive, error) {
+	keys, err := store.LoadKeyRing(archiveKeyRingPath(dsn), nowFunc())
+	if err != nil {
+		return nil, err
+	}
+	opts, set, err := archiveOptions(keys, false)
+	if err != nil {
+		return nil, err
+	}
+	opts.Dir = dataDir
+	eng, err := pg.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := bolt.OpenEngine(eng, opts) // closes eng on failure
+	if err != nil {
+		return nil, err
+	}
+	return archiveServices(db, set)
 }
