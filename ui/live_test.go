@@ -388,3 +388,26 @@ func TestLive_ExamWorklist(t *testing.T) {
 		t.Errorf("the refresh opened the exam again (%d) or lost it (%d)", opened, v.selected)
 	}
 }
+
+// 单机: the archive's own change feed (store/bolt) drives the same refresh, here for a
+// registration made through the services as another screen of this program would.
+func TestLive_LocalArchiveFeed(t *testing.T) {
+	env := newIntakeEnv(t)
+	recordExamFor(t, env, "陈振华", "35012419800101003", "3009")
+	doc := staffAs(t, env, "tijian", "王医生", app.RoleExamDoctor)
+	if doc.Services.Changes == nil {
+		t.Fatal("the archive's services have no change feed")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	doc.ScreenCtx = ctx
+	seen := make(chan struct{}, 16)
+	doc.liveSeen = seen
+	v := newRecordScreen(doc)
+	show(doc, v.content())
+	registerAnother(t, env)
+	waitSeen(t, seen, "the archive's notice of a registration")
+	if len(v.hits) != 2 {
+		t.Errorf("worklist after a registration: %d hits", len(v.hits))
+	}
+}
