@@ -105,7 +105,13 @@ func MustOpenDB(tb testing.TB) *testDB {
 // the service tests on PostgreSQL: each test's archive is a fresh database in the test
 // binary's throwaway cluster (internal/pgtest), opened with bolt.OpenEngine.
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	for i := len(benchClose) - 1; i >= 0; i-- {
+		benchClose[i]()
+	}
+	os.Exit(code)
+}
 
 // testEngine is "postgres" or "bbolt".
 func testEngine() string {
