@@ -7,15 +7,21 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
+
 	"occhealth/app"
 	"occhealth/app/catalog"
 	"occhealth/assets"
+	"occhealth/internal/pgtest"
 	"occhealth/store/bolt"
+	"occhealth/store/kv"
+	"occhealth/store/pg"
 	"occhealth/store/remote"
 )
 
@@ -59,9 +65,26 @@ func testServerCert(tb testing.TB) tls.Certificate {
 // with td.admin logged in through it. The server stops before the archive closes.
 func serveTestDB(tb testing.TB, td *testDB) {
 	tb.Helper()
-	cert := testServerCert(tb)
 	local := td.svc
-	h := remote.NewServer(remote.ServerOptions{Services: local, SessionUser: td.DB.SessionUser, Secret: serverSecret, Version: "test",
+	c := serveDB(tb, td.DB, local)
+	tb.Cleanup(func() {
+		servedMu.Lock()
+		delete(served, td)
+		servedMu.Unlock()
+	})
+	td.svc = c.Services()
+	servedMu.Lock()
+	served[td] = local
+	servedMu.Unlock()
+	td.admin = td.login(tb, app.UserFromContext(td.admin), adminPassword)
+}
+
+// serveDB serves db's services (local) on 127.0.0.1 over TLS and returns a connected client;
+// both stop when the test ends.
+func serveDB(tb testing.TB, db *bolt.DB, local app.Services) *remote.Client {
+	tb.Helper()
+	cert := testServerCert(tb)
+	h := remote.NewServer(remote.ServerOptions{Services: local, SessionUser: db.SessionUser, Secret: serverSecret, Version: "test",
 		Log: log.New(tbWriter{tb}, "server: ", 0)})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -79,15 +102,8 @@ func serveTestDB(tb testing.TB, td *testDB) {
 		c.Close()
 		h.CloseStreams()
 		srv.Close()
-		servedMu.Lock()
-		delete(served, td)
-		servedMu.Unlock()
 	})
-	td.svc = c.Services()
-	servedMu.Lock()
-	served[td] = local
-	servedMu.Unlock()
-	td.admin = td.login(tb, app.UserFromContext(td.admin), adminPassword)
+	return c
 }
 
 type tbWriter struct{ tb testing.TB }
@@ -124,3 +140,50 @@ func (td *testDB) storeServices() app.Services {
 
 // storeCards is the store's own card service.
 func (td *testDB) storeCards() *bolt.CardService { return td.storeServices().Cards.(*bolt.CardService) }
+
+// BenchmarkSearchWorkersServer measures the searches of BenchmarkSearchWorkers through the
+// application server on loopback (TLS, JSON, a session check per call), the bbolt bench
+// archive behind it.
+func BenchmarkSearchWorkersServer(b *testing.B) {
+	src := benchArchive(b)
+	benchOverServer(b, src, src.DB, src.svc)
+}
+
+// BenchmarkSearchWorkersServerPostgres is the same with the archive in PostgreSQL behind the
+// server (loaded with COPY as in BenchmarkSearchWorkersPostgres).
+func BenchmarkSearchWorkersServerPostgres(b *testing.B) {
+	src := benchArchive(b)
+	eng, err := pg.Open(context.Background(), pgtest.Start(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := src.Bolt().View(func(tx *bbolt.Tx) error {
+		_, err := eng.Load(&kv.BoltTx{Tx: tx})
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := eng.Pool().Exec(context.Background(), "VACUUM ANALYZE kv"); err != nil {
+		b.Fatal(err)
+	}
+	c := &clock{t: src.clock.Now().Add(time.Hour)}
+	db, err := bolt.OpenEngine(eng, bolt.Options{Keys: src.keys, Codes: testCatalogs(b), Now: c.Now, FastPasswords: true,
+		Workstation: "测试机", Planner: ruleTable, Dir: filepath.Dir(src.path)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	benchOverServer(b, src, db, db.Services(testCatalogs(b)))
+}
+
+func benchOverServer(b *testing.B, src *testDB, db *bolt.DB, local app.Services) {
+	c := serveDB(b, db, local)
+	svc := c.Services()
+	u, err := svc.Auth.Login(context.Background(), "admin", adminPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The sample queries are read in process; the timed searches go through the server.
+	td := &testDB{DB: db, svc: local, admin: app.NewContextWithUser(context.Background(), u), clock: src.clock, keys: src.keys}
+	benchSearch(b, td, svc)
+}
