@@ -191,23 +191,21 @@ func (e *Engine) Update(fn func(kv.Tx) error) error { return e.run(true, fn) }
 
 func (e *Engine) run(writable bool, fn func(kv.Tx) error) (err error) {
 	ctx := context.Background()
-	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
-	if writable {
-		opts = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
-	}
-	ptx, err := e.pool.BeginTx(ctx, opts)
+	pc, err := e.pool.Acquire(ctx)
 	if err != nil {
 		return unavailable(err)
 	}
-	t := &tx{e: e, ctx: ctx, ptx: ptx, writable: writable}
+	// A connection left inside a transaction (a failure between BEGIN and COMMIT) is closed
+	// by the pool on Release rather than reused.
+	defer pc.Release()
+	t := &tx{e: e, ctx: ctx, ptx: pc.Conn(), writable: writable}
+	done := false
 	defer func() {
-		if p := recover(); p != nil {
-			_ = ptx.Rollback(ctx)
-			panic(p)
+		if !done {
+			t.rollback()
 		}
 	}()
 	if err := t.begin(); err != nil {
-		_ = ptx.Rollback(ctx)
 		return unavailable(err)
 	}
 	ferr := fn(t)
@@ -215,15 +213,19 @@ func (e *Engine) run(writable bool, fn func(kv.Tx) error) (err error) {
 		t.flush()
 	}
 	if t.err != nil {
-		_ = ptx.Rollback(ctx)
 		return unavailable(t.err)
 	}
 	if ferr != nil {
-		_ = ptx.Rollback(ctx)
 		return ferr
 	}
-	if err := ptx.Commit(ctx); err != nil {
+	done = true
+	tag, err := t.ptx.Exec(ctx, "COMMIT")
+	if err != nil {
+		t.rollback()
 		return unavailable(err)
+	}
+	if tag.String() != "COMMIT" {
+		return fmt.Errorf("pg: transaction ended with %s", tag)
 	}
 	for _, f := range t.onCommit {
 		f()
@@ -262,3 +264,4 @@ func connectionError(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "conn closed") || strings.Contains(s, "connection refused") || strings.Contains(s, "broken pipe")
 }
+

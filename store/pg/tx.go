@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"occhealth/store/kv"
 )
@@ -33,7 +34,7 @@ var (
 type tx struct {
 	e        *Engine
 	ctx      context.Context
-	ptx      pgx.Tx
+	ptx      conn
 	writable bool
 	buckets  map[string]*bucket
 	batch    *pgx.Batch // queued writes, sent by flush
@@ -41,6 +42,15 @@ type tx struct {
 	// and cursors cannot return errors (bbolt's shape), so they record it and return nil.
 	err      error
 	onCommit []func()
+}
+
+// conn is what a transaction sends its statements on (a *pgx.Conn).
+type conn interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
 }
 
 // bucket is a bucket as seen by one transaction.
@@ -60,14 +70,23 @@ type entry struct {
 	ok bool
 }
 
+// begin opens the transaction, takes the writer lock (write transactions) and reads the
+// bucket list, in one round trip: BEGIN inside a pipeline opens a transaction block that
+// outlives the pipeline.
 func (t *tx) begin() error {
 	b := &pgx.Batch{}
 	if t.writable {
+		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 		b.Queue("SELECT pg_advisory_xact_lock($1)", writerLock)
+	} else {
+		b.Queue("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 	}
 	b.Queue("SELECT id, name, seq FROM kv_bucket")
 	br := t.ptx.SendBatch(t.ctx, b)
 	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return err
+	}
 	if t.writable {
 		if _, err := br.Exec(); err != nil {
 			return err
@@ -92,6 +111,12 @@ func (t *tx) begin() error {
 		return err
 	}
 	return br.Close()
+}
+
+// rollback ends the transaction without keeping anything; on a broken link the server has
+// rolled it back already.
+func (t *tx) rollback() {
+	_, _ = t.ptx.Exec(t.ctx, "ROLLBACK")
 }
 
 // fail records the first link failure.
