@@ -264,4 +264,3 @@ func connectionError(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "conn closed") || strings.Contains(s, "connection refused") || strings.Contains(s, "broken pipe")
 }
-
