@@ -92,7 +92,11 @@ type archive struct {
 // openArchive opens the archive at path with its key ring from the configuration directory
 // and the catalogs with the archive's overrides applied.
 func openArchive(path string, fast bool) (*archive, error) {
-	keys, err := store.LoadKeyRing(store.KeyRingPath(path), nowFunc())
+	if isPostgres(path) {
+		// Administrators on the server reach a PostgreSQL archive with the same commands.
+		return openPostgresArchive(context.Background(), path, store.DefaultDataDir())
+	}
+	keys, err := store.LoadKeyRing(archiveKeyRingPath(path), nowFunc())
 	if err != nil {
 		return nil, err
 	}
