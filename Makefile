@@ -43,7 +43,7 @@ LDFLAGS     := -X main.version=$(VERSION)
 
 TEST_ENV := LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-.PHONY: deps deps-build deps-test deps-dist build run test vet test-go window-check bench \
+.PHONY: deps deps-build deps-test deps-dist build run test test-modes vet test-go window-check bench \
 	dist dist-linux dist-windows check-windows clean
 
 deps: deps-build
@@ -72,6 +72,16 @@ test: deps-test
 	CGO_ENABLED=1 $(GO) build -race $(if $(TAGS),-tags $(TAGS)) -ldflags "$(LDFLAGS)" -o $(RACE_BIN) $(PKG)
 	scripts/window-check.sh $(RACE_BIN)
 	cups_env="$$(scripts/cups-check.sh)" && $(TEST_ENV) env $$cups_env $(GO) test -race ./...
+	$(MAKE) --no-print-directory test-modes
+
+# The service tests (store/bolt) again in the other storage modes: the archive in a throwaway
+# PostgreSQL cluster (internal/pgtest). A behaviour that differs between modes is a bug.
+TEST_MODES := postgres
+test-modes:
+	@for m in $(TEST_MODES); do \
+		echo "store/bolt service tests, engine $$m"; \
+		$(TEST_ENV) OCCHEALTH_TEST_ENGINE=$$m OCCHEALTH_REQUIRE_PG=1 $(GO) test -count=1 ./store/bolt || exit 1; \
+	done
 
 vet: deps-build
 	$(TEST_ENV) $(GO) vet ./...
