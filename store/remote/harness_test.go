@@ -64,7 +64,6 @@ type env struct {
 	mu      sync.Mutex
 	httpSrv *http.Server
 	handler *remote.Server
-	feed    *testFeed
 }
 
 const adminPassword = "Admin1234"
@@ -83,7 +82,6 @@ func newEnv(tb testing.TB, mod func(*remote.ServerOptions)) *env {
 		tb.Fatal(err)
 	}
 	e := &env{db: db, local: db.Services(set), clock: c}
-	e.local.Changes = changeFeed(db, e)
 	e.cert, _, err = remote.LoadOrCreateCertificate(filepath.Join(dir, "server"))
 	if err != nil {
 		tb.Fatal(err)
@@ -227,62 +225,4 @@ func code(err error) string {
 		return ""
 	}
 	return "go:" + err.Error()
-}
-
-// testFeed stands in for the store's change feed while the store has none: tests publish.
-type testFeed struct {
-	mu   sync.Mutex
-	subs []chan app.Change
-	seq  uint64
-}
-
-func (f *testFeed) Subscribe(ctx context.Context) <-chan app.Change {
-	ch := make(chan app.Change, 64)
-	f.mu.Lock()
-	f.subs = append(f.subs, ch)
-	f.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		for i, s := range f.subs {
-			if s == ch {
-				f.subs = append(f.subs[:i], f.subs[i+1:]...)
-				close(ch)
-				return
-			}
-		}
-	}()
-	return ch
-}
-
-func (f *testFeed) publish(c app.Change) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.seq++
-	c.Seq = f.seq
-	for _, s := range f.subs {
-		select {
-		case s <- c:
-		default:
-		}
-	}
-}
-
-// changeFeed is the store's change feed when it has one, else a testFeed.
-func changeFeed(db *bolt.DB, e *env) app.ChangeFeed {
-	if f, ok := any(db).(interface{ Changes() app.ChangeFeed }); ok {
-		if cf := f.Changes(); cf != nil {
-			return cf
-		}
-	}
-	e.feed = &testFeed{}
-	return e.feed
-}
-
-// wrote tells the test feed (if in use) what a write changed, as the store's feed would.
-func (e *env) wrote(kind string, by string, ids ...int64) {
-	if e.feed != nil {
-		e.feed.publish(app.Change{Kind: kind, IDs: ids, By: by, At: e.clock.Now()})
-	}
 }

@@ -35,7 +35,6 @@ func TestSettingsFollowTheServer(t *testing.T) {
 	if n, _ := svc1.Catalogs.CodeName(catalog.EnterpriseSize, code); n != bundledName+"（本院）" {
 		t.Fatalf("editing workstation sees %q", n)
 	}
-	e.wrote(app.ChangeSettings, "admin")
 	waitName(t, svc2, code, bundledName+"（本院）")
 
 	if err := svc1.Catalog.ResetCatalog(admin, catalog.EnterpriseSize); err != nil {
@@ -44,7 +43,6 @@ func TestSettingsFollowTheServer(t *testing.T) {
 	if n, _ := svc1.Catalogs.CodeName(catalog.EnterpriseSize, code); n != bundledName {
 		t.Fatalf("after reset the editing workstation sees %q", n)
 	}
-	e.wrote(app.ChangeSettings, "admin")
 	waitName(t, svc2, code, bundledName)
 }
 
