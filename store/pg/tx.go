@@ -244,7 +244,8 @@ func (b *bucket) Get(key []byte) []byte {
 	if t.err != nil {
 		return nil
 	}
-	t.flush()
+	// No flush: a key this transaction wrote is in the cache, so the queued writes cannot
+	// change what the server holds for this one.
 	var v []byte
 	err := t.ptx.QueryRow(t.ctx, "SELECT v FROM kv WHERE b = $1 AND k = $2", b.id, key).Scan(&v)
 	switch {
