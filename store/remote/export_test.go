@@ -15,3 +15,14 @@ func (c *Client) CallWithID(ctx context.Context, name, reqID string, args, res a
 	defer func() { newRequestIDFunc = save }()
 	return c.call(ctx, name, true, args, res)
 }
+
+// CopySession gives to the session from holds for user (as if the workstation had moved to
+// another server instance).
+func CopySession(from, to *Client, user int64) {
+	from.mu.Lock()
+	tok := from.sessions[user]
+	from.mu.Unlock()
+	to.mu.Lock()
+	to.sessions[user] = tok
+	to.mu.Unlock()
+}
