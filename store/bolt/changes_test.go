@@ -2,12 +2,15 @@ package bolt_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"occhealth/app"
 	"occhealth/store/bolt"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // next reads one notice or fails after a while.
@@ -79,15 +82,23 @@ func TestChanges_SlowSubscriber(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := td.DB.Changes().Subscribe(ctx)
-	done := make(chan struct{})
+	done := make(chan error, 1)
 	go func() {
-		defer close(done)
 		for i := 0; i < 100; i++ {
-			td.employer(t, "单位"+string(rune('甲'+i)), creditCode("91450102MA5K"+string(rune('0'+i/10000%10))+string(rune('0'+i/1000%10))+string(rune('0'+i/100%10))+string(rune('0'+i/10%10))+string(rune('0'+i%10))))
+			e := &app.Employer{Name: fmt.Sprintf("单位%d", i), CreditCode: creditCode(fmt.Sprintf("91450102MA5K%05d", i)), AreaCode: "450102",
+				IndustryCode: "1391", EconomicTypeCode: "173", SizeCode: "03"}
+			if _, err := td.svc.Employers.CreateEmployer(td.admin, e); err != nil {
+				done <- err
+				return
+			}
 		}
+		done <- nil
 	}()
 	select {
-	case <-done:
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
 	case <-time.After(60 * time.Second):
 		t.Fatal("commits blocked by a subscriber that does not read")
 	}
@@ -153,5 +164,41 @@ func TestChanges_SecondInstance(t *testing.T) {
 	got, err := td.svc.Workers.WorkersByIDs(td.admin, []int64{w.ID})
 	if err != nil || len(got) != 1 || got[0].Name != "李四" {
 		t.Fatalf("worker written by the other instance: %v %v", got, err)
+	}
+}
+
+// When the instance's LISTEN connection breaks, it reconnects and tells its subscribers to
+// refresh everything (notices sent meanwhile are lost).
+func TestChanges_ListenerReconnects(t *testing.T) {
+	if testEngine() != "postgres" {
+		t.Skip("only PostgreSQL carries notices between processes")
+	}
+	td := MustOpenDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := td.DB.Changes().Subscribe(ctx)
+	dsn, _ := pgArchives.Load(td.path)
+	conn, err := pgx.Connect(ctx, dsn.(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+			WHERE datname = current_database() AND query LIKE 'LISTEN%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no LISTEN connection found")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if c := next(t, ch); c.Kind != app.ChangeAll {
+		t.Fatalf("after the listener's connection broke: %+v, want ChangeAll", c)
 	}
 }
