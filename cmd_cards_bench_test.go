@@ -44,9 +44,18 @@ func cpuSeconds() float64 {
 // copied in the file with new IDs and numbers (the copies bypass the audit log: the benchmark
 // exports, it does not verify). The first card read, which mints every DocumentId, is done
 // here and returned.
+//
+// With OCCHEALTH_BENCH_KEEP=DIR the archive is made in DIR (cards.db, its key ring under
+// DIR/config) and left there, so that the command itself can be timed on it:
+// OCCHEALTH_CONFIG_DIR=DIR/config occhealth cards export --db DIR/cards.db … --user tongji
+// (password demo1234).
 func cardsExportArchive(b *testing.B, n int) (path string, mint time.Duration) {
-	b.Setenv("OCCHEALTH_CONFIG_DIR", b.TempDir())
-	path = filepath.Join(b.TempDir(), "cards.db")
+	dir, keep := os.LookupEnv("OCCHEALTH_BENCH_KEEP")
+	if !keep {
+		dir = b.TempDir()
+	}
+	b.Setenv("OCCHEALTH_CONFIG_DIR", filepath.Join(dir, "config"))
+	path = filepath.Join(dir, "cards.db")
 	a, res, err := createDemoWith(path, demo.Options{Workers: 300, Seed: 7})
 	if err != nil {
 		b.Fatal(err)
