@@ -14,6 +14,8 @@ import (
 
 	"occhealth/app"
 	"occhealth/app/catalog"
+	"occhealth/app/criteria"
+	"occhealth/app/results"
 	"occhealth/app/rules"
 	"occhealth/assets"
 	"occhealth/store"
@@ -37,6 +39,8 @@ func (c *clock) Add(d time.Duration) {
 var (
 	bundledOnce sync.Once
 	bundledRule *rules.Table
+	ranges      *results.Ranges
+	criteriaSet *criteria.Set
 )
 
 func loadCatalogs() (*catalog.Set, error) { return catalog.Load(assets.Catalogs) }
@@ -48,6 +52,12 @@ func ruleTable(tb testing.TB) *rules.Table {
 			tb.Fatal(err)
 		}
 		bundledRule = t
+		if ranges, err = results.LoadRanges(assets.Rules); err != nil {
+			tb.Fatal(err)
+		}
+		if criteriaSet, err = criteria.Load(assets.Rules); err != nil {
+			tb.Fatal(err)
+		}
 	})
 	return bundledRule
 }
@@ -76,8 +86,9 @@ func newEnv(tb testing.TB, mod func(*remote.ServerOptions)) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	rt := ruleTable(tb) // loads ranges and criteriaSet too
 	db, err := bolt.Open(filepath.Join(dir, "archive.db"), bolt.Options{Keys: store.NewMemoryKeyRing(c.Now()), Codes: set, Now: c.Now,
-		FastPasswords: true, Workstation: "服务器", Planner: ruleTable(tb)})
+		FastPasswords: true, Workstation: "服务器", Planner: rt, Ranges: ranges, Criteria: criteriaSet})
 	if err != nil {
 		tb.Fatal(err)
 	}
