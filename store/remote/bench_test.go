@@ -29,12 +29,16 @@ func BenchmarkSearchOverServer(b *testing.B) {
 	_, svc := e.dial(b, "前台1")
 	admin := setup(b, svc)
 	localAdmin := app.NewContextWithUser(context.Background(), app.UserFromContext(admin))
-	e.db.Bolt().NoSync = true
+	if e.db.Bolt() != nil {
+		e.db.Bolt().NoSync = true
+	}
 	t0 := time.Now()
 	if _, err := demo.Fill(localAdmin, e.local, demo.Options{Workers: benchWorkers(), Seed: 42, NoExams: true}); err != nil {
 		b.Fatal(err)
 	}
-	e.db.Bolt().NoSync = false
+	if e.db.Bolt() != nil {
+		e.db.Bolt().NoSync = false
+	}
 	b.Logf("filled %d workers in %v", benchWorkers(), time.Since(t0))
 	all, _ := e.local.Workers.SearchWorkers(localAdmin, app.WorkerSearch{})
 	sample, _ := e.local.Workers.WorkersByIDs(localAdmin, []int64{all[len(all)/2]})

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -18,8 +19,10 @@ import (
 	"occhealth/app/results"
 	"occhealth/app/rules"
 	"occhealth/assets"
+	"occhealth/internal/pgtest"
 	"occhealth/store"
 	"occhealth/store/bolt"
+	"occhealth/store/pg"
 	"occhealth/store/remote"
 )
 
@@ -62,7 +65,11 @@ func ruleTable(tb testing.TB) *rules.Table {
 	return bundledRule
 }
 
-// env is a bbolt archive behind a server on 127.0.0.1 with a fake clock.
+// postgresBehind runs the tests with the archive in PostgreSQL behind the server
+// (OCCHEALTH_TEST_ENGINE=postgres, as the store's tests take it).
+func postgresBehind() bool { return os.Getenv("OCCHEALTH_TEST_ENGINE") == "postgres" }
+
+// env is an archive (bbolt, or PostgreSQL with OCCHEALTH_TEST_ENGINE=postgres) behind a server on 127.0.0.1 with a fake clock.
 type env struct {
 	db      *bolt.DB
 	local   app.Services // the server's own services
@@ -87,9 +94,20 @@ func newEnv(tb testing.TB, mod func(*remote.ServerOptions)) *env {
 		tb.Fatal(err)
 	}
 	rt := ruleTable(tb) // loads ranges and criteriaSet too
-	db, err := bolt.Open(filepath.Join(dir, "archive.db"), bolt.Options{Keys: store.NewMemoryKeyRing(c.Now()), Codes: set, Now: c.Now,
-		FastPasswords: true, Workstation: "服务器", Planner: rt, Ranges: ranges, Criteria: criteriaSet})
-	if err != nil {
+	opts := bolt.Options{Keys: store.NewMemoryKeyRing(c.Now()), Codes: set, Now: c.Now,
+		FastPasswords: true, Workstation: "服务器", Planner: rt, Ranges: ranges, Criteria: criteriaSet}
+	var db *bolt.DB
+	if postgresBehind() {
+		eng, err := pg.Open(context.Background(), pgtest.Start(tb))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		opts.Dir = dir
+		db, err = bolt.OpenEngine(eng, opts)
+		if err != nil {
+			tb.Fatal(err)
+		}
+	} else if db, err = bolt.Open(filepath.Join(dir, "archive.db"), opts); err != nil {
 		tb.Fatal(err)
 	}
 	e := &env{db: db, local: db.Services(set), clock: c}
