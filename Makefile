@@ -75,13 +75,18 @@ test: deps-test
 	$(MAKE) --no-print-directory test-modes
 
 # The service tests (store/bolt) again in the other storage modes: the archive in a throwaway
-# PostgreSQL cluster (internal/pgtest). A behaviour that differs between modes is a bug.
+# PostgreSQL cluster (internal/pgtest), and behind the application server (OCCHEALTH_TEST_MODE=
+# server) with bbolt and with PostgreSQL. A behaviour that differs between modes is a bug.
 TEST_MODES := postgres
 test-modes:
 	@for m in $(TEST_MODES); do \
 		echo "store/bolt service tests, engine $$m"; \
 		$(TEST_ENV) OCCHEALTH_TEST_ENGINE=$$m OCCHEALTH_REQUIRE_PG=1 $(GO) test -count=1 ./store/bolt || exit 1; \
 	done
+	@echo "store/bolt service tests through the application server on loopback, bbolt behind it"
+	$(TEST_ENV) OCCHEALTH_TEST_MODE=server $(GO) test -count=1 ./store/bolt
+	@echo "store/bolt service tests and the remote tests through the server, PostgreSQL behind it"
+	$(TEST_ENV) OCCHEALTH_TEST_MODE=server OCCHEALTH_TEST_ENGINE=postgres OCCHEALTH_REQUIRE_PG=1 $(GO) test -count=1 ./store/bolt ./store/remote
 
 vet: deps-build
 	$(TEST_ENV) $(GO) vet ./...
