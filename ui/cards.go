@@ -337,6 +337,9 @@ func cardCell(r *app.CardRow, col int) string {
 	case colStatus:
 		return r.Card.Status.Name()
 	case colOperate:
+		if r.Card.Changed { // changed since its export: goes out again (订正, or 删除 if voided)
+			return "已变更"
+		}
 		return operateNames[r.Card.Operate]
 	case colLate:
 		if r.Card.Late {
