@@ -17,8 +17,12 @@ import (
 const (
 	maxKeySize   = 32768
 	maxValueSize = (1 << 31) - 2
-	// flushAt bounds the queued writes sent in one batch.
-	flushAt = 512
+	// flushAt bounds the queued statements sent in one batch, and pendingAt the writes kept
+	// before they are sent.
+	flushAt   = 512
+	pendingAt = 20000
+	// rowsPer bounds the rows of one array statement.
+	rowsPer = 5000
 )
 
 var (
@@ -37,7 +41,11 @@ type tx struct {
 	ptx      conn
 	writable bool
 	buckets  map[string]*bucket
-	batch    *pgx.Batch // queued writes, sent by flush
+	batch    *pgx.Batch // queued statements (bucket deletions, notices), sent by flush
+	// pending holds the writes not yet sent, per bucket ID and key: the last write of a key
+	// wins, and flush sends each bucket's writes as one upsert and one delete over arrays.
+	pending  map[int64]map[string]pendingOp
+	npending int
 	// err is the first failure of the server link; the transaction rolls back with it. Get
 	// and cursors cannot return errors (bbolt's shape), so they record it and return nil.
 	err      error
@@ -63,6 +71,11 @@ type bucket struct {
 	gone     bool
 	gen      uint64           // bumped by every write: cursors refetch their window
 	cache    map[string]entry // Gets and own writes
+}
+
+type pendingOp struct {
+	k, v []byte
+	del  bool
 }
 
 type entry struct {
@@ -137,21 +150,59 @@ func (t *tx) queue(sql string, args ...any) {
 	}
 }
 
-// flush sends the queued writes and dirty sequences.
+// write records a Put (or a Delete when del) to be sent by the next flush.
+func (t *tx) write(b *bucket, k, v []byte, del bool) {
+	if t.pending == nil {
+		t.pending = map[int64]map[string]pendingOp{}
+	}
+	m := t.pending[b.id]
+	if m == nil {
+		m = map[string]pendingOp{}
+		t.pending[b.id] = m
+	}
+	if _, ok := m[string(k)]; !ok {
+		t.npending++
+	}
+	m[string(k)] = pendingOp{k: k, v: v, del: del}
+	if t.npending >= pendingAt {
+		t.flush()
+	}
+}
+
+// flush sends the pending writes, dirty sequences and queued statements in one batch.
 func (t *tx) flush() {
 	if t.err != nil {
 		return
 	}
+	if t.batch == nil {
+		t.batch = &pgx.Batch{}
+	}
+	for id, m := range t.pending {
+		var pk, pv, dk [][]byte
+		for _, op := range m {
+			if op.del {
+				dk = append(dk, op.k)
+			} else {
+				pk, pv = append(pk, op.k), append(pv, op.v)
+			}
+		}
+		for i := 0; i < len(pk); i += rowsPer {
+			j := min(i+rowsPer, len(pk))
+			t.batch.Queue("INSERT INTO kv (b, k, v) SELECT $1, * FROM unnest($2::bytea[], $3::bytea[]) ON CONFLICT (b, k) DO UPDATE SET v = excluded.v", id, pk[i:j], pv[i:j])
+		}
+		for i := 0; i < len(dk); i += rowsPer {
+			j := min(i+rowsPer, len(dk))
+			t.batch.Queue("DELETE FROM kv WHERE b = $1 AND k = ANY($2::bytea[])", id, dk[i:j])
+		}
+	}
+	t.pending, t.npending = nil, 0
 	for _, b := range t.buckets {
 		if b.seqDirty && !b.gone {
 			b.seqDirty = false
-			if t.batch == nil {
-				t.batch = &pgx.Batch{}
-			}
 			t.batch.Queue("UPDATE kv_bucket SET seq = $2 WHERE id = $1", b.id, int64(b.seq))
 		}
 	}
-	if t.batch == nil || t.batch.Len() == 0 {
+	if t.batch.Len() == 0 {
 		return
 	}
 	b := t.batch
@@ -204,6 +255,10 @@ func (t *tx) DeleteBucket(name []byte) error {
 	b := t.buckets[string(name)]
 	if b == nil {
 		return errNoBucket
+	}
+	if t.pending[b.id] != nil {
+		t.npending -= len(t.pending[b.id])
+		delete(t.pending, b.id)
 	}
 	t.queue("DELETE FROM kv WHERE b = $1", b.id)
 	t.queue("DELETE FROM kv_bucket WHERE id = $1", b.id)
@@ -295,7 +350,7 @@ func (b *bucket) Put(key, value []byte) error {
 	if v == nil {
 		v = []byte{}
 	}
-	b.t.queue("INSERT INTO kv (b, k, v) VALUES ($1, $2, $3) ON CONFLICT (b, k) DO UPDATE SET v = excluded.v", b.id, k, v)
+	b.t.write(b, k, v, false)
 	b.remember(k, v, true)
 	b.gen++
 	return b.t.err
@@ -306,7 +361,7 @@ func (b *bucket) Delete(key []byte) error {
 		return err
 	}
 	k := bytes.Clone(key)
-	b.t.queue("DELETE FROM kv WHERE b = $1 AND k = $2", b.id, k)
+	b.t.write(b, k, nil, true)
 	b.remember(k, nil, false)
 	b.gen++
 	return b.t.err
