@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -45,6 +46,9 @@ const (
 type Engine struct {
 	pool *pgxpool.Pool
 	dsn  string
+	// wmu serialises this process's writers before they take a connection, so that writers
+	// queueing for the advisory lock do not hold the pool's connections away from readers.
+	wmu sync.Mutex
 }
 
 var (
@@ -191,6 +195,10 @@ func (e *Engine) Update(fn func(kv.Tx) error) error { return e.run(true, fn) }
 
 func (e *Engine) run(writable bool, fn func(kv.Tx) error) (err error) {
 	ctx := context.Background()
+	if writable {
+		e.wmu.Lock()
+		defer e.wmu.Unlock()
+	}
 	pc, err := e.pool.Acquire(ctx)
 	if err != nil {
 		return unavailable(err)
