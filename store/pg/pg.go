@@ -193,7 +193,17 @@ func (e *Engine) View(fn func(kv.Tx) error) error { return e.run(false, fn) }
 // Update runs fn in a write transaction, serialised with every other writer on the database.
 func (e *Engine) Update(fn func(kv.Tx) error) error { return e.run(true, fn) }
 
-func (e *Engine) run(writable bool, fn func(kv.Tx) error) (err error) {
+func (e *Engine) run(writable bool, fn func(kv.Tx) error) error {
+	onCommit, err := e.runTx(writable, fn)
+	// As in bbolt, commit handlers run after the writer lock is released: they may start
+	// transactions of their own.
+	for _, f := range onCommit {
+		f()
+	}
+	return err
+}
+
+func (e *Engine) runTx(writable bool, fn func(kv.Tx) error) ([]func(), error) {
 	ctx := context.Background()
 	if writable {
 		e.wmu.Lock()
@@ -201,7 +211,7 @@ func (e *Engine) run(writable bool, fn func(kv.Tx) error) (err error) {
 	}
 	pc, err := e.pool.Acquire(ctx)
 	if err != nil {
-		return unavailable(err)
+		return nil, unavailable(err)
 	}
 	// A connection left inside a transaction (a failure between BEGIN and COMMIT) is closed
 	// by the pool on Release rather than reused.
@@ -214,31 +224,28 @@ func (e *Engine) run(writable bool, fn func(kv.Tx) error) (err error) {
 		}
 	}()
 	if err := t.begin(); err != nil {
-		return unavailable(err)
+		return nil, unavailable(err)
 	}
 	ferr := fn(t)
 	if ferr == nil && t.err == nil && writable {
 		t.flush()
 	}
 	if t.err != nil {
-		return unavailable(t.err)
+		return nil, unavailable(t.err)
 	}
 	if ferr != nil {
-		return ferr
+		return nil, ferr
 	}
 	done = true
 	tag, err := t.ptx.Exec(ctx, "COMMIT")
 	if err != nil {
 		t.rollback()
-		return unavailable(err)
+		return nil, unavailable(err)
 	}
 	if tag.String() != "COMMIT" {
-		return fmt.Errorf("pg: transaction ended with %s", tag)
+		return nil, fmt.Errorf("pg: transaction ended with %s", tag)
 	}
-	for _, f := range t.onCommit {
-		f()
-	}
-	return nil
+	return t.onCommit, nil
 }
 
 // unavailable turns connection failures into EUNAVAILABLE; other errors pass through.
