@@ -562,6 +562,21 @@ func testOnCommit(t *testing.T, e kv.Engine) {
 	if !slices.Equal(ran, []string{"ok"}) {
 		t.Errorf("OnCommit ran %q, want only the committed one", ran)
 	}
+	// A commit handler runs after the writer lock is released: it may write again.
+	update(t, e, func(tx kv.Tx, b kv.Bucket) error {
+		tx.OnCommit(func() {
+			if err := e.Update(func(tx kv.Tx) error { return tx.Bucket(bk).Put([]byte("later"), []byte("x")) }); err != nil {
+				t.Errorf("Update from a commit handler: %v", err)
+			}
+		})
+		return nil
+	})
+	view(t, e, func(_ kv.Tx, b kv.Bucket) error {
+		if b.Get([]byte("later")) == nil {
+			t.Error("the commit handler's write is missing")
+		}
+		return nil
+	})
 }
 
 // testSnapshot: a View sees the data as at its start, while an Update commits beside it.
