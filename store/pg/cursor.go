@@ -7,9 +7,13 @@ import (
 
 type pair struct{ k, v []byte }
 
+// maxBatch is the largest window a cursor fetches: long walks (a name prefix with 100,000
+// hits, a backup) go in few round trips without holding much memory.
+const maxBatch = 4096
+
 // cursor walks a bucket through a window of prefetched pairs. The window holds every key of
 // the bucket between lo and hi (an open end when loOpen/hiOpen: the bucket's first or last
-// key is in it); moving outside it fetches the next batch, growing from 16 to 1024 rows.
+// key is in it); moving outside it fetches the next batch, growing from 16 to 4096 rows.
 //
 // The cursor's position is a key (cur), not an index: after Delete the position is the
 // deleted key, so Next and Prev land on its neighbours, as in bbolt. At either end the
@@ -32,11 +36,8 @@ func (c *cursor) batch() int {
 	switch {
 	case c.n == 0:
 		c.n = 16
-	case c.n < 1024:
-		c.n *= 8
-		if c.n > 1024 {
-			c.n = 1024
-		}
+	case c.n < maxBatch:
+		c.n = min(c.n*8, maxBatch)
 	}
 	return c.n
 }
