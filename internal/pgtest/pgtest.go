@@ -174,5 +174,22 @@ func startCluster() (*cluster, error) {
 		return nil, fmt.Errorf("%w\n%s", err, log)
 	}
 	c.admin = DSN(dir, "postgres")
+	c.watch()
 	return c, nil
+}
+
+// watch starts a detached shell that stops the cluster and removes its folder once this test
+// binary is gone, so that a binary that panics or is killed on a timeout leaves no server
+// behind. After a normal Stop it finds nothing to do.
+func (c *cluster) watch() {
+	stop := fmt.Sprintf("%s -D %s -m immediate -w stop", filepath.Join(c.bin, "pg_ctl"), filepath.Join(c.dir, "data"))
+	if c.asPG {
+		stop = "runuser -u postgres -- " + stop
+	}
+	script := fmt.Sprintf("while kill -0 %d 2>/dev/null; do sleep 1; done; %s >/dev/null 2>&1; rm -rf %s", os.Getpid(), stop, c.dir)
+	cmd := exec.Command("/bin/sh", "-c", script)
+	cmd.SysProcAttr = detached()
+	if cmd.Start() == nil {
+		go cmd.Wait()
+	}
 }
