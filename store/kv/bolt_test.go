@@ -21,3 +21,13 @@ func TestBolt(t *testing.T) {
 		return kv.NewBolt(db)
 	})
 }
+
+func BenchmarkBolt(b *testing.B) {
+	kvtest.Bench(b, func(b *testing.B) kv.Engine {
+		db, err := bbolt.Open(filepath.Join(b.TempDir(), "kv.db"), 0o600, &bbolt.Options{Timeout: time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return kv.NewBolt(db)
+	})
+}

@@ -151,3 +151,7 @@ func TestEngine_NewerSchema(t *testing.T) {
 		t.Fatalf("err = %v, want EVERSION", err)
 	}
 }
+
+func BenchmarkEngine(b *testing.B) {
+	kvtest.Bench(b, func(b *testing.B) kv.Engine { return open(b) })
+}
