@@ -13,7 +13,7 @@ const maxBatch = 4096
 
 // cursor walks a bucket through a window of prefetched pairs. The window holds every key of
 // the bucket between lo and hi (an open end when loOpen/hiOpen: the bucket's first or last
-// key is in it); moving outside it fetches the next batch, growing from 16 to 4096 rows.
+// key is in it); moving outside it fetches the next batch, growing from 64 to 4096 rows.
 //
 // The cursor's position is a key (cur), not an index: after Delete the position is the
 // deleted key, so Next and Prev land on its neighbours, as in bbolt. At either end the
@@ -30,6 +30,22 @@ type cursor struct {
 	cur    []byte
 	placed bool
 	n      int // next batch size
+	// bound is the end of the prefix of the last Seek key (nil: none): forward fetches below
+	// it stop there and take one key beyond, so a prefix scan fetches nothing it will not read.
+	bound []byte
+}
+
+// prefixEnd returns the first key after every key that starts with p, or nil when there is
+// none (p is empty or all 0xff).
+func prefixEnd(p []byte) []byte {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] != 0xff {
+			end := bytes.Clone(p[:i+1])
+			end[i]++
+			return end
+		}
+	}
+	return nil
 }
 
 func (c *cursor) batch() int {
@@ -44,16 +60,40 @@ func (c *cursor) batch() int {
 
 func (c *cursor) usable() bool { return c.valid && c.gen == c.b.gen }
 
-// load fills the window ascending from key (nil: the first key).
+// loadAsc fills the window ascending from key (nil: the first key).
 func (c *cursor) loadAsc(key []byte, incl bool) {
 	n := c.batch()
-	rows := c.b.fetch(key, incl, false, n)
-	c.win, c.gen, c.valid = rows, c.b.gen, true
+	if c.bound != nil && key != nil && bytes.Compare(key, c.bound) >= 0 {
+		c.bound = nil // walked past the prefix: plain windows from here
+	}
+	c.gen, c.valid = c.b.gen, true
 	c.lo, c.loOpen = key, key == nil
-	if len(rows) < n {
-		c.hi, c.hiOpen = nil, true
-	} else {
+	if c.bound == nil || key == nil {
+		rows := c.b.fetch(key, incl, false, n)
+		c.win = rows
+		if len(rows) < n {
+			c.hi, c.hiOpen = nil, true
+		} else {
+			c.hi, c.hiOpen = rows[len(rows)-1].k, false
+		}
+		return
+	}
+	rows := c.b.fetchBounded(key, incl, false, n, c.bound)
+	in := len(rows)
+	if in > 0 && bytes.Compare(rows[in-1].k, c.bound) >= 0 {
+		in-- // the key that ends the prefix
+	}
+	switch {
+	case in == n:
+		// The prefix goes on: the window ends at its last row; the extra key is not contiguous.
+		c.win = rows[:in]
+		c.hi, c.hiOpen = rows[in-1].k, false
+	case in < len(rows):
+		c.win = rows
 		c.hi, c.hiOpen = rows[len(rows)-1].k, false
+	default:
+		c.win = rows // nothing at or after the bound
+		c.hi, c.hiOpen = nil, true
 	}
 }
 
@@ -77,7 +117,7 @@ func (c *cursor) land(p pair) ([]byte, []byte) {
 }
 
 func (c *cursor) First() ([]byte, []byte) {
-	c.n = 0
+	c.n, c.bound = 0, nil
 	c.loadAsc(nil, true)
 	if len(c.win) == 0 {
 		c.placed = false
@@ -87,7 +127,7 @@ func (c *cursor) First() ([]byte, []byte) {
 }
 
 func (c *cursor) Last() ([]byte, []byte) {
-	c.n = 0
+	c.n, c.bound = 0, nil
 	c.loadDesc(nil, true)
 	if len(c.win) == 0 {
 		c.placed = false
@@ -98,6 +138,7 @@ func (c *cursor) Last() ([]byte, []byte) {
 
 func (c *cursor) Seek(seek []byte) ([]byte, []byte) {
 	c.n = 0
+	c.bound = prefixEnd(seek)
 	c.loadAsc(bytes.Clone(seek), true)
 	if len(c.win) == 0 {
 		// Past the end: Prev goes to the last key.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/jackc/pgx/v5"
@@ -424,6 +425,12 @@ func (b *bucket) SetFillPercent(float64) {}
 // fetch reads up to n pairs from the server: ascending from key (inclusive when incl) or,
 // when desc, descending below key; key nil means from the end.
 func (b *bucket) fetch(key []byte, incl, desc bool, n int) []pair {
+	return b.fetchBounded(key, incl, desc, n, nil)
+}
+
+// fetchBounded is fetch (ascending) limited to keys below bound, plus the first key at or
+// above bound: a prefix scan reads its prefix and the one key that ends it, no more.
+func (b *bucket) fetchBounded(key []byte, incl, desc bool, n int, bound []byte) []pair {
 	t := b.t
 	if b.gone || t.err != nil {
 		return nil
@@ -445,16 +452,39 @@ func (b *bucket) fetch(key []byte, incl, desc bool, n int) []pair {
 		q = fmt.Sprintf("SELECT k, v FROM kv WHERE b = $1 AND k %s $3 ORDER BY k%s LIMIT $2", op, dir)
 		args = append(args, key)
 	}
+	if bound != nil && !desc && key != nil {
+		op := ">"
+		if incl {
+			op = ">="
+		}
+		q = fmt.Sprintf("(SELECT k, v FROM kv WHERE b = $1 AND k %s $3 AND k < $4 ORDER BY k LIMIT $2) UNION ALL (SELECT k, v FROM kv WHERE b = $1 AND k >= $4 ORDER BY k LIMIT 1)", op)
+		args = append(args, bound)
+	}
 	rows, err := t.ptx.Query(t.ctx, q, args...)
 	if err != nil {
 		t.fail(err)
 		return nil
 	}
 	defer rows.Close()
-	out := make([]pair, 0, n)
+	out := make([]pair, 0, min(n, 256))
+	binary := false
+	if fd := rows.FieldDescriptions(); len(fd) == 2 && fd[0].Format == pgx.BinaryFormatCode && fd[1].Format == pgx.BinaryFormatCode {
+		binary = true // bytea in binary format is the bytes themselves
+	}
+	var arena []byte // the window's keys and values, copied into few allocations
 	for rows.Next() {
 		var p pair
-		if err := rows.Scan(&p.k, &p.v); err != nil {
+		if raw := rows.RawValues(); binary && len(raw) == 2 {
+			need := len(raw[0]) + len(raw[1])
+			if cap(arena)-len(arena) < need {
+				arena = make([]byte, 0, max(64<<10, need))
+			}
+			start := len(arena)
+			arena = append(arena, raw[0]...)
+			arena = append(arena, raw[1]...)
+			mid := start + len(raw[0])
+			p.k, p.v = arena[start:mid:mid], arena[mid:len(arena):len(arena)]
+		} else if err := rows.Scan(&p.k, &p.v); err != nil {
 			t.fail(err)
 			return nil
 		}
@@ -467,5 +497,10 @@ func (b *bucket) fetch(key []byte, incl, desc bool, n int) []pair {
 		t.fail(err)
 		return nil
 	}
+	if bound != nil && !slices.IsSortedFunc(out, comparePairs) {
+		slices.SortFunc(out, comparePairs) // UNION ALL keeps its parts' order in practice only
+	}
 	return out
 }
+
+func comparePairs(a, b pair) int { return bytes.Compare(a.k, b.k) }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func Run(t *testing.T, open Open) {
 		{"Ordering", testOrdering},
 		{"Seek", testSeek},
 		{"Ends", testEnds},
+		{"SeekWalk", testSeekWalk},
 		{"CursorDelete", testCursorDelete},
 		{"OwnWrites", testOwnWrites},
 		{"Rollback", testRollback},
@@ -169,6 +171,59 @@ func testSeek(t *testing.T, e kv.Engine) {
 		}
 		if !slices.Equal(got, []string{"pb", "pb\x00"}) {
 			t.Errorf("prefix pb: %q", got)
+		}
+		return nil
+	})
+}
+
+// testSeekWalk: after a Seek the cursor walks on past the seek key's prefix, through several
+// batches, in both directions, without a gap.
+func testSeekWalk(t *testing.T, e kv.Engine) {
+	var keys []string
+	for _, p := range []string{"a", "b", "b\xff", "c"} {
+		for i := 0; i < 300; i++ {
+			keys = append(keys, fmt.Sprintf("%s%03d", p, i))
+		}
+	}
+	keys = append(keys, "b\xff\xff", "\xff\xff", "b", "bb")
+	put(t, e, keys...)
+	slices.Sort(keys)
+	view(t, e, func(_ kv.Tx, b kv.Bucket) error {
+		for _, seek := range []string{"a", "a1", "b", "b\xff", "b\xff\xff", "b299", "bb", "c150", "\xff", "\xff\xff", "z"} {
+			i, _ := slices.BinarySearch(keys, seek)
+			c := b.Cursor()
+			var got []string
+			for k, _ := c.Seek([]byte(seek)); k != nil; k, _ = c.Next() {
+				got = append(got, string(k))
+			}
+			if !slices.Equal(got, keys[i:]) {
+				t.Errorf("Seek(%q) then Next: %d keys, want %d", seek, len(got), len(keys)-i)
+			}
+			// Prefix scan, then back.
+			c = b.Cursor()
+			n := 0
+			var last []byte
+			for k, _ := c.Seek([]byte(seek)); k != nil && bytes.HasPrefix(k, []byte(seek)); k, _ = c.Next() {
+				n++
+				last = k
+			}
+			want := 0
+			for _, k := range keys {
+				if strings.HasPrefix(k, seek) {
+					want++
+				}
+			}
+			if n != want {
+				t.Errorf("prefix %q: %d keys, want %d", seek, n, want)
+			}
+			if last != nil {
+				j, _ := slices.BinarySearch(keys, string(last))
+				if j > 0 {
+					if k, _ := c.Prev(); j+1 < len(keys) && string(k) != keys[j] {
+						t.Errorf("prefix %q: Prev after the scan = %q, want %q", seek, k, keys[j])
+					}
+				}
+			}
 		}
 		return nil
 	})
