@@ -325,6 +325,19 @@ func upperFirst(s string) string {
 	return string(r)
 }
 
+// wireType is the type of an argument or result in the generated structs: a list of record
+// IDs ([]int64, e.g. the hits of a search) travels packed (idList: delta varints in base64),
+// which is several times cheaper than a JSON array of numbers at 100,000 hits; everything
+// else travels as itself.
+func wireType(t types.Type, q types.Qualifier) string {
+	if s, ok := t.(*types.Slice); ok {
+		if b, ok := s.Elem().(*types.Basic); ok && b.Kind() == types.Int64 {
+			return "idList"
+		}
+	}
+	return types.TypeString(t, q)
+}
+
 // prefix is the stem of a method's generated names: workersCreateWorker.
 func prefix(s *Service, m *Method) string { return lowerFirst(s.Field) + m.Name }
 
@@ -400,11 +413,11 @@ func writeClient(r *Result) ([]byte, error) {
 			p := prefix(s, m)
 			fmt.Fprintf(&body, "type %sArgs struct {\n", p)
 			for _, a := range m.Params {
-				fmt.Fprintf(&body, "\t%s %s `json:\"%s\"`\n", upperFirst(a.Key), types.TypeString(a.Type, q), a.Key)
+				fmt.Fprintf(&body, "\t%s %s `json:\"%s\"`\n", upperFirst(a.Key), wireType(a.Type, q), a.Key)
 			}
 			fmt.Fprintf(&body, "}\n\ntype %sResults struct {\n", p)
 			for _, x := range m.Results {
-				fmt.Fprintf(&body, "\t%s %s `json:\"%s\"`\n", upperFirst(x.Key), types.TypeString(x.Type, q), x.Key)
+				fmt.Fprintf(&body, "\t%s %s `json:\"%s\"`\n", upperFirst(x.Key), wireType(x.Type, q), x.Key)
 			}
 			for _, a := range m.Params {
 				if a.CopyBack {

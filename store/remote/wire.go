@@ -1,6 +1,8 @@
 package remote
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -99,4 +101,52 @@ func unescapeHeader(s string) string {
 		return ""
 	}
 	return v
+}
+
+// idList is a []int64 on the wire: zigzag varints of the differences between neighbours, in
+// standard base64, as one JSON string ("" for an empty list, null for nil). Search hits in
+// name order are close to each other, so most take two or three bytes.
+type idList []int64
+
+func (l idList) MarshalJSON() ([]byte, error) {
+	if l == nil {
+		return []byte("null"), nil
+	}
+	buf := make([]byte, 0, len(l)*3)
+	prev := int64(0)
+	for _, id := range l {
+		buf = binary.AppendVarint(buf, id-prev)
+		prev = id
+	}
+	out := make([]byte, 0, base64.StdEncoding.EncodedLen(len(buf))+2)
+	out = append(out, '"')
+	out = base64.StdEncoding.AppendEncode(out, buf)
+	return append(out, '"'), nil
+}
+
+func (l *idList) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*l = nil
+		return nil
+	}
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("id list: not a string")
+	}
+	raw, err := base64.StdEncoding.AppendDecode(nil, b[1:len(b)-1])
+	if err != nil {
+		return fmt.Errorf("id list: %w", err)
+	}
+	out := make(idList, 0, len(raw)/2)
+	prev := int64(0)
+	for len(raw) > 0 {
+		d, n := binary.Varint(raw)
+		if n <= 0 {
+			return fmt.Errorf("id list: bad varint")
+		}
+		raw = raw[n:]
+		prev += d
+		out = append(out, prev)
+	}
+	*l = out
+	return nil
 }

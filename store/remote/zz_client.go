@@ -890,7 +890,7 @@ type workersSearchWorkersArgs struct {
 }
 
 type workersSearchWorkersResults struct {
-	R0 []int64 `json:"r0"`
+	R0 idList `json:"r0"`
 }
 
 type workersUpdateWorkerArgs struct {
@@ -903,7 +903,7 @@ type workersUpdateWorkerResults struct {
 }
 
 type workersWorkersByIDsArgs struct {
-	Ids []int64 `json:"ids"`
+	Ids idList `json:"ids"`
 }
 
 type workersWorkersByIDsResults struct {
@@ -1365,7 +1365,7 @@ type calendarSaveCalendarResults struct {
 type cardsCardDataArgs struct {
 	From    time.Time `json:"from"`
 	To      time.Time `json:"to"`
-	ExamIDs []int64   `json:"examIDs"`
+	ExamIDs idList    `json:"examIDs"`
 }
 
 type cardsCardDataResults struct {
