@@ -67,6 +67,12 @@ func Open(ctx context.Context, dsn string) (*Engine, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	// Every statement here is a key lookup or a key-range walk whose right plan is the primary
+	// key's index scan; a custom plan chosen from stale statistics can be a bitmap scan and a
+	// sort of the whole range instead (10x slower for a 4,096-row window).
+	if _, ok := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !ok {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	}
 	if cfg.MaxConns < 16 {
 		cfg.MaxConns = 16
 	}

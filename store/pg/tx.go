@@ -180,7 +180,13 @@ func (t *tx) flush() {
 	}
 	for id, m := range t.pending {
 		var pk, pv, dk [][]byte
+		// In key order: rows of a bulk write land in the table in the order walks read them.
+		ops := make([]pendingOp, 0, len(m))
 		for _, op := range m {
+			ops = append(ops, op)
+		}
+		slices.SortFunc(ops, func(a, b pendingOp) int { return bytes.Compare(a.k, b.k) })
+		for _, op := range ops {
 			if op.del {
 				dk = append(dk, op.k)
 			} else {

@@ -11,7 +11,8 @@ import (
 type OpenB func(b *testing.B) kv.Engine
 
 // Bench measures the operations a service method is made of, on 10,000 keys of 200 bytes:
-// a read transaction with one Get, one with a 100-key cursor walk, and a write transaction
+// a read transaction with one Get, one with a 100-key cursor walk, a walk of all 10,000, and a
+// write transaction
 // that reads one key and writes three.
 func Bench(b *testing.B, open OpenB) {
 	e := open(b)
@@ -56,6 +57,23 @@ func Bench(b *testing.B, open OpenB) {
 				m := 0
 				for k, _ := c.Seek(key(i % (n - 100))); k != nil && m < 100; k, _ = c.Next() {
 					m++
+				}
+				return nil
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("view_walk_all", func(b *testing.B) {
+		for b.Loop() {
+			if err := e.View(func(tx kv.Tx) error {
+				m := 0
+				c := tx.Bucket([]byte("b")).Cursor()
+				for k, _ := c.First(); k != nil; k, _ = c.Next() {
+					m++
+				}
+				if m != n {
+					b.Fatalf("walked %d keys", m)
 				}
 				return nil
 			}); err != nil {
