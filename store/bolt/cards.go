@@ -875,37 +875,70 @@ func (s *CardService) RecordExport(ctx context.Context, batch string, format str
 			return err
 		}
 		b := t.tx.Bucket(bucketCards)
+		// The stored states are read in order, decoded and re-encoded on every core, then
+		// written and audited in order (the audit chain is sequential).
+		raws := make([][]byte, len(cards))
+		seen := make(map[int64]bool, len(cards))
 		for i := range cards {
 			d := &cards[i]
 			if d.Exam == nil {
 				return app.Errorf(app.EINVALID, "第 %d 张个案卡没有体检数据", i+1)
 			}
-			r, old, err := loadCard(t.tx, d.Exam.ID)
-			if err != nil {
-				return err
+			if seen[d.Exam.ID] {
+				return app.Errorf(app.EINVALID, "体检 %s 的个案卡在本批次中出现两次，本批次未登记", d.Exam.Number)
+			}
+			seen[d.Exam.ID] = true
+			if v := b.Get(itob(uint64(d.Exam.ID))); v != nil {
+				raws[i] = append([]byte(nil), v...)
+			}
+		}
+		type change struct {
+			id       int64
+			old, enc []byte
+			note     string
+			err      error
+		}
+		changes := make([]change, len(cards))
+		user := t.username()
+		parallel(len(cards), func(i int) {
+			d := &cards[i]
+			c := &changes[i]
+			c.id, c.old = d.Exam.ID, raws[i]
+			r := &cardRecord{ExamID: d.Exam.ID}
+			if c.old != nil {
+				if err := decode(c.old, r); err != nil {
+					c.err = fmt.Errorf("card of exam %d: %w", d.Exam.ID, err)
+					return
+				}
 			}
 			if r.DocumentID == "" || r.DocumentID != d.Card.DocumentID {
-				return app.Errorf(app.EINVALID, "体检 %s 的个案卡文档标识与档案不符（应先生成个案卡数据再导出），本批次未登记", d.Exam.Number)
+				c.err = app.Errorf(app.EINVALID, "体检 %s 的个案卡文档标识与档案不符（应先生成个案卡数据再导出），本批次未登记", d.Exam.Number)
+				return
 			}
 			op := d.Card.Operate
 			if op != app.CardAdd && op != app.CardUpdate && op != app.CardDelete {
-				return app.Errorf(app.EINVALID, "体检 %s 的个案卡操作类型“%s”无效", d.Exam.Number, op)
+				c.err = app.Errorf(app.EINVALID, "体检 %s 的个案卡操作类型“%s”无效", d.Exam.Number, op)
+				return
 			}
 			r.Status, r.Operate, r.Batch, r.Format, r.ExportedAt, r.ExportedHash, r.Reason = app.CardExported, op, batch, format, t.now, hashes[i], ""
 			r.Late = late(t.now, due(releasedAt(d.Exam), cs.DueDays))
-			note := map[string]string{app.CardAdd: "新增", app.CardUpdate: "订正", app.CardDelete: "删除"}[op]
+			c.note = map[string]string{app.CardAdd: "新增", app.CardUpdate: "订正", app.CardDelete: "删除"}[op]
 			if r.Late {
-				note += "（补报）"
+				c.note += "（补报）"
 			}
-			r.History = append(r.History, app.CardEvent{At: t.now, User: t.username(), Status: app.CardExported, Batch: batch, Note: format + " " + note})
-			enc, err := encode(r)
-			if err != nil {
+			r.History = append(r.History, app.CardEvent{At: t.now, User: user, Status: app.CardExported, Batch: batch, Note: format + " " + c.note})
+			c.enc, c.err = encode(r)
+		})
+		for _, c := range changes {
+			if c.err != nil {
+				return c.err
+			}
+		}
+		for _, c := range changes {
+			if err := b.Put(itob(uint64(c.id)), c.enc); err != nil {
 				return err
 			}
-			if err := b.Put(itob(uint64(r.ExamID)), enc); err != nil {
-				return err
-			}
-			if err := t.audit("CardService.RecordExport", entityCard, uint64(r.ExamID), old, enc, "导出个案卡，批次 "+batch+"，"+note); err != nil {
+			if err := t.audit("CardService.RecordExport", entityCard, uint64(c.id), c.old, c.enc, "导出个案卡，批次 "+batch+"，"+c.note); err != nil {
 				return err
 			}
 		}

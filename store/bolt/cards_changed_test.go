@@ -63,3 +63,24 @@ func TestCards_ChangedSinceExport(t *testing.T) {
 	changed("sent as Delete", app.CardDelete, false)
 	verifyAudit(t, c.td)
 }
+
+// TestCards_RecordExportRefusesACardTwice: a batch naming one card twice is refused whole
+// (the states are prepared on every core from what is stored, so a second copy would record
+// one export and audit two).
+func TestCards_RecordExportRefusesACardTwice(t *testing.T) {
+	c := newCardFixture(t)
+	if err := c.cards.SaveCardSettings(c.td.admin, goodSettings()); err != nil {
+		t.Fatal(err)
+	}
+	c.release(t, c.conclude(t, c.exam, normalConclusion()))
+	d := c.data(t)
+	err := c.cards.RecordExport(c.reporter, "B1", app.CardFormatNational, []app.CardData{d[0], d[0]})
+	wantCode(t, err, app.EINVALID, "出现两次")
+	if r := c.rows(t, app.CardFilter{})[0]; r.Card.Status != app.CardPending || len(r.Card.History) != 0 {
+		t.Fatalf("a refused batch changed the card: %+v", r.Card)
+	}
+	if err := c.cards.RecordExport(c.reporter, "B1", app.CardFormatNational, d); err != nil {
+		t.Fatal(err)
+	}
+	verifyAudit(t, c.td)
+}
