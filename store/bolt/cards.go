@@ -692,11 +692,27 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 			return err
 		}
 		readIDs, fresh = ids, fr
+		// The cards' states, decoded on every core (the values stay valid while tx is open).
+		cardsB := tx.Bucket(bucketCards)
+		raws := make([][]byte, len(exams))
 		for i, e := range exams {
-			r, _, err := loadCard(tx, e.ID)
-			if err != nil {
-				return err
+			raws[i] = cardsB.Get(itob(uint64(e.ID)))
+		}
+		states := make([]*cardRecord, len(exams))
+		errs := make([]error, len(exams))
+		parallel(len(exams), func(i int) {
+			states[i] = &cardRecord{ExamID: exams[i].ID}
+			if raws[i] != nil {
+				if err := decode(raws[i], states[i]); err != nil {
+					errs[i] = fmt.Errorf("card of exam %d: %w", exams[i].ID, err)
+				}
 			}
+		})
+		for i, e := range exams {
+			if errs[i] != nil {
+				return errs[i]
+			}
+			r := states[i]
 			switch {
 			case e.State == app.ExamVoided && !r.exported():
 				if len(examIDs) > 0 {
