@@ -87,10 +87,10 @@ func (e *Engine) Load(src kv.Tx) (int, error) {
 		if t.err != nil {
 			return t.err
 		}
-		if _, err := t.ptx.Exec(t.ctx, "DELETE FROM kv"); err != nil {
+		if _, err := t.raw.Exec(t.ctx, "DELETE FROM kv"); err != nil {
 			return err
 		}
-		if _, err := t.ptx.Exec(t.ctx, "DELETE FROM kv_bucket"); err != nil {
+		if _, err := t.raw.Exec(t.ctx, "DELETE FROM kv_bucket"); err != nil {
 			return err
 		}
 		t.buckets = map[string]*bucket{}
@@ -103,7 +103,7 @@ func (e *Engine) Load(src kv.Tx) (int, error) {
 			c := sb.Cursor()
 			k, v := c.First()
 			var ferr error
-			m, err := t.ptx.CopyFrom(t.ctx, pgx.Identifier{"kv"}, []string{"b", "k", "v"}, pgx.CopyFromFunc(func() ([]any, error) {
+			m, err := t.raw.CopyFrom(t.ctx, pgx.Identifier{"kv"}, []string{"b", "k", "v"}, pgx.CopyFromFunc(func() ([]any, error) {
 				if k == nil {
 					return nil, nil
 				}

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,6 +50,8 @@ type Engine struct {
 	// wmu serialises this process's writers before they take a connection, so that writers
 	// queueing for the advisory lock do not hold the pool's connections away from readers.
 	wmu sync.Mutex
+	// stmtTimeout is the deadline of one statement (ns; 0: the default).
+	stmtTimeout atomic.Int64
 }
 
 var (
@@ -222,7 +225,7 @@ func (e *Engine) runTx(writable bool, fn func(kv.Tx) error) ([]func(), error) {
 	// A connection left inside a transaction (a failure between BEGIN and COMMIT) is closed
 	// by the pool on Release rather than reused.
 	defer pc.Release()
-	t := &tx{e: e, ctx: ctx, ptx: pc.Conn(), writable: writable}
+	t := &tx{e: e, ctx: ctx, ptx: timedConn{pc.Conn(), e.timeout()}, raw: pc.Conn(), writable: writable}
 	done := false
 	defer func() {
 		if !done {
@@ -265,6 +268,9 @@ func unavailable(err error) error {
 	}
 	if !connectionError(err) {
 		return err
+	}
+	if pgconn.Timeout(err) {
+		return &app.Error{Code: app.EUNAVAILABLE, Message: "数据库服务器没有响应，本次操作没有保存任何内容。请检查数据库服务器和网络后重试。（" + err.Error() + "）"}
 	}
 	return &app.Error{Code: app.EUNAVAILABLE, Message: "数据库服务器无法连接，本次操作没有保存任何内容。请检查数据库服务器和网络后重试。（" + err.Error() + "）"}
 }

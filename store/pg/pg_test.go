@@ -222,3 +222,57 @@ func TestEngine_TwoProcesses(t *testing.T) {
 		}
 	}
 }
+
+// TestEngine_NoAnswer: a database server that stops answering fails the transaction with
+// EUNAVAILABLE within the statement timeout instead of hanging; afterwards the engine works.
+func TestEngine_NoAnswer(t *testing.T) {
+	dsn := pgtest.Start(t)
+	e, err := pg.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Update(func(tx kv.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte("b"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("k"), []byte("v"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.SetStatementTimeout(300 * time.Millisecond)
+	ctx := context.Background()
+	blocker, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Close(ctx)
+	btx, err := blocker.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := btx.Exec(ctx, "LOCK TABLE kv IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	err = e.View(func(tx kv.Tx) error {
+		tx.Bucket([]byte("b")).Get([]byte("k"))
+		return nil
+	})
+	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "没有响应") {
+		t.Fatalf("err = %v, want EUNAVAILABLE (no answer)", err)
+	}
+	if d := time.Since(t0); d > 5*time.Second {
+		t.Fatalf("took %v to give up", d)
+	}
+	btx.Rollback(ctx)
+	if err := e.View(func(tx kv.Tx) error {
+		if v := tx.Bucket([]byte("b")).Get([]byte("k")); string(v) != "v" {
+			t.Errorf("after the server answers again: %q", v)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

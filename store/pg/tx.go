@@ -39,7 +39,8 @@ var (
 type tx struct {
 	e        *Engine
 	ctx      context.Context
-	ptx      conn
+	ptx      conn      // statements with a deadline each
+	raw      *pgx.Conn // the same connection without deadlines: the writer lock, bulk loads
 	writable bool
 	buckets  map[string]*bucket
 	batch    *pgx.Batch // queued statements (bucket deletions, notices), sent by flush
@@ -89,14 +90,16 @@ type entry struct {
 // outlives the pipeline.
 func (t *tx) begin() error {
 	b := &pgx.Batch{}
+	var ptx conn = t.ptx
 	if t.writable {
+		ptx = timedConn{t.raw, max(lockTimeout, t.e.timeout())}
 		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 		b.Queue("SELECT pg_advisory_xact_lock($1)", writerLock)
 	} else {
 		b.Queue("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 	}
 	b.Queue("SELECT id, name, seq FROM kv_bucket")
-	br := t.ptx.SendBatch(t.ctx, b)
+	br := ptx.SendBatch(t.ctx, b)
 	defer br.Close()
 	if _, err := br.Exec(); err != nil {
 		return err
