@@ -102,6 +102,10 @@ func runServer(ctx context.Context, cfg serveConfig, logger *log.Logger) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeTLS(ln, "", "") }()
 	logger.Printf("职业健康工作站服务器 %s：档案 %s，监听 %s（协议 %d）", version, where, ln.Addr(), remote.Protocol)
+	bctx, endBackups := context.WithCancel(ctx)
+	backups := make(chan struct{})
+	go func() { dailyBackups(bctx, a.db, logger, time.Hour); close(backups) }()
+	defer func() { endBackups(); <-backups }() // the archive closes after the backup in progress
 	select {
 	case err := <-done:
 		return err
@@ -164,4 +168,25 @@ func (r resetReloads) ResetCatalog(ctx context.Context, name string) error {
 		return r.set.Replace(name, c)
 	}
 	return nil
+}
+
+// dailyBackups makes the archive's daily backup on the server (the window makes it after a login
+// in 单机 mode; workstations in 联网 mode have no archive to back up): at start and then every
+// interval, once a day, as the backup settings say.
+func dailyBackups(ctx context.Context, db interface {
+	BackupIfDue(context.Context) (app.BackupInfo, bool, error)
+}, logger *log.Logger, interval time.Duration) {
+	bctx := app.NewContextWithWorkstation(ctx, "服务器")
+	for {
+		if info, made, err := db.BackupIfDue(bctx); err != nil {
+			logger.Printf("每日自动备份失败: %v", err)
+		} else if made {
+			logger.Printf("每日自动备份: %s", info.Path)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
 }

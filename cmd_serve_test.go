@@ -109,8 +109,12 @@ func TestServe(t *testing.T) {
 		t.Error("the workstation did not notice that the server stopped")
 	}
 	svc.Connection.Close()
-	if !strings.Contains(logBuf.String(), "服务器已停止") {
+	if !strings.Contains(logBuf.String(), "服务器已停止") || !strings.Contains(logBuf.String(), "每日自动备份") {
 		t.Fatalf("log: %s", logBuf.String())
+	}
+	// The server made the day's backup itself (no workstation has the archive to back it up).
+	if backups, _ := filepath.Glob(filepath.Join(dir, "backups", "*")); len(backups) == 0 {
+		t.Fatal("no daily backup beside the archive")
 	}
 	// The archive is closed: it opens again.
 	a, err = openArchive(path, true)
