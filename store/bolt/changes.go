@@ -220,6 +220,13 @@ func (b *recBucket) Delete(k []byte) error {
 	return b.Bucket.Delete(k)
 }
 
+// Prefetch passes the hint on (kv.Prefetcher); it writes nothing.
+func (b *recBucket) Prefetch(keys [][]byte) {
+	if p, ok := b.Bucket.(kv.Prefetcher); ok {
+		p.Prefetch(keys)
+	}
+}
+
 func (b *recBucket) Cursor() kv.Cursor { return &recCursor{Cursor: b.Bucket.Cursor(), b: b} }
 
 type recCursor struct {

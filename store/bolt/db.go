@@ -374,6 +374,24 @@ func get(tx kv.Tx, bucket []byte, id uint64, v any) (raw []byte, ok bool, err er
 	return raw, true, decode(b, v)
 }
 
+// prefetch tells an engine with a round trip per Get (PostgreSQL) which records of bucket the
+// caller is about to read, so that they come in one statement; bbolt ignores it. Long lists
+// are left to the Gets (the transaction's cache is bounded).
+func prefetch[T int64 | uint64](tx kv.Tx, bucket []byte, ids []T) {
+	if len(ids) < 2 || len(ids) > 5000 {
+		return
+	}
+	p, ok := tx.Bucket(bucket).(kv.Prefetcher)
+	if !ok {
+		return
+	}
+	keys := make([][]byte, len(ids))
+	for i, id := range ids {
+		keys[i] = itob(uint64(id))
+	}
+	p.Prefetch(keys)
+}
+
 // conflict returns the ECONFLICT error for a stale version.
 func conflict(what string, by string, at time.Time) error {
 	if by == "" {

@@ -303,6 +303,7 @@ func (s *ExamService) FindExams(ctx context.Context, f app.ExamFilter) ([]*app.E
 				ids = append(ids, btoi(k))
 			}
 		}
+		prefetch(tx, bucketExams, ids)
 		for _, id := range ids {
 			var e app.Exam
 			if _, ok, err := get(tx, bucketExams, id, &e); err != nil {

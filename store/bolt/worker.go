@@ -335,6 +335,7 @@ func (s *WorkerService) SearchWorkers(ctx context.Context, q app.WorkerSearch) (
 func (s *WorkerService) WorkersByIDs(ctx context.Context, ids []int64) ([]*app.Worker, error) {
 	out := make([]*app.Worker, 0, len(ids))
 	err := s.db.view(ctx, "WorkerService.WorkersByIDs", func(tx kv.Tx, _ app.Scope) error {
+		prefetch(tx, bucketWorkers, ids)
 		for _, id := range ids {
 			var w app.Worker
 			if _, ok, err := get(tx, bucketWorkers, uint64(id), &w); err != nil {

@@ -116,3 +116,10 @@ type BulkLoader interface {
 	// Load replaces every bucket by the buckets of src in one transaction.
 	Load(src Tx) (int, error)
 }
+
+// Prefetcher is implemented by the buckets of engines where each Get is a round trip
+// (PostgreSQL): Prefetch reads the given keys at once into the transaction's cache, so that
+// the Gets that follow cost nothing. Keys absent from the bucket are remembered as absent.
+type Prefetcher interface {
+	Prefetch(keys [][]byte)
+}

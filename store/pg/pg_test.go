@@ -276,3 +276,45 @@ func TestEngine_NoAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEngine_Prefetch: prefetched keys read as Gets would, absent keys stay absent, and a
+// write transaction's own writes win over what the server holds.
+func TestEngine_Prefetch(t *testing.T) {
+	e := open(t)
+	defer e.Close()
+	keys := [][]byte{[]byte("a"), []byte("b"), []byte("c"), []byte("missing")}
+	if err := e.Update(func(tx kv.Tx) error {
+		b, _ := tx.CreateBucketIfNotExists([]byte("b"))
+		for _, k := range keys[:3] {
+			b.Put(k, append([]byte("v"), k...))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(b kv.Bucket, want map[string]string) {
+		t.Helper()
+		b.(kv.Prefetcher).Prefetch(keys)
+		for _, k := range keys {
+			got := b.Get(k)
+			if w, ok := want[string(k)]; !ok && got != nil || ok && string(got) != w {
+				t.Errorf("Get(%s) = %q after Prefetch, want %q", k, got, want[string(k)])
+			}
+		}
+	}
+	if err := e.View(func(tx kv.Tx) error {
+		check(tx.Bucket([]byte("b")), map[string]string{"a": "va", "b": "vb", "c": "vc"})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Update(func(tx kv.Tx) error {
+		b := tx.Bucket([]byte("b"))
+		b.Put([]byte("a"), []byte("new"))
+		b.Delete([]byte("b"))
+		check(b, map[string]string{"a": "new", "c": "vc"})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

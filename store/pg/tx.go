@@ -24,6 +24,8 @@ const (
 	pendingAt = 20000
 	// rowsPer bounds the rows of one array statement.
 	rowsPer = 5000
+	// maxCached bounds a transaction's cache of reads.
+	maxCached = 64 << 20
 )
 
 var (
@@ -48,6 +50,7 @@ type tx struct {
 	// wins, and flush sends each bucket's writes as one upsert and one delete over arrays.
 	pending  map[int64]map[string]pendingOp
 	npending int
+	cached   int // bytes in the buckets' caches (approximate)
 	// err is the first failure of the server link; the transaction rolls back with it. Get
 	// and cursors cannot return errors (bbolt's shape), so they record it and return nil.
 	err      error
@@ -311,6 +314,7 @@ func (b *bucket) Get(key []byte) []byte {
 	}
 	// No flush: a key this transaction wrote is in the cache, so the queued writes cannot
 	// change what the server holds for this one.
+	t.trimCache()
 	var v []byte
 	err := t.ptx.QueryRow(t.ctx, "SELECT v FROM kv WHERE b = $1 AND k = $2", b.id, key).Scan(&v)
 	switch {
@@ -332,7 +336,76 @@ func (b *bucket) remember(key, v []byte, ok bool) {
 	if b.cache == nil {
 		b.cache = map[string]entry{}
 	}
+	if _, had := b.cache[string(key)]; !had {
+		b.t.cached += len(key) + len(v) + 64
+	}
 	b.cache[string(key)] = entry{v, ok}
+}
+
+// Prefetch reads the keys not yet cached in one statement per 1,000 (kv.Prefetcher).
+func (b *bucket) Prefetch(keys [][]byte) {
+	t := b.t
+	if b.gone || t.err != nil {
+		return
+	}
+	var need [][]byte
+	for _, k := range keys {
+		if _, ok := b.cache[string(k)]; !ok && len(k) > 0 {
+			need = append(need, k)
+		}
+	}
+	for len(need) > 0 {
+		chunk := need[:min(len(need), 1000)]
+		need = need[len(chunk):]
+		rows, err := t.ptx.Query(t.ctx, "SELECT k, v FROM kv WHERE b = $1 AND k = ANY($2::bytea[])", b.id, chunk)
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		found := map[string]bool{}
+		for rows.Next() {
+			var k, v []byte
+			if err := rows.Scan(&k, &v); err != nil {
+				rows.Close()
+				t.fail(err)
+				return
+			}
+			if v == nil {
+				v = []byte{}
+			}
+			found[string(k)] = true
+			b.remember(k, v, true)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			t.fail(err)
+			return
+		}
+		for _, k := range chunk {
+			if !found[string(k)] {
+				b.remember(bytes.Clone(k), nil, false)
+			}
+		}
+	}
+}
+
+// trimCache drops the cached reads once they pass maxCached bytes (a long read transaction
+// must not hold everything it read); a write transaction sends its queued writes first, since
+// the cache holds them until then.
+func (t *tx) trimCache() {
+	if t.cached < maxCached {
+		return
+	}
+	if t.writable {
+		t.flush()
+		if t.err != nil {
+			return
+		}
+	}
+	for _, b := range t.buckets {
+		b.cache = nil
+	}
+	t.cached = 0
 }
 
 func (b *bucket) check(key []byte) error {
