@@ -404,10 +404,11 @@ func (db *DB) forgetCaches(cs []app.Change) {
 			employers = append(employers, c.IDs...)
 		}
 	}
-	// The card worklist's cache is dropped per worker and employer; after a notice without
-	// IDs it keeps entries whose exams are unchanged (released exams do not change) until the
-	// worker or employer is written again here.
-	if f := db.registryChanged.Load(); f != nil && (len(workers) > 0 || len(employers) > 0) {
+	// The card worklist's cache is dropped per worker and employer, and whole after a notice
+	// without IDs (when the card service has set its reset hook).
+	if f := db.cardsReset.Load(); f != nil && all {
+		(*f)()
+	} else if f := db.registryChanged.Load(); f != nil && (len(workers) > 0 || len(employers) > 0) {
 		(*f)(workers, employers)
 	}
 	if all || settings {

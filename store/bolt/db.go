@@ -108,6 +108,9 @@ type DB struct {
 	// case cards read them live and cache their pre-flight counts).
 	registryChanged atomic.Pointer[func(workers, employers []int64)]
 	changes         changeHub
+	// cardsReset, when set by the card service, drops its whole worklist cache (another
+	// server instance wrote workers or employers without naming them, or notices were lost).
+	cardsReset atomic.Pointer[func()]
 	// catalogs is the catalog set Services put in force: another server instance's catalog
 	// edits are applied to it.
 	catalogs atomic.Pointer[catalog.Set]
