@@ -88,6 +88,9 @@ func cmdDemo(args []string) int {
 	if !explicit {
 		path = demoPath(g.db)
 	}
+	if isPostgres(path) {
+		return fail(app.Errorf(app.EINVALID, "演示档案只能建在本机文件中（--db 新文件路径）；需要时再用 occhealth migrate 迁入 PostgreSQL"))
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fail(app.Errorf(app.ESETUP, "文件 %s 已存在；演示档案请写入新文件（--db 新路径）", path))
 	}
