@@ -86,6 +86,10 @@ func NewCardService(db *DB) *CardService {
 	s := &CardService{db: db, rand: rand.Reader, metas: map[int64]*cardMeta{}}
 	f := s.forgetRegistry
 	db.registryChanged.Store(&f)
+	// Another server instance wrote without naming the records (a bulk write, or notices lost
+	// on a reconnect): the whole worklist cache may be stale.
+	reset := func() { s.mu.Lock(); s.metas = map[int64]*cardMeta{}; s.mu.Unlock() }
+	db.cardsReset.Store(&reset)
 	return s
 }
 
