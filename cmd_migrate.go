@@ -72,7 +72,7 @@ func cmdMigrate(args []string) int {
 		return exitOK
 	}
 	fmt.Printf("已迁移：%d 个数据分区，%d 条记录，核对一致（记录数、序号、SHA-256）。\n", len(rep.Summary.Buckets), rep.Summary.Keys)
-	fmt.Printf("目标上的审计链校验通过：%d 条审计记录，链头 %s。\n", rep.Audit.Entries, app.ShortHash(rep.Audit.Head))
+	fmt.Printf("目标上的审计链校验通过：%d 条审计记录，链头 %s；附件 %d 个已复制。\n", rep.Audit.Entries, app.ShortHash(rep.Audit.Head), rep.Attachments)
 	if rep.KeyRing != "" {
 		fmt.Printf("审计密钥已复制到 %s（服务器使用同一配置目录）。\n", rep.KeyRing)
 	}
@@ -84,6 +84,8 @@ type migrateReport struct {
 	Summary transfer.Summary `json:"summary"`
 	Audit   app.AuditReport  `json:"audit"`
 	KeyRing string           `json:"key_ring,omitempty"`
+	// Attachments counts the attachment files copied beside the target.
+	Attachments int `json:"attachments"`
 }
 
 // migrateArchive brings the source to this program's schema (opening it runs pending
@@ -116,6 +118,7 @@ func migrateArchive(ctx context.Context, from, to string) (migrateReport, error)
 	if err != nil {
 		return rep, err
 	}
+	srcAttachments := a.db.AttachmentDir()
 	a.db.Close()
 
 	src, err := openEngine(ctx, from, false)
@@ -157,6 +160,15 @@ func migrateArchive(ctx context.Context, from, to string) (migrateReport, error)
 	rep.Audit = r
 	if !r.OK {
 		return rep, app.Errorf(app.EINTERNAL, "迁移后的审计链校验未通过：第 %d 条：%s", r.FirstBad, r.Problem)
+	}
+	// Scanned documents, seals and signatures live beside the archive, content-addressed.
+	if rep.Attachments, err = b.db.ImportAttachments(srcAttachments); err != nil {
+		return rep, fmt.Errorf("复制附件: %w", err)
+	}
+	// The copy records where it came from (the source is left as it was).
+	note := fmt.Sprintf("档案由 %s 迁移而来：%d 个数据分区、%d 条记录逐一核对一致，审计链校验通过，附件 %d 个", redactDSN(from), len(sum.Buckets), sum.Keys, rep.Attachments)
+	if err := b.db.RecordEvent(app.NewContextWithWorkstation(ctx, workstation()), "archive.migrate", "archive", note); err != nil {
+		return rep, err
 	}
 	return rep, nil
 }
