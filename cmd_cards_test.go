@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -124,22 +123,9 @@ func cardsArchive(t *testing.T) (db, pw string, numbers []string) {
 // capture runs the command and returns its exit code and standard output.
 func capture(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := os.Stdout
-	os.Stdout = w
-	done := make(chan []byte)
-	go func() {
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(r)
-		done <- b.Bytes()
-	}()
-	rc := run(args)
-	os.Stdout = old
-	w.Close()
-	return rc, string(<-done)
+	var rc int
+	out := captureStdout(t, func() { rc = run(args) })
+	return rc, out
 }
 
 func TestCmdCards(t *testing.T) {

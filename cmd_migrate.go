@@ -51,13 +51,8 @@ func cmdMigrate(args []string) int {
 	}
 	ctx := context.Background()
 	if *summary {
-		src, err := openEngine(ctx, *from, false)
+		s, err := archiveSummary(ctx, *from)
 		if err != nil {
-			return fail(err)
-		}
-		defer src.Close()
-		var s transfer.Summary
-		if err := src.View(func(tx kv.Tx) error { var err error; s, err = transfer.Summarize(tx); return err }); err != nil {
 			return fail(err)
 		}
 		printJSON(s)
@@ -171,6 +166,18 @@ func migrateArchive(ctx context.Context, from, to string) (migrateReport, error)
 		return rep, err
 	}
 	return rep, nil
+}
+
+// archiveSummary reads the per-bucket summary of an archive (a file or a database).
+func archiveSummary(ctx context.Context, db string) (transfer.Summary, error) {
+	e, err := openEngine(ctx, db, false)
+	if err != nil {
+		return transfer.Summary{}, err
+	}
+	defer e.Close()
+	var s transfer.Summary
+	err = e.View(func(tx kv.Tx) error { var err error; s, err = transfer.Summarize(tx); return err })
+	return s, err
 }
 
 // openEngine opens the raw key-value engine of an archive: a bbolt file (read-only unless

@@ -9,20 +9,14 @@ import (
 
 	"occhealth/demo"
 	"occhealth/internal/pgtest"
-	"occhealth/store/kv"
 	"occhealth/store/transfer"
 )
 
 // summaryOf reads an archive's per-bucket summary.
 func summaryOf(t *testing.T, db string) transfer.Summary {
 	t.Helper()
-	e, err := openEngine(t.Context(), db, false)
+	s, err := archiveSummary(t.Context(), db)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	var s transfer.Summary
-	if err := e.View(func(tx kv.Tx) error { var err error; s, err = transfer.Summarize(tx); return err }); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -774,13 +774,13 @@ const docIDChunk = 50000
 // mint gives every card without a DocumentId one, in one audited transaction:
 // 机构编码-HEALTH_EXAM_RECORD-yyyyMMddHHmmssSSS-5 位随机码, from the store's clock.
 func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*cardRecord, readIDs []int64, fresh [][]byte) error {
-	var todo []int
+	var unminted []int
 	for i, r := range records {
 		if r.DocumentID == "" {
-			todo = append(todo, i)
+			unminted = append(unminted, i)
 		}
 	}
-	if len(todo) == 0 {
+	if len(unminted) == 0 {
 		return s.keepProjections(ctx, "CardService.CardData", readIDs, fresh)
 	}
 	return s.db.update(ctx, "CardService.CardData", func(t *txn) error {
@@ -800,7 +800,7 @@ func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*c
 		rnd := s.rand
 		s.mu.Unlock()
 		used := map[string]bool{}
-		for j, i := range todo {
+		for j, i := range unminted {
 			// A card minted by another transaction meanwhile keeps its ID.
 			cur, old, err := loadCard(t.tx, out[i].Exam.ID)
 			if err != nil {
