@@ -139,7 +139,7 @@ func archiveOptions(keys *store.KeyRing, fast bool) (bolt.Options, *catalog.Set,
 		return bolt.Options{}, nil, fmt.Errorf("load working-day calendar: %w", err)
 	}
 	return bolt.Options{Keys: keys, Codes: set, Workstation: workstation(), FastPasswords: fast, Now: nowFunc, Planner: table, IntakeWarnings: warn,
-		Ranges: ranges, Criteria: crit, Calendar: cal}, set, nil
+		Ranges: ranges, Criteria: crit, Calendar: cal, CardSealer: reports.CardSealer()}, set, nil
 }
 
 // archiveServices applies the archive's catalog overrides and wires its services with this

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,10 +24,13 @@ const cardsUsage = `用法:
   occhealth cards check [--from 日期 --to 日期] [--format national|hubei] [--json] --user 统计上报员
       预检：列出发放日期在范围内（不写日期为全部）的个案卡及其错误、警告，并按导出格式的元素表校验。
       有错误时退出码为 1。
-  occhealth cards export --from 日期 --to 日期 --format national|hubei -o 文件夹 [--again] [--json] --user 统计上报员
+  occhealth cards export --from 日期 --to 日期 --format national|hubei -o 文件夹 [--again] [-v] [--json] --user 统计上报员
       导出：预检未通过的个案卡不导出（逐张列出），其余按所选格式生成文件写入文件夹
       （国家格式：每张卡一个 XML 与用人单位 XML 打成一个 zip；湖北格式：一个 XML；另有一份 .manifest.json），
       然后登记为“已导出”。已导出且内容未变的卡不再导出，除非加 --again。有卡未导出时退出码为 1。
+  occhealth cards seal --user 统计上报员
+      预生成：把已发放、尚未预生成（或内容已变）的个案卡预先生成、预检、压缩并保存在档案中，
+      以后导出时直接打包（程序平时在后台自动进行；升级或迁移档案后可手动执行）。
 日期写作 2026-11-01。格式说明见 docs/card-formats.md。`
 
 // cmdCards checks and exports case cards (个案卡).
@@ -41,6 +44,8 @@ func cmdCards(args []string) int {
 		return cmdCardsCheck(args[1:])
 	case "export":
 		return cmdCardsExport(args[1:])
+	case "seal":
+		return cmdCardsSeal(args[1:])
 	}
 	fmt.Fprintln(os.Stderr, cardsUsage)
 	return exitUsage
@@ -297,6 +302,7 @@ func cmdCardsExport(args []string) int {
 	cf := addCardFlags(fs)
 	dir := fs.String("o", "", "导出到的文件夹")
 	again := fs.Bool("again", false, "也导出已导出、内容未变的个案卡")
+	verbose := fs.Bool("v", false, "在标准错误输出上逐步显示进度与用时")
 	pos, err := parse(fs, args)
 	if err != nil || len(pos) > 0 || *dir == "" || *cf.from == "" || *cf.to == "" {
 		fmt.Fprintln(os.Stderr, cardsUsage)
@@ -314,7 +320,14 @@ func cmdCardsExport(args []string) int {
 		return fail(err)
 	}
 	defer a.db.Close()
-	out, err := exportCards(ctx, a, *cf.format, from, to, *dir, *again)
+	var progress func(float64, string)
+	if *verbose {
+		start := time.Now()
+		progress = func(_ float64, text string) {
+			fmt.Fprintf(os.Stderr, "%7.2f s  %s\n", time.Since(start).Seconds(), text)
+		}
+	}
+	out, err := exportCards(ctx, a, *cf.format, from, to, *dir, *again, progress)
 	if err != nil && out == nil {
 		return fail(err)
 	}
@@ -338,6 +351,7 @@ type cardExportOutcome struct {
 	Batch    string          `json:"batch,omitempty"`
 	Exported int             `json:"exported"`
 	Skipped  int             `json:"skipped"` // exported before and unchanged
+	Sealed   int             `json:"sealed"`  // of the exported, sealed ahead
 	Files    []string        `json:"files,omitempty"`
 	Bytes    int64           `json:"bytes"`
 	Manifest *cards.Manifest `json:"manifest,omitempty"`
@@ -366,92 +380,36 @@ func (o *cardExportOutcome) print(w io.Writer) {
 	fmt.Fprintln(w, "请把文件上传到平台，平台确认后登记“已上报”或导入平台反馈。")
 }
 
-// exportCards reads the cards released in [from, to], holds back those that fail the
-// pre-flight, renders the rest, writes the files whole (or none) into dir and records the
-// export. A non-nil outcome with an error says how far it got.
-func exportCards(ctx context.Context, a *archive, format string, from, to time.Time, dir string, again bool) (*cardExportOutcome, error) {
+// exportCards exports the cards released in [from, to] into dir (cards.ExportBatch: cards
+// sealed ahead go as they are, the others are read, checked and rendered; those that fail are
+// held back) and records the export. A non-nil outcome with an error says how far it got.
+func exportCards(ctx context.Context, a *archive, format string, from, to time.Time, dir string, again bool, progress func(float64, string)) (*cardExportOutcome, error) {
 	out := &cardExportOutcome{Format: format}
-	ds, err := a.svc.Cards.CardData(ctx, from, to, nil)
+	check, err := cardChecker(a)
 	if err != nil {
 		return nil, err
 	}
-	var candidates []app.CardData
-	for _, d := range ds {
-		needed := d.Card.Status == app.CardPending || d.Card.Status == app.CardReturned ||
-			d.Card.ExportedHash == "" || d.Card.Changed
-		if !needed && !again {
-			out.Skipped++
-			continue
-		}
-		candidates = append(candidates, d)
-	}
-	res, err := preflight(a, format, candidates, false)
+	res, err := cards.ExportBatch(ctx, a.svc.Cards, app.CardBatchRequest{Format: format, From: from, To: to, Again: again,
+		Batch: cardBatch(ctx, a, dir), Dir: dir, Check: check, Progress: progress}, cards.Options{Codes: catalogCodes(a)})
 	if err != nil {
 		return nil, err
 	}
-	var send []app.CardData
-	var sendRes []cardResult
-	for i, r := range res {
-		if r.Errors > 0 {
-			out.Blocked = append(out.Blocked, r)
-			continue
+	out.Batch, out.Exported, out.Skipped, out.Sealed, out.Files, out.Bytes = res.Batch, res.Exported, res.Skipped, res.Sealed, res.Files, res.Bytes
+	if res.Manifest != nil {
+		out.Manifest = &cards.Manifest{}
+		if err := json.Unmarshal(res.Manifest, out.Manifest); err != nil {
+			return out, err
 		}
-		send, sendRes = append(send, candidates[i]), append(sendRes, r)
 	}
-	if len(send) == 0 {
-		return out, nil
-	}
-	out.Batch = cardBatch(ctx, a, dir)
-	opt := cards.Options{Codes: catalogCodes(a)}
-	files, m, err := cards.Export(format, out.Batch, send, opt)
-	var ve *cards.ValidationError
-	if errors.As(err, &ve) && allNamed(ve.Problems) {
-		// The element table refused some cards: they are held back like those the pre-flight
-		// refused, and the others go (encoding once when every card passes, the usual case).
-		addProblems(sendRes, send, ve.Problems)
-		var keep []app.CardData
-		for i, r := range sendRes {
-			if r.Errors > 0 {
-				out.Blocked = append(out.Blocked, r)
-				continue
-			}
-			keep = append(keep, send[i])
+	for _, b := range res.Blocked {
+		r := cardResult{ExamNumber: b.Card.ExamNumber, DocumentID: b.Card.DocumentID, Worker: b.Worker, Employer: b.Employer,
+			Status: b.Card.Status.Name(), Operate: b.Card.Operate, Late: b.Card.Late}
+		for _, is := range b.Issues {
+			r.add(is.Level, is.Field, is.Message, is.Screen)
 		}
-		if send = keep; len(send) == 0 {
-			out.Batch = ""
-			return out, nil
-		}
-		files, m, err = cards.Export(format, out.Batch, send, opt)
-	}
-	if err != nil {
-		return out, err
-	}
-	paths, err := writeCardFiles(dir, files)
-	if err != nil {
-		return out, err
-	}
-	if err := a.svc.Cards.RecordExport(ctx, out.Batch, format, send); err != nil {
-		for _, p := range paths {
-			os.Remove(p)
-		}
-		return out, err
-	}
-	out.Exported, out.Files, out.Manifest = len(send), paths, m
-	for _, f := range files {
-		out.Bytes += int64(len(f.Data))
+		out.Blocked = append(out.Blocked, r)
 	}
 	return out, nil
-}
-
-// allNamed reports whether every problem belongs to a card (an employer's problem holds back
-// no card: the export fails).
-func allNamed(ps []cards.Problem) bool {
-	for _, p := range ps {
-		if p.Card == "" {
-			return false
-		}
-	}
-	return len(ps) > 0
 }
 
 // cardBatch names a batch: the institution code and the second of the export, with -2, -3 …
@@ -470,50 +428,32 @@ func cardBatch(ctx context.Context, a *archive, dir string) string {
 	}
 }
 
-// writeCardFiles writes every file under a temporary name first and renames them once all
-// are written; an existing file is never overwritten, and on error nothing is left behind.
-func writeCardFiles(dir string, files []app.CardExportFile) ([]string, error) {
-	var tmps, paths []string
-	cleanup := func() {
-		for _, p := range append(tmps, paths...) {
-			os.Remove(p)
-		}
+// cmdCardsSeal seals every released card whose seal is missing or out of date.
+func cmdCardsSeal(args []string) int {
+	fs, g := newFlags("cards seal")
+	pos, err := parse(fs, args)
+	if err != nil || len(pos) > 0 {
+		fmt.Fprintln(os.Stderr, cardsUsage)
+		return exitUsage
 	}
-	for _, f := range files {
-		name := filepath.Base(f.Name)
-		if name != f.Name || name == "." {
-			cleanup()
-			return nil, app.Errorf(app.EINTERNAL, "导出文件名“%s”无效", f.Name)
-		}
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			cleanup()
-			return nil, app.Errorf(app.ECONFLICT, "文件夹中已有“%s”，请换一个文件夹或先移走该文件", name)
-		}
-		tmp, err := os.CreateTemp(dir, "."+name+"-*.tmp")
-		if err != nil {
-			cleanup()
-			return nil, app.Errorf(app.EINVALID, "无法在“%s”中写文件：%v", dir, err)
-		}
-		tmps = append(tmps, tmp.Name())
-		_, werr := tmp.Write(f.Data)
-		if err := tmp.Sync(); werr == nil {
-			werr = err
-		}
-		if err := tmp.Close(); werr == nil {
-			werr = err
-		}
-		if werr != nil {
-			cleanup()
-			return nil, app.Errorf(app.EINVALID, "写入“%s”失败：%v", name, werr)
-		}
+	a, ctx, err := login(g)
+	if err != nil {
+		return fail(err)
 	}
-	for i, f := range files {
-		p := filepath.Join(dir, f.Name)
-		if err := os.Rename(tmps[i], p); err != nil {
-			cleanup()
-			return nil, app.Errorf(app.EINVALID, "写入“%s”失败：%v", f.Name, err)
-		}
-		paths = append(paths, p)
+	defer a.db.Close()
+	if _, err := app.Authorize(ctx, "CardService.CardData"); err != nil {
+		return fail(err)
 	}
-	return paths, nil
+	sealer, ok := a.svc.Cards.(interface {
+		SealPending(context.Context, []int64) (int, error)
+	})
+	if !ok {
+		return fail(app.Errorf(app.EINVALID, "此档案的个案卡由服务器预生成"))
+	}
+	n, err := sealer.SealPending(ctx, nil)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Printf("已预生成 %d 张个案卡。\n", n)
+	return exitOK
 }

@@ -64,6 +64,11 @@ type Card struct {
 	// Reason is the platform's reason for a 退回.
 	Reason  string
 	History []CardEvent
+	// ReleasedAt is when the exam's report was first released (the due date counts from it).
+	ReleasedAt time.Time
+	// ContentHash is the hash of what the card says now (what RecordExport keeps as
+	// ExportedHash); set by CardData and ExportItems.
+	ContentHash string
 }
 
 // CardEvent is one change of a card's status.
@@ -143,6 +148,84 @@ type CardFeedback struct {
 	At         time.Time
 }
 
+// CardSeal is one card's document rendered, checked against the pre-flight and the format's
+// element table, compressed and hashed ahead of export (a "sealed" card). The store keeps a
+// seal with the inputs it was made from (Key) and hands it out only while they are current,
+// so that an export of many cards only assembles them.
+type CardSeal struct {
+	ExamID int64
+	Format string
+	// Key identifies what the seal was made from (content, DocumentId, OperateType, header
+	// settings, catalogs, thresholds, program revision); the store sets it.
+	Key string
+	// Operate and Late are the OperateType and 补报 mark the document carries.
+	Operate string
+	Late    bool
+	// Name is the document's file name in the package; Size its length; CRC32 and SHA256 of
+	// its bytes; Deflated the raw deflate stream (zip method 8).
+	Name     string
+	Size     int
+	CRC32    uint32
+	SHA256   string
+	Deflated []byte
+	// Parties is what the batch's shared documents need of this card (the adapter's encoding
+	// of the employer and 用工单位).
+	Parties []byte
+	// Warnings counts the pre-flight warnings (a seal is never made of a card with errors).
+	Warnings int
+}
+
+// CardExportItem is a card an export may send, with its current seal.
+type CardExportItem struct {
+	Card Card
+	Seal *CardSeal
+}
+
+// CardExportSet is what an export starts from: the sealed cards released in the range, and
+// the cards whose seal is missing or out of date (read those with CardData).
+type CardExportSet struct {
+	Institution *Institution
+	Settings    CardSettings
+	Items       []CardExportItem
+	Pending     []int64
+}
+
+// CardBatchRequest is one export of case cards into a folder (Documents.ExportCardBatch).
+type CardBatchRequest struct {
+	Format   string
+	From, To time.Time // release dates
+	// Again also sends the cards exported before whose content has not changed.
+	Again bool
+	// Batch is the batch ID (the caller names it: institution code and time).
+	Batch string
+	// Dir is the folder the package and manifest are written to; files never overwrite.
+	Dir string
+	// Check is the pre-flight check of a card read (sealed cards passed it when sealed).
+	Check func(CardData) []CardIssue
+	// Progress, when set, is told how far the export is (0..1) and what it does.
+	Progress func(frac float64, text string)
+}
+
+// CardBlocked is a card an export held back, with why.
+type CardBlocked struct {
+	Card             Card
+	Worker, Employer string
+	Issues           []CardIssue
+}
+
+// CardBatchResult is what an export did.
+type CardBatchResult struct {
+	Batch    string
+	Exported int
+	Skipped  int // exported before and unchanged (not sent without Again)
+	Sealed   int // of Exported, how many were sealed ahead
+	Blocked  []CardBlocked
+	Files    []string // the written files' paths (package first, then the manifest)
+	Bytes    int64
+	// Manifest is the manifest's JSON (nil when nothing was exported).
+	Manifest []byte
+}
+
 // CardExportFile is one file of an export batch.
 type CardExportFile struct {
 	Name string
@@ -155,12 +238,19 @@ type CardService interface {
 	// Cards lists the worklist (cards of released exams, and of exported exams voided later),
 	// with pre-flight counts.
 	Cards(ctx context.Context, f CardFilter) ([]CardRow, int, error)
-	// CardData reads the cards of exams released in [from, to] (or the exams given), minting
-	// DocumentIDs that are not minted yet and setting Operate; it writes nothing else.
+	// CardData reads the cards of exams released in [from, to] (or the exams given, and of
+	// those only the ones released in the range when one is given), minting DocumentIDs that
+	// are not minted yet and setting Operate; it writes nothing else.
 	CardData(ctx context.Context, from, to time.Time, examIDs []int64) ([]CardData, error)
+	// ExportItems lists the cards released in [from, to] whose document is sealed in format
+	// and current, and the cards to read with CardData instead.
+	ExportItems(ctx context.Context, format string, from, to time.Time) (*CardExportSet, error)
 	// RecordExport marks the cards of a written batch as exported (Status, Batch, hash, Late),
 	// all in one transaction.
 	RecordExport(ctx context.Context, batch string, format string, cards []CardData) error
+	// RecordExported is RecordExport for cards given by their state (ExamID, ExamNumber,
+	// DocumentID, Operate, ContentHash, ReleasedAt), as ExportItems and CardData return them.
+	RecordExported(ctx context.Context, batch string, format string, cards []Card) error
 	// SetCardStatus sets a status by hand (e.g. 已上报 after uploading on the platform's web
 	// page, or 退回 with the platform's reason).
 	SetCardStatus(ctx context.Context, fb CardFeedback) error

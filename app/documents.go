@@ -1,6 +1,9 @@
 package app
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // GuideInput is what one guide sheet (导检单) and its tube labels print: the exam with the
 // records it refers to, read by the caller through the services.
@@ -44,6 +47,12 @@ type Documents interface {
 	// written; an EINVALID error names each card and element that fails. The same batch and
 	// cards give byte-identical files.
 	ExportCards(format, batch string, cards []CardData) ([]CardExportFile, error)
+	// ExportCardBatch exports the cards released in a range that need sending: cards sealed
+	// ahead go as they are, the others are read, checked and rendered; a card that fails the
+	// pre-flight or the element table is held back and named. The package and manifest are
+	// written whole into the folder (or nothing is), then the export is recorded through cs;
+	// if that fails the files are removed.
+	ExportCardBatch(ctx context.Context, cs CardService, req CardBatchRequest) (*CardBatchResult, error)
 	// ReadCardFeedback reads a platform's feedback file (statuses and reasons per card).
 	ReadCardFeedback(format, name string, data []byte) ([]CardFeedback, error)
 	// ExportRules writes a rule table (app/rules encoding) as .xlsx.

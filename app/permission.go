@@ -145,6 +145,8 @@ var PermissionTable = []Permission{
 	{"CardService.Cards", "查看个案卡", grant(ScopeAll, RoleReportingClerk, RoleChiefExaminer, RoleReviewer, RoleAdmin)},
 	{"CardService.CardData", "生成个案卡数据", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
 	{"CardService.RecordExport", "导出个案卡", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
+	{"CardService.ExportItems", "读取已预生成的个案卡", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
+	{"CardService.RecordExported", "导出个案卡", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
 	{"CardService.SetCardStatus", "登记个案卡上报状态", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
 	{"CardService.ImportFeedback", "导入平台反馈", grant(ScopeAll, RoleReportingClerk, RoleAdmin)},
 	{"CardService.CardSettings", "查看上报设置", grant(ScopeAll, RoleReportingClerk, RoleChiefExaminer, RoleReviewer, RoleAdmin)},

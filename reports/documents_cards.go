@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -35,6 +36,22 @@ func bundledCodes() app.CodeLookup {
 func (Documents) ExportCards(format, batch string, cs []app.CardData) ([]app.CardExportFile, error) {
 	files, _, err := cards.Export(format, batch, cs, cards.Options{Codes: bundledCodes()})
 	return files, err
+}
+
+// ExportCardBatch exports the cards of a range into a folder and records the export
+// (cards.ExportBatch).
+func (Documents) ExportCardBatch(ctx context.Context, cs app.CardService, req app.CardBatchRequest) (*app.CardBatchResult, error) {
+	return cards.ExportBatch(ctx, cs, req, cards.Options{Codes: bundledCodes()})
+}
+
+// CardSealer is the sealer of the national format with the catalogs the export writes from,
+// for the store's sealed cards (bolt.Options.CardSealer).
+func CardSealer() *cards.Sealer {
+	s, err := cards.NewSealer(app.CardFormatNational, bundledCodes())
+	if err != nil {
+		panic(err) // the national adapter is registered in this program
+	}
+	return s
 }
 
 // ReadCardFeedback reads a platform's feedback: a table (.xlsx or .csv) with an exam number

@@ -90,10 +90,7 @@ func derive(d *app.CardData, codes app.CodeLookup) *view {
 	if in := d.Institution; in != nil {
 		v.OrgName, v.OrgCode, v.OrgArea = in.Name, in.Code, area9(in.AreaCode)
 	}
-	if p := strings.Split(v.DocumentID, "-"); len(p) >= 3 && len(p[len(p)-2]) == 17 {
-		ts := p[len(p)-2]
-		v.ReportDate, v.ReportTime = ts[:8], ts[:14]
-	}
+	v.ReportDate, v.ReportTime = reportDate(v.DocumentID)
 	x := d.Exam
 	if x == nil {
 		v.Subject = "个案卡 " + v.Number
@@ -242,6 +239,16 @@ func derive(d *app.CardData, codes app.CodeLookup) *view {
 	}
 	v.Remark = strings.Join(remark, "；")
 	return v
+}
+
+// reportDate is the date (yyyyMMdd) and time (yyyyMMddHHmmss) of a DocumentId's time stamp:
+// when the card was first generated.
+func reportDate(docID string) (day, at string) {
+	if p := strings.Split(docID, "-"); len(p) >= 3 && len(p[len(p)-2]) == 17 {
+		ts := p[len(p)-2]
+		return ts[:8], ts[:14]
+	}
+	return "", ""
 }
 
 func newParty(e *app.Employer, codes app.CodeLookup) party {
@@ -442,9 +449,35 @@ func (x batchEmployer) subject() string {
 	return s
 }
 
+// cardRef is what a batch's shared documents read of one card: its number, DocumentId and
+// parties (from its view, or from its seal's Parties).
+type cardRef struct {
+	Number, DocumentID string
+	Employer           party
+	Host               *party // nil without a 用工单位
+	view               *view  // when made from a view
+}
+
+// viewRefs are the refs of a batch's views (cards without an exam have none).
+func viewRefs(views []*view) []cardRef {
+	refs := make([]cardRef, 0, len(views))
+	for _, v := range views {
+		if v.d.Exam == nil {
+			continue
+		}
+		r := cardRef{Number: v.Number, DocumentID: v.DocumentID, Employer: v.Employer, view: v}
+		if v.d.Exam.HostEmployerID != 0 {
+			h := v.Host
+			r.Host = &h
+		}
+		refs = append(refs, r)
+	}
+	return refs
+}
+
 // batchEmployers lists the employers and 用工单位 of a batch by credit code (by name when a
 // code is missing), in key order.
-func batchEmployers(b *Batch) []batchEmployer {
+func batchEmployers(refs []cardRef) []batchEmployer {
 	idx := map[string]int{}
 	var out []batchEmployer
 	add := func(p party, card string) {
@@ -462,13 +495,10 @@ func batchEmployers(b *Batch) []batchEmployer {
 			out[i].cards = append(c, card)
 		}
 	}
-	for _, v := range b.views {
-		if v.d.Exam == nil {
-			continue
-		}
-		add(v.Employer, v.Number)
-		if v.d.Exam.HostEmployerID != 0 {
-			add(v.Host, v.Number)
+	for _, r := range refs {
+		add(r.Employer, r.Number)
+		if r.Host != nil {
+			add(*r.Host, r.Number)
 		}
 	}
 	slices.SortFunc(out, func(a, b batchEmployer) int { return strings.Compare(a.key, b.key) })

@@ -73,7 +73,7 @@ func (Hubei) Documents(b *Batch) []Document {
 	}
 	e.Close()
 	e.Open("employerList")
-	for _, x := range batchEmployers(b) {
+	for _, x := range batchEmployers(viewRefs(b.views)) {
 		p := x.party
 		e.about("", x.subject())
 		e.Open("employer")

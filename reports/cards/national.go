@@ -41,9 +41,19 @@ const (
 // Documents encodes the employer document and one document per card.
 func (n National) Documents(b *Batch) []Document {
 	docs := make([]Document, len(b.views)+1)
-	docs[0] = n.enterprises(b)
+	docs[0] = n.shared(b, viewRefs(b.views), nil, app.CardSettings{})[0]
 	parallelW(len(b.views), b.workers, func(w, i int) { docs[i+1] = n.record(b, b.scratch(w), b.views[i]) })
 	return docs
+}
+
+// cardDocument encodes one card's document (perCard).
+func (n National) cardDocument(b *Batch, s *scratch, v *view) Document { return n.record(b, s, v) }
+
+// shared encodes the batch's employer document from its cards' parties (perCard). The
+// institution and settings are those of the cards (the first card's when refs came from
+// views: inst nil).
+func (n National) shared(b *Batch, refs []cardRef, inst *app.Institution, s app.CardSettings) []Document {
+	return []Document{n.enterprises(b, refs, inst, s)}
 }
 
 func header(e *encoder, docID, operate string, s app.CardSettings) {
@@ -184,19 +194,13 @@ func (National) record(b *Batch, s *scratch, v *view) Document {
 // enterprises encodes the employer document: every distinct employer and 用工单位 of the
 // batch by credit code, in credit-code order. Its DocumentId is derived from the batch (the
 // earliest card's time stamp and a hash of the batch ID and codes), so that it is the same
-// whenever the same batch is exported again.
-func (National) enterprises(b *Batch) Document {
-	ems := batchEmployers(b)
+// whenever the same batch is exported again. The organisation and settings are the first
+// card's (refs[0].org when set, else inst and s).
+func (National) enterprises(b *Batch, refs []cardRef, inst *app.Institution, s app.CardSettings) Document {
+	ems := batchEmployers(refs)
 	var org, stamp string
-	var first *view
-	for _, v := range b.views {
-		if v.d.Exam == nil {
-			continue
-		}
-		if first == nil {
-			first = v
-		}
-		if p := strings.Split(v.DocumentID, "-"); len(p) == 4 && len(p[2]) == 17 {
+	for _, r := range refs {
+		if p := strings.Split(r.DocumentID, "-"); len(p) == 4 && len(p[2]) == 17 {
 			if stamp == "" || p[2] < stamp {
 				stamp = p[2]
 			}
@@ -217,10 +221,16 @@ func (National) enterprises(b *Batch) Document {
 	}
 	e := newEncoder(nationalEnterprise, b.lookup(), nil)
 	e.Open("DataExchange")
-	var s app.CardSettings
 	var orgName, orgCode, orgArea, writeDate string
-	if first != nil {
-		s, orgName, orgCode, orgArea, writeDate = first.Settings, first.OrgName, first.OrgCode, first.OrgArea, first.ReportDate
+	if len(refs) > 0 {
+		first := refs[0]
+		if first.view != nil {
+			inst, s = first.view.d.Institution, first.view.Settings
+		}
+		if inst != nil {
+			orgName, orgCode, orgArea = inst.Name, inst.Code, area9(inst.AreaCode)
+		}
+		writeDate, _ = reportDate(first.DocumentID)
 	}
 	header(e, docID, app.CardAdd, s)
 	e.Open("EventBody")

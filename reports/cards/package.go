@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"hash/crc32"
+	"slices"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -66,6 +67,9 @@ func Export(format, batch string, cards []app.CardData, opt Options) ([]app.Card
 	if len(cards) == 0 {
 		return nil, nil, app.Errorf(app.EINVALID, "没有可导出的个案卡")
 	}
+	if _, ok := a.(perCard); ok {
+		return exportPerCard(format, batch, cards, opt)
+	}
 	b := newBatch(batch, cards, opt)
 	b.pack = true
 	docs := a.Documents(b)
@@ -120,6 +124,57 @@ func Export(format, batch string, cards []app.CardData, opt Options) ([]app.Card
 		return nil, nil, err
 	}
 	return []app.CardExportFile{pkg, {Name: batch + ".manifest.json", Data: append(mj, '\n')}}, m, nil
+}
+
+// exportPerCard is Export of a per-card format: every card sealed, then packaged.
+func exportPerCard(format, batch string, ds []app.CardData, opt Options) ([]app.CardExportFile, *Manifest, error) {
+	seals, problems, refs, err := sealCardsRefs(format, ds, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	cards := make([]app.Card, len(ds))
+	for i := range ds {
+		cards[i] = ds[i].Card
+		cards[i].ExamNumber = cardNumber(&ds[i])
+	}
+	order := make([]int, len(refs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(cards[x].ExamNumber, cards[y].ExamNumber) })
+	var ps []Problem
+	for _, i := range order {
+		ps = append(ps, problems[i]...)
+	}
+	inst, settings := ds[0].Institution, ds[0].Settings
+	if len(ps) > 0 {
+		// The shared documents' problems are named with the cards' (of every card).
+		var all []cardRef
+		for _, i := range order {
+			if refs[i].Number != "" || refs[i].view != nil {
+				all = append(all, refs[i])
+			}
+		}
+		b := newBatch(batch, nil, opt)
+		var shared []Problem
+		for _, d := range adapters[format].(perCard).shared(b, all, inst, settings) {
+			shared = append(shared, d.Problems...)
+		}
+		return nil, nil, &ValidationError{Format: format, Problems: append(shared, ps...)}
+	}
+	sb, err := packSealed(format, batch, cards, seals, inst, settings, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	var z bytes.Buffer
+	if err := sb.writeZip(&z); err != nil {
+		return nil, nil, err
+	}
+	mj, err := sb.manifestJSON()
+	if err != nil {
+		return nil, nil, err
+	}
+	return []app.CardExportFile{{Name: batch + ".zip", Data: z.Bytes()}, {Name: batch + ".manifest.json", Data: mj}}, sb.manifest, nil
 }
 
 func fileEntry(name string, data []byte) ManifestFile {

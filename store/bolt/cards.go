@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"weak"
 
 	"occhealth/app"
 	"occhealth/app/cardcheck"
@@ -73,10 +72,6 @@ type CardService struct {
 	rand  io.Reader
 	th    *cardcheck.Thresholds
 	metas map[int64]*cardMeta // released (or voided) exams read before: what the worklist needs
-	// read holds the projection digests of the exams the last CardData returned, by the
-	// exam's address, so that RecordExport hashes the cards it is given without encoding
-	// their exams again (a caller passes those very cards; weak: they are not kept alive).
-	read map[weak.Pointer[app.Exam]][32]byte
 }
 
 var _ app.CardService = (*CardService)(nil)
@@ -433,31 +428,38 @@ var (
 
 // cardHashWith is cardHash with the exam's digest already known (from the stored projection).
 func cardHashWith(exam [32]byte, d *app.CardData) string {
+	prev := ""
+	if d.Previous != nil {
+		prev = d.Previous.DocumentID
+	}
+	return contentHash(exam, d.Institution, d.Settings, prev)
+}
+
+// contentHash is the content hash from its parts: the exam's digest, the institution, who
+// writes and reports the cards, and the earlier card's DocumentId (a 复查).
+func contentHash(exam [32]byte, in *app.Institution, s app.CardSettings, prevDocID string) string {
 	h := sha256.New()
 	h.Write(exam[:])
 	h.Write([]byte{0})
-	h.Write(institutionBytes(d.Institution))
-	s := d.Settings
+	h.Write(institutionBytes(in))
 	for _, x := range []string{s.Writer, s.WriterPhone, s.Reporter, s.ReporterPhone} {
 		h.Write([]byte{0})
 		h.Write([]byte(x))
 	}
 	h.Write([]byte{0})
-	if d.Previous != nil {
-		h.Write([]byte(d.Previous.DocumentID))
-	}
+	h.Write([]byte(prevDocID))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
 // operate is what the next export of a card sends, and whether the card changed since its
-// last export (app.Card.Changed).
-func operate(r *cardRecord, d *app.CardData, digest [32]byte) (op string, changed bool) {
+// last export (app.Card.Changed), given what it says now (its content hash).
+func operate(r *cardRecord, voided bool, hash string) (op string, changed bool) {
 	switch {
 	case !r.exported():
 		return app.CardAdd, false
-	case d.Exam.State == app.ExamVoided:
+	case voided:
 		return app.CardDelete, r.Operate != app.CardDelete
-	case cardHashWith(digest, d) != r.ExportedHash:
+	case hash != r.ExportedHash:
 		return app.CardUpdate, true
 	case r.Operate != "":
 		return r.Operate, false
@@ -660,19 +662,36 @@ func parallel(n int, fn func(i int)) {
 }
 
 // CardData reads the cards of exams released in [from, to] (all dates when both are zero), or
-// of the exams given, mints the DocumentIds not minted yet (one audited write), and sets each
-// card's Operate.
+// of the exams given (those released in the range when one is given), mints the DocumentIds
+// not minted yet (one audited write), and sets each card's Operate, Late and ContentHash.
 func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs []int64) ([]app.CardData, error) {
+	out, _, err := s.cardData(ctx, "CardService.CardData", from, to, examIDs)
+	return out, err
+}
+
+// sealObs is what a card's seal is checked against later: what its content was read from.
+type sealObs struct {
+	digest                       [32]byte
+	workerID, employerID, hostID int64
+	workerV, employerV, hostV    int64
+	prevID                       int64
+}
+
+// cardData is CardData for an action ("" for the store's own sealing, unauthorised), also
+// returning what each card was read from.
+func (s *CardService) cardData(ctx context.Context, action string, from, to time.Time, examIDs []int64) ([]app.CardData, []sealObs, error) {
 	var out []app.CardData
 	var records []*cardRecord
 	var readIDs []int64
 	var fresh [][]byte
-	var digests [][32]byte
-	err := s.db.view(ctx, "CardService.CardData", func(tx kv.Tx, _ app.Scope) error {
+	var obs []sealObs
+	var dueDays int
+	err := s.db.view(ctx, action, func(tx kv.Tx, _ app.Scope) error {
 		env, err := s.env(tx)
 		if err != nil {
 			return err
 		}
+		dueDays = env.settings.DueDays
 		var ids []int64
 		if len(examIDs) > 0 {
 			ids = append(ids, examIDs...)
@@ -712,6 +731,7 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 				}
 			}
 		})
+		vers := registryVersions(tx)
 		for i, e := range exams {
 			if errs[i] != nil {
 				return errs[i]
@@ -729,7 +749,7 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 				}
 				continue
 			}
-			if len(examIDs) == 0 && !inRange(releasedAt(e), from, to) {
+			if (len(examIDs) == 0 || !from.IsZero() || !to.IsZero()) && !inRange(releasedAt(e), from, to) {
 				continue
 			}
 			prev, err := previousCard(tx, e)
@@ -738,7 +758,12 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 			}
 			out = append(out, app.CardData{Card: r.toCard(e.Number), Exam: e, Institution: env.inst, Settings: env.settings, Previous: prev})
 			records = append(records, r)
-			digests = append(digests, dg[i])
+			o := sealObs{digest: dg[i], workerID: e.WorkerID, employerID: e.EmployerID, hostID: e.HostEmployerID}
+			o.workerV, o.employerV, o.hostV = vers.worker(e.WorkerID), vers.employer(e.EmployerID), vers.employer(e.HostEmployerID)
+			if e.Recheck {
+				o.prevID = e.PreviousExamID
+			}
+			obs = append(obs, o)
 		}
 		s.mu.Lock()
 		for _, d := range out {
@@ -752,14 +777,29 @@ func (s *CardService) CardData(ctx context.Context, from, to time.Time, examIDs 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := s.mint(ctx, out, records, readIDs, fresh); err != nil {
-		return nil, err
+	if err := s.mint(ctx, action, out, records, readIDs, fresh); err != nil {
+		return nil, nil, err
 	}
-	parallel(len(out), func(i int) { out[i].Card.Operate, out[i].Card.Changed = operate(records[i], &out[i], digests[i]) })
-	s.rememberDigests(out, digests)
-	return out, nil
+	now := s.db.now()
+	parallel(len(out), func(i int) {
+		d := &out[i]
+		d.Card.ContentHash = cardHashWith(obs[i].digest, d)
+		d.Card.ReleasedAt = releasedAt(d.Exam)
+		d.Card.Operate, d.Card.Changed = operate(records[i], d.Exam.State == app.ExamVoided, d.Card.ContentHash)
+		d.Card.Late = nextLate(records[i], d.Card.Changed, now, d.Card.ReleasedAt, dueDays)
+	})
+	return out, obs, nil
+}
+
+// nextLate is whether the next export of a card is 补报: a card exported before and unchanged
+// keeps its mark; any other goes out late when its due date has passed.
+func nextLate(r *cardRecord, changed bool, now, releasedAt time.Time, dueDays int) bool {
+	if r.exported() && !changed {
+		return r.Late
+	}
+	return late(now, due(releasedAt, dueDays))
 }
 
 func inRange(t, from, to time.Time) bool {
@@ -773,7 +813,7 @@ const docIDChunk = 50000
 
 // mint gives every card without a DocumentId one, in one audited transaction:
 // 机构编码-HEALTH_EXAM_RECORD-yyyyMMddHHmmssSSS-5 位随机码, from the store's clock.
-func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*cardRecord, readIDs []int64, fresh [][]byte) error {
+func (s *CardService) mint(ctx context.Context, action string, out []app.CardData, records []*cardRecord, readIDs []int64, fresh [][]byte) error {
 	var unminted []int
 	for i, r := range records {
 		if r.DocumentID == "" {
@@ -781,9 +821,9 @@ func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*c
 		}
 	}
 	if len(unminted) == 0 {
-		return s.keepProjections(ctx, "CardService.CardData", readIDs, fresh)
+		return s.keepProjections(ctx, action, readIDs, fresh)
 	}
-	return s.db.update(ctx, "CardService.CardData", func(t *txn) error {
+	return s.db.update(ctx, action, func(t *txn) error {
 		if err := putProjections(t.tx, readIDs, fresh); err != nil {
 			return err
 		}
@@ -849,27 +889,37 @@ func (s *CardService) mint(ctx context.Context, out []app.CardData, records []*c
 	})
 }
 
-func (s *CardService) rememberDigests(out []app.CardData, digests [][32]byte) {
-	m := make(map[weak.Pointer[app.Exam]][32]byte, len(out))
-	for i := range out {
-		m[weak.Make(out[i].Exam)] = digests[i]
-	}
-	s.mu.Lock()
-	s.read = m
-	s.mu.Unlock()
-}
-
-func (s *CardService) readDigests() map[weak.Pointer[app.Exam]][32]byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.read
-}
-
 // RecordExport marks the cards of a written batch exported, in one transaction.
 func (s *CardService) RecordExport(ctx context.Context, batch string, format string, cards []app.CardData) error {
 	if _, err := app.Authorize(ctx, "CardService.RecordExport"); err != nil {
 		return err
 	}
+	refs := make([]app.Card, len(cards))
+	for i := range cards {
+		d := &cards[i]
+		if d.Exam == nil {
+			return app.Errorf(app.EINVALID, "第 %d 张个案卡没有体检数据", i+1)
+		}
+		refs[i] = d.Card
+		refs[i].ExamID, refs[i].ExamNumber, refs[i].ReleasedAt = d.Exam.ID, d.Exam.Number, releasedAt(d.Exam)
+	}
+	parallel(len(refs), func(i int) {
+		if refs[i].ContentHash == "" {
+			refs[i].ContentHash = cardHash(&cards[i])
+		}
+	})
+	return s.recordExport(ctx, "CardService.RecordExport", batch, format, refs)
+}
+
+// RecordExported marks cards exported by their state (ExportItems' and CardData's Card).
+func (s *CardService) RecordExported(ctx context.Context, batch string, format string, cards []app.Card) error {
+	if _, err := app.Authorize(ctx, "CardService.RecordExported"); err != nil {
+		return err
+	}
+	return s.recordExport(ctx, "CardService.RecordExported", batch, format, cards)
+}
+
+func (s *CardService) recordExport(ctx context.Context, action, batch string, format string, cards []app.Card) error {
 	batch = strings.TrimSpace(batch)
 	switch {
 	case batch == "":
@@ -879,17 +929,12 @@ func (s *CardService) RecordExport(ctx context.Context, batch string, format str
 	case len(cards) == 0:
 		return app.FieldError("个案卡", "没有要登记的个案卡")
 	}
-	hashes := make([]string, len(cards))
-	read := s.readDigests()
-	parallel(len(cards), func(i int) {
-		d := &cards[i]
-		if dg, ok := read[weak.Make(d.Exam)]; ok {
-			hashes[i] = cardHashWith(dg, d)
-		} else {
-			hashes[i] = cardHash(d)
+	for i, c := range cards {
+		if len(c.ContentHash) != 64 || !isHex(c.ContentHash) {
+			return app.Errorf(app.EINVALID, "第 %d 张个案卡（体检 %s）没有内容哈希（应先生成个案卡数据再导出），本批次未登记", i+1, c.ExamNumber)
 		}
-	})
-	return s.db.update(ctx, "CardService.RecordExport", func(t *txn) error {
+	}
+	return s.db.update(ctx, action, func(t *txn) error {
 		cs, _, err := loadCardSettings(t.tx)
 		if err != nil {
 			return err
@@ -900,70 +945,69 @@ func (s *CardService) RecordExport(ctx context.Context, batch string, format str
 		raws := make([][]byte, len(cards))
 		seen := make(map[int64]bool, len(cards))
 		for i := range cards {
-			d := &cards[i]
-			if d.Exam == nil {
-				return app.Errorf(app.EINVALID, "第 %d 张个案卡没有体检数据", i+1)
+			c := &cards[i]
+			if seen[c.ExamID] {
+				return app.Errorf(app.EINVALID, "体检 %s 的个案卡在本批次中出现两次，本批次未登记", c.ExamNumber)
 			}
-			if seen[d.Exam.ID] {
-				return app.Errorf(app.EINVALID, "体检 %s 的个案卡在本批次中出现两次，本批次未登记", d.Exam.Number)
-			}
-			seen[d.Exam.ID] = true
-			if v := b.Get(itob(uint64(d.Exam.ID))); v != nil {
+			seen[c.ExamID] = true
+			if v := b.Get(itob(uint64(c.ExamID))); v != nil {
 				raws[i] = append([]byte(nil), v...)
 			}
 		}
-		type change struct {
-			id       int64
-			old, enc []byte
-			note     string
-			err      error
-		}
-		changes := make([]change, len(cards))
+		recs := make([]auditRecord, len(cards))
+		errs := make([]error, len(cards))
 		user := t.username()
 		parallel(len(cards), func(i int) {
-			d := &cards[i]
-			c := &changes[i]
-			c.id, c.old = d.Exam.ID, raws[i]
-			r := &cardRecord{ExamID: d.Exam.ID}
-			if c.old != nil {
-				if err := decode(c.old, r); err != nil {
-					c.err = fmt.Errorf("card of exam %d: %w", d.Exam.ID, err)
+			c := &cards[i]
+			a := &recs[i]
+			a.ID, a.Old = uint64(c.ExamID), raws[i]
+			r := &cardRecord{ExamID: c.ExamID}
+			if a.Old != nil {
+				if err := decode(a.Old, r); err != nil {
+					errs[i] = fmt.Errorf("card of exam %d: %w", c.ExamID, err)
 					return
 				}
 			}
-			if r.DocumentID == "" || r.DocumentID != d.Card.DocumentID {
-				c.err = app.Errorf(app.EINVALID, "体检 %s 的个案卡文档标识与档案不符（应先生成个案卡数据再导出），本批次未登记", d.Exam.Number)
+			if r.DocumentID == "" || r.DocumentID != c.DocumentID {
+				errs[i] = app.Errorf(app.EINVALID, "体检 %s 的个案卡文档标识与档案不符（应先生成个案卡数据再导出），本批次未登记", c.ExamNumber)
 				return
 			}
-			op := d.Card.Operate
+			op := c.Operate
 			if op != app.CardAdd && op != app.CardUpdate && op != app.CardDelete {
-				c.err = app.Errorf(app.EINVALID, "体检 %s 的个案卡操作类型“%s”无效", d.Exam.Number, op)
+				errs[i] = app.Errorf(app.EINVALID, "体检 %s 的个案卡操作类型“%s”无效", c.ExamNumber, op)
 				return
 			}
-			r.Status, r.Operate, r.Batch, r.Format, r.ExportedAt, r.ExportedHash, r.Reason = app.CardExported, op, batch, format, t.now, hashes[i], ""
-			r.Late = late(t.now, due(releasedAt(d.Exam), cs.DueDays))
-			c.note = map[string]string{app.CardAdd: "新增", app.CardUpdate: "订正", app.CardDelete: "删除"}[op]
+			r.Status, r.Operate, r.Batch, r.Format, r.ExportedAt, r.ExportedHash, r.Reason = app.CardExported, op, batch, format, t.now, c.ContentHash, ""
+			r.Late = late(t.now, due(c.ReleasedAt, cs.DueDays))
+			note := map[string]string{app.CardAdd: "新增", app.CardUpdate: "订正", app.CardDelete: "删除"}[op]
 			if r.Late {
-				c.note += "（补报）"
+				note += "（补报）"
 			}
-			r.History = append(r.History, app.CardEvent{At: t.now, User: user, Status: app.CardExported, Batch: batch, Note: format + " " + c.note})
-			c.enc, c.err = encode(r)
+			r.History = append(r.History, app.CardEvent{At: t.now, User: user, Status: app.CardExported, Batch: batch, Note: format + " " + note})
+			a.Note = "导出个案卡，批次 " + batch + "，" + note
+			a.New, errs[i] = encode(r)
 		})
-		for _, c := range changes {
-			if c.err != nil {
-				return c.err
-			}
-		}
-		for _, c := range changes {
-			if err := b.Put(itob(uint64(c.id)), c.enc); err != nil {
-				return err
-			}
-			if err := t.audit("CardService.RecordExport", entityCard, uint64(c.id), c.old, c.enc, "导出个案卡，批次 "+batch+"，"+c.note); err != nil {
+		for _, err := range errs {
+			if err != nil {
 				return err
 			}
 		}
-		return nil
+		for _, a := range recs {
+			if err := b.Put(itob(a.ID), a.New); err != nil {
+				return err
+			}
+		}
+		return t.auditBatch(action, entityCard, recs)
 	})
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // findCard resolves a feedback line to its exam ID: by DocumentId, else by exam number.

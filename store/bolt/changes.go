@@ -64,6 +64,7 @@ var bucketKinds = map[string]bucketKind{
 	"cards":                 {app.ChangeCard, true, false},
 	"idx_card_docid":        {app.ChangeCard, false, true},
 	"card_cache":            {"", false, true},
+	"card_seals":            {"", false, true},
 	"users":                 {app.ChangeUser, true, false},
 	"user_pw":               {app.ChangeUser, true, false},
 	"idx_username":          {app.ChangeUser, false, true},

@@ -11,7 +11,7 @@ import (
 )
 
 // apiHash fingerprints the methods and the types that travel; client and server must agree.
-const apiHash = "4c6300b32bfd5ff1"
+const apiHash = "b7958d471f655e98"
 
 // setupClient calls app.SetupService on the server.
 type setupClient struct{ c *Client }
@@ -695,6 +695,13 @@ func (cl cardsClient) Cards(ctx context.Context, f app.CardFilter) ([]app.CardRo
 	return res.R0, res.R1, err
 }
 
+func (cl cardsClient) ExportItems(ctx context.Context, format string, from time.Time, to time.Time) (*app.CardExportSet, error) {
+	args := cardsExportItemsArgs{Format: format, From: from, To: to}
+	var res cardsExportItemsResults
+	err := cl.c.call(ctx, "Cards.ExportItems", true, &args, &res)
+	return res.R0, err
+}
+
 func (cl cardsClient) ImportFeedback(ctx context.Context, fb []app.CardFeedback) (int, error) {
 	args := cardsImportFeedbackArgs{Fb: fb}
 	var res cardsImportFeedbackResults
@@ -706,6 +713,13 @@ func (cl cardsClient) RecordExport(ctx context.Context, batch string, format str
 	args := cardsRecordExportArgs{Batch: batch, Format: format, Cards: cards}
 	var res cardsRecordExportResults
 	err := cl.c.call(ctx, "Cards.RecordExport", true, &args, &res)
+	return err
+}
+
+func (cl cardsClient) RecordExported(ctx context.Context, batch string, format string, cards []app.Card) error {
+	args := cardsRecordExportedArgs{Batch: batch, Format: format, Cards: cards}
+	var res cardsRecordExportedResults
+	err := cl.c.call(ctx, "Cards.RecordExported", true, &args, &res)
 	return err
 }
 
@@ -1388,6 +1402,16 @@ type cardsCardsResults struct {
 	R1 int           `json:"r1"`
 }
 
+type cardsExportItemsArgs struct {
+	Format string    `json:"format"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+}
+
+type cardsExportItemsResults struct {
+	R0 *app.CardExportSet `json:"r0"`
+}
+
 type cardsImportFeedbackArgs struct {
 	Fb []app.CardFeedback `json:"fb"`
 }
@@ -1403,6 +1427,15 @@ type cardsRecordExportArgs struct {
 }
 
 type cardsRecordExportResults struct {
+}
+
+type cardsRecordExportedArgs struct {
+	Batch  string     `json:"batch"`
+	Format string     `json:"format"`
+	Cards  []app.Card `json:"cards"`
+}
+
+type cardsRecordExportedResults struct {
 }
 
 type cardsSaveCardSettingsArgs struct {

@@ -791,6 +791,16 @@ var methods = map[string]method{
 		r.R0, r.R1, err = svc.Cards.Cards(ctx, a.F)
 		return r, err
 	}},
+	"Cards.ExportItems": {write: true, call: func(ctx context.Context, svc *app.Services, decode func(any) error) (any, error) {
+		var a cardsExportItemsArgs
+		if err := decode(&a); err != nil {
+			return nil, err
+		}
+		r := &cardsExportItemsResults{}
+		var err error
+		r.R0, err = svc.Cards.ExportItems(ctx, a.Format, a.From, a.To)
+		return r, err
+	}},
 	"Cards.ImportFeedback": {write: true, call: func(ctx context.Context, svc *app.Services, decode func(any) error) (any, error) {
 		var a cardsImportFeedbackArgs
 		if err := decode(&a); err != nil {
@@ -808,6 +818,15 @@ var methods = map[string]method{
 		}
 		r := &cardsRecordExportResults{}
 		err := svc.Cards.RecordExport(ctx, a.Batch, a.Format, a.Cards)
+		return r, err
+	}},
+	"Cards.RecordExported": {write: true, call: func(ctx context.Context, svc *app.Services, decode func(any) error) (any, error) {
+		var a cardsRecordExportedArgs
+		if err := decode(&a); err != nil {
+			return nil, err
+		}
+		r := &cardsRecordExportedResults{}
+		err := svc.Cards.RecordExported(ctx, a.Batch, a.Format, a.Cards)
 		return r, err
 	}},
 	"Cards.SaveCardSettings": {write: true, call: func(ctx context.Context, svc *app.Services, decode func(any) error) (any, error) {
