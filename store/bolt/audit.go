@@ -8,10 +8,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"occhealth/app"
 	"occhealth/store"
@@ -243,6 +246,544 @@ func (t *txn) audit(action, entity string, id uint64, old, new []byte, note stri
 	}
 	_, err := appendAudit(t.tx, t.db.opts.Keys, e)
 	return err
+}
+
+// auditRecord is one record write of a batch (Old/New are the encoded records, nil for a
+// create or a delete).
+type auditRecord struct {
+	ID       uint64
+	Old, New []byte
+	Note     string
+}
+
+// auditBatch appends the entries of many record writes, in order, exactly as calling
+// t.audit for each would (same entries, same chain), with the work that does not depend on
+// the chain done on every core.
+//
+// The stored result is byte for byte that of the calls one by one: the same entries under the
+// same sequence numbers, the same audit_latest pairs, the same head in meta and the same
+// bucket sequence, and every record is touched. Only the MAC chain runs on one core; the
+// diffs, record hashes and canonical forms before it and the encodings after it are made on
+// every core. An empty batch writes nothing.
+func (t *txn) auditBatch(action, entity string, recs []auditRecord) error {
+	n := len(recs)
+	if n == 0 {
+		return nil
+	}
+	for _, r := range recs {
+		t.touch(entity, r.ID)
+	}
+	b := t.tx.Bucket(bucketAudit)
+	b.SetFillPercent(appendFill)
+	// Reserve the sequence numbers: the same end state as n NextSequence calls.
+	first := b.Sequence() + 1
+	if err := b.SetSequence(b.Sequence() + uint64(n)); err != nil {
+		return err
+	}
+	prev := ""
+	if last, ok := readAuditHead(t.tx); ok {
+		prev = last.MAC
+	}
+	k := t.db.opts.Keys.Current()
+	entries := make([]app.AuditEntry, n)
+	for i, r := range recs {
+		entries[i] = app.AuditEntry{
+			Seq: first + uint64(i), Time: t.now.UTC(), User: t.username(), Workstation: t.ws, Action: action,
+			Entity: entity, EntityID: int64(r.ID), Note: r.Note, KeyID: k.ID,
+		}
+	}
+	// bufs[i] is codecJSONv1 and the canonical entry (MAC empty), with room for the MAC.
+	bufs := make([][]byte, n)
+	enc := newEntryEncoder(entries[0])
+	parallel(n, func(i int) {
+		r, e := &recs[i], &entries[i]
+		e.Diff = diffRecords(r.Old, r.New)
+		if r.New != nil {
+			e.RecordHash = store.HashRecord(r.New)
+		}
+		if enc != nil {
+			bufs[i] = enc.appendCanonical(make([]byte, 1, enc.size(e)), e)
+		} else {
+			c := canonicalEntry(*e)
+			bufs[i] = append(append(make([]byte, 0, 1+len(c)+macLen), 0), c...)
+		}
+		bufs[i][0] = codecJSONv1
+	})
+	if enc != nil && !bytes.Equal(bufs[0][1:], canonicalEntry(entries[0])) {
+		// The hand-written JSON differs from encoding/json's (a changed AuditEntry or JSON
+		// package): use encoding/json for every entry.
+		parallel(n, func(i int) {
+			c := canonicalEntry(entries[i])
+			bufs[i] = append(append(make([]byte, 0, 1+len(c)+macLen), codecJSONv1), c...)
+		})
+	}
+	// The chain, on one core: each MAC covers the canonical entry, a zero byte and the
+	// previous MAC, as computeMAC makes it, with one HMAC state reset for each entry.
+	m := hmac.New(sha256.New, k.Secret)
+	var sum [sha256.Size]byte
+	mac := make([]byte, macLen)
+	copy(mac, macAlg+":")
+	zero := []byte{0}
+	for i := range entries {
+		m.Reset()
+		m.Write(bufs[i][1:])
+		m.Write(zero)
+		m.Write([]byte(prev))
+		hex.Encode(mac[len(macAlg)+1:], m.Sum(sum[:0]))
+		prev = string(mac)
+		entries[i].MAC = prev
+	}
+	errs := make([]error, n)
+	parallel(n, func(i int) { bufs[i], errs[i] = encodeSigned(bufs[i], entries[i]) })
+	for i, enc := range bufs {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		if err := b.Put(itob(first+uint64(i)), enc); err != nil {
+			return err
+		}
+	}
+	// audit_latest: the newest entry of each record, written in key order (the same pairs as
+	// one Put per entry; bbolt appends instead of inserting into the middle of a page).
+	type latest struct {
+		key []byte
+		seq uint64
+	}
+	var ls []latest
+	for i := range entries {
+		if e := &entries[i]; isRecordEntry(*e) {
+			ls = append(ls, latest{[]byte(e.Entity + "/" + strconv.FormatInt(e.EntityID, 10)), e.Seq})
+		}
+	}
+	slices.SortStableFunc(ls, func(a, b latest) int { return bytes.Compare(a.key, b.key) })
+	lb := t.tx.Bucket(bucketAuditLast)
+	for i, l := range ls {
+		if i+1 < len(ls) && bytes.Equal(ls[i+1].key, l.key) {
+			continue // a later entry of the same record wins
+		}
+		if err := lb.Put(l.key, itob(l.seq)); err != nil {
+			return err
+		}
+	}
+	head, _ := json.Marshal(auditHead{entries[n-1].Time, prev})
+	return t.tx.Bucket(bucketMeta).Put(keyAuditHead, head)
+}
+
+// macLen is the length of a chain MAC: the algorithm, ':' and the hex digest.
+const macLen = len(macAlg) + 1 + 2*sha256.Size
+
+// encodeSigned returns encode(e) given buf, codecJSONv1 and e's canonical form (MAC empty):
+// encode writes codecJSONv1 and the same JSON with the MAC, its last field, filled in, so the
+// MAC is spliced into buf (reusing it) instead of marshalling the entry again. An entry whose
+// canonical form does not end as expected is encoded in full.
+func encodeSigned(buf []byte, e app.AuditEntry) ([]byte, error) {
+	const tail = `"MAC":""}`
+	if len(buf) == 0 || buf[0] != codecJSONv1 || !bytes.HasSuffix(buf, []byte(tail)) || !plainMAC(e.MAC) {
+		return encode(e)
+	}
+	buf = buf[:len(buf)-2] // through `"MAC":"`
+	buf = append(buf, e.MAC...)
+	return append(buf, '"', '}'), nil
+}
+
+// plainMAC reports whether JSON writes mac without escapes (an algorithm name, ':' and hex).
+func plainMAC(mac string) bool {
+	for i := 0; i < len(mac); i++ {
+		c := mac[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// entryEncoder writes canonicalEntry's JSON for the entries of one batch without reflection:
+// the fields they share are written once, the others (Seq, EntityID, Diff, RecordHash, Note)
+// with appendJSONString. auditBatch checks its first entry against canonicalEntry.
+type entryEncoder struct {
+	mid  []byte // from `,"Time":` through `"EntityID":`
+	tail []byte // from `,"KeyID":` to the end, MAC empty
+}
+
+// newEntryEncoder returns the encoder of the entries that share e's Time, User,
+// Workstation, Action, Entity and KeyID, or nil when appendJSONString does not write strings
+// as encoding/json does.
+func newEntryEncoder(e app.AuditEntry) *entryEncoder {
+	if !jsonStringsMatch() {
+		return nil
+	}
+	q := func(v any) []byte { b, _ := json.Marshal(v); return b }
+	x := &entryEncoder{}
+	for _, p := range []struct {
+		name string
+		v    any
+	}{{"Time", e.Time}, {"User", e.User}, {"Workstation", e.Workstation}, {"Action", e.Action}, {"Entity", e.Entity}} {
+		x.mid = append(append(append(append(x.mid, `,"`...), p.name...), `":`...), q(p.v)...)
+	}
+	x.mid = append(x.mid, `,"EntityID":`...)
+	x.tail = append(append(append(x.tail, `,"KeyID":`...), q(e.KeyID)...), `,"MAC":""}`...)
+	return x
+}
+
+// size is a capacity for e's encoding and MAC: enough unless its strings need many escapes.
+func (x *entryEncoder) size(e *app.AuditEntry) int {
+	return 1 + 64 + len(x.mid) + len(x.tail) + len(e.Diff)*5/4 + len(e.RecordHash) + len(e.Note)*5/4 + macLen
+}
+
+func (x *entryEncoder) appendCanonical(b []byte, e *app.AuditEntry) []byte {
+	b = append(b, `{"Seq":`...)
+	b = strconv.AppendUint(b, e.Seq, 10)
+	b = append(b, x.mid...)
+	b = strconv.AppendInt(b, e.EntityID, 10)
+	b = append(b, `,"Diff":`...)
+	b = appendJSONString(b, e.Diff)
+	b = append(b, `,"RecordHash":`...)
+	b = appendJSONString(b, e.RecordHash)
+	b = append(b, `,"Note":`...)
+	b = appendJSONString(b, e.Note)
+	return append(b, x.tail...)
+}
+
+// appendJSONString appends s as encoding/json's Marshal writes a string (HTML-escaped,
+// invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped).
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// jsonProbe holds strings with every kind of character JSON writes specially.
+var jsonProbe = []string{"", "plain ASCII ~!@#$%^*()_+{}|:?`-=[];',./", "<>&\"\\/", "\b\f\n\r\t\x00\x01\x1f\x7f",
+	"中文 职业健康 \u2028\u2029 \U0001F600", "\xff\xfe bad \xe4\xb8 utf-8 \xed\xa0\x80", `{"Diff":["a\"b",null]}`}
+
+// jsonStringsMatch reports whether appendJSONString writes the probe strings as
+// encoding/json does (checked once).
+var jsonStringsMatch = sync.OnceValue(func() bool {
+	for _, s := range jsonProbe {
+		want, err := json.Marshal(s)
+		if err != nil || !bytes.Equal(appendJSONString(nil, s), want) {
+			return false
+		}
+	}
+	return true
+})
+
+// diffRecords returns diffJSON(old, new), reading records in the form the store's encoder
+// writes (compact JSON objects with plain field names) without decoding them into maps. A
+// record in any other form (whitespace, escaped or repeated names, invalid JSON) is left to
+// diffJSON, so the result is always diffJSON's.
+func diffRecords(old, new []byte) string {
+	var bufA, bufB [32]topField
+	a, okA := splitRecord(old, bufA[:0])
+	b, okB := splitRecord(new, bufB[:0])
+	if !okA || !okB {
+		return diffJSON(old, new)
+	}
+	var sb strings.Builder
+	// Both lists are sorted by name: walk them together, as diffMaps walks the sorted union.
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		c := 0
+		switch {
+		case j == len(b):
+			c = -1
+		case i == len(a):
+			c = 1
+		default:
+			c = bytes.Compare(a[i].name, b[j].name)
+		}
+		var name, ra, rb []byte
+		if c <= 0 {
+			name, ra = a[i].name, a[i].raw
+			i++
+		}
+		if c >= 0 {
+			name, rb = b[j].name, b[j].raw
+			j++
+		}
+		switch string(name) {
+		case "Version", "UpdatedAt", "UpdatedBy", "CreatedAt", "ID":
+			continue
+		}
+		if bytes.Equal(ra, rb) || isNull(ra) && isNull(rb) {
+			continue
+		}
+		if sb.Len() == 0 {
+			sb.WriteByte('{')
+		} else {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('"')
+		sb.Write(name) // plain: JSON writes it as is
+		sb.WriteString(`":[`)
+		writeRaw(&sb, ra)
+		sb.WriteByte(',')
+		writeRaw(&sb, rb)
+		sb.WriteByte(']')
+	}
+	if sb.Len() > 0 {
+		sb.WriteByte('}')
+	}
+	return sb.String()
+}
+
+// topField is one top-level member of an encoded record: its name and its value's JSON.
+type topField struct {
+	name, raw []byte
+}
+
+// splitRecord splits an encoded record (a codec byte, then a JSON object) into its top-level
+// fields sorted by name, as json.Unmarshal into map[string]json.RawMessage reads it in
+// diffJSON (nothing for a record of at most one byte). ok is false unless the object is
+// compact, valid JSON whose names are distinct and plain (printable ASCII that JSON neither
+// escapes nor HTML-escapes), with nothing after it.
+func splitRecord(rec []byte, fields []topField) (_ []topField, ok bool) {
+	if len(rec) <= 1 {
+		return fields, true
+	}
+	b := rec[1:]
+	if len(b) < 2 || b[0] != '{' {
+		return nil, false
+	}
+	i := 1
+	if b[i] != '}' {
+		for {
+			if i >= len(b) || b[i] != '"' {
+				return nil, false
+			}
+			start := i + 1
+			for i = start; i < len(b) && b[i] != '"'; i++ {
+				if c := b[i]; c < 0x20 || c >= 0x7f || c == '\\' || c == '<' || c == '>' || c == '&' {
+					return nil, false
+				}
+			}
+			if i+1 >= len(b) || b[i+1] != ':' {
+				return nil, false
+			}
+			name := b[start:i]
+			vs := i + 2
+			end, ok := skipValue(b, vs, 0)
+			if !ok {
+				return nil, false
+			}
+			fields = append(fields, topField{name, b[vs:end]})
+			i = end
+			if i >= len(b) {
+				return nil, false
+			}
+			if b[i] == '}' {
+				break
+			}
+			if b[i] != ',' {
+				return nil, false
+			}
+			i++
+		}
+	}
+	if i != len(b)-1 {
+		return nil, false
+	}
+	// Insertion sort: a record has a few dozen fields at most, often in order already.
+	for k := 1; k < len(fields); k++ {
+		for m := k; m > 0; m-- {
+			c := bytes.Compare(fields[m-1].name, fields[m].name)
+			if c == 0 {
+				return nil, false
+			}
+			if c < 0 {
+				break
+			}
+			fields[m-1], fields[m] = fields[m], fields[m-1]
+		}
+	}
+	return fields, true
+}
+
+// skipValue returns the end of the compact JSON value at b[i:], and false for invalid JSON,
+// whitespace, or nesting deeper than encoding/json accepts.
+func skipValue(b []byte, i, depth int) (int, bool) {
+	if i >= len(b) || depth > 1000 {
+		return 0, false
+	}
+	switch c := b[i]; {
+	case c == '"':
+		return skipString(b, i)
+	case c == '{' || c == '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		i++
+		if i < len(b) && b[i] == closer {
+			return i + 1, true
+		}
+		for {
+			var ok bool
+			if c == '{' {
+				if i, ok = skipString(b, i); !ok || i >= len(b) || b[i] != ':' {
+					return 0, false
+				}
+				i++
+			}
+			if i, ok = skipValue(b, i, depth+1); !ok || i >= len(b) {
+				return 0, false
+			}
+			switch b[i] {
+			case ',':
+				i++
+			case closer:
+				return i + 1, true
+			default:
+				return 0, false
+			}
+		}
+	case c == '-' || '0' <= c && c <= '9':
+		return skipNumber(b, i)
+	case c == 't':
+		return skipLiteral(b, i, "true")
+	case c == 'f':
+		return skipLiteral(b, i, "false")
+	case c == 'n':
+		return skipLiteral(b, i, "null")
+	}
+	return 0, false
+}
+
+// skipString returns the end of the JSON string at b[i:] (escapes checked, control
+// characters refused, other bytes taken as they are, as encoding/json's scanner does).
+func skipString(b []byte, i int) (int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return 0, false
+	}
+	for i++; i < len(b); i++ {
+		for i < len(b) && stringPlain[b[i]] {
+			i++
+		}
+		if i == len(b) {
+			break
+		}
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1, true
+		case c < 0x20:
+			return 0, false
+		case c == '\\':
+			i++
+			if i >= len(b) {
+				return 0, false
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(b) {
+					return 0, false
+				}
+				for _, h := range b[i+1 : i+5] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return 0, false
+					}
+				}
+				i += 4
+			default:
+				return 0, false
+			}
+		}
+	}
+	return 0, false
+}
+
+// stringPlain marks the bytes that stand for themselves inside a JSON string.
+var stringPlain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// skipNumber returns the end of the JSON number at b[i:].
+func skipNumber(b []byte, i int) (int, bool) {
+	digits := func() bool {
+		s := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		return i > s
+	}
+	if b[i] == '-' {
+		i++
+	}
+	if i < len(b) && b[i] == '0' {
+		i++
+	} else if !digits() {
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if !digits() {
+			return 0, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return 0, false
+		}
+	}
+	return i, true
+}
+
+func skipLiteral(b []byte, i int, lit string) (int, bool) {
+	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
+		return 0, false
+	}
+	return i + len(lit), true
 }
 
 // AuditService implements app.AuditService.
