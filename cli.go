@@ -87,6 +87,30 @@ func workstation() string {
 type archive struct {
 	db  *bolt.DB
 	svc app.Services
+	// stopSealer ends the background sealing of case cards (startSealer) and waits for it.
+	stopSealer func()
+}
+
+// startSealer keeps the archive's case cards sealed in the background (the 单机 window and the
+// server): an export of many cards then only packages them.
+func (a *archive) startSealer() {
+	s, ok := a.svc.Cards.(interface {
+		StartSealer(context.Context) <-chan struct{}
+	})
+	if !ok || a.stopSealer != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := s.StartSealer(ctx)
+	a.stopSealer = func() { cancel(); <-done }
+}
+
+// close stops the background work and closes the archive.
+func (a *archive) close() error {
+	if a.stopSealer != nil {
+		a.stopSealer()
+	}
+	return a.db.Close()
 }
 
 // openArchive opens the archive at path with its key ring from the configuration directory

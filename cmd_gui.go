@@ -126,6 +126,7 @@ func (g *guiArchives) openLocal() (app.Services, string, error) {
 		}
 		g.local = a
 		g.opened = append(g.opened, a)
+		a.startSealer()
 	}
 	g.current = g.local
 	return g.local.svc, g.path, nil
@@ -159,6 +160,6 @@ func (g *guiArchives) closeAll() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, a := range g.opened {
-		a.db.Close()
+		a.close()
 	}
 }

@@ -106,6 +106,12 @@ func runServer(ctx context.Context, cfg serveConfig, logger *log.Logger) error {
 	backups := make(chan struct{})
 	go func() { dailyBackups(bctx, a.db, logger, time.Hour); close(backups) }()
 	defer func() { endBackups(); <-backups }() // the archive closes after the backup in progress
+	a.startSealer()
+	defer func() {
+		if a.stopSealer != nil {
+			a.stopSealer()
+		}
+	}()
 	select {
 	case err := <-done:
 		return err

@@ -72,6 +72,8 @@ type CardService struct {
 	rand  io.Reader
 	th    *cardcheck.Thresholds
 	metas map[int64]*cardMeta // released (or voided) exams read before: what the worklist needs
+	// sealErr is the background sealer's last failure.
+	sealErr error
 }
 
 var _ app.CardService = (*CardService)(nil)

@@ -244,15 +244,18 @@ type exportScan struct {
 // scanSeals checks every card's seal against the archive; with body the current seals'
 // documents are copied out, else only their cards are returned. Cards released outside
 // [from, to] are left out when their release date is known (from the seal).
-func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time, body bool) (*exportScan, error) {
+// With ids only those cards are considered (released ones; the others are ignored).
+func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time, body bool, only []int64) (*exportScan, error) {
 	env, err := s.env(tx)
 	if err != nil {
 		return nil, err
 	}
 	out := &exportScan{inst: env.inst, settings: env.settings}
-	ids, err := candidates(tx)
-	if err != nil {
-		return nil, err
+	ids := only
+	if ids == nil {
+		if ids, err = candidates(tx); err != nil {
+			return nil, err
+		}
 	}
 	gen := ""
 	if sealer != nil {
@@ -271,7 +274,9 @@ func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time,
 	var cs []cand
 	for _, id := range ids {
 		if ix.Get(stateKey(app.ExamReleased, id)) == nil {
-			out.voided = append(out.voided, id)
+			if only == nil {
+				out.voided = append(out.voided, id)
+			}
 			continue
 		}
 		var raw []byte
@@ -388,7 +393,7 @@ func (s *CardService) ExportItems(ctx context.Context, format string, from, to t
 		if sealer != nil && sealer.Format() != format {
 			sealer = nil
 		}
-		sc, err := s.scanSeals(tx, sealer, from, to, true)
+		sc, err := s.scanSeals(tx, sealer, from, to, true, nil)
 		if err != nil {
 			return err
 		}
@@ -410,9 +415,19 @@ func (s *CardService) SealPending(ctx context.Context, ids []int64) (int, error)
 	if sealer == nil {
 		return 0, nil
 	}
+	return s.sealPending(ctx, ids, 0)
+}
+
+// sealPending is SealPending pausing between chunks (the background sealer leaves the window
+// the processor).
+func (s *CardService) sealPending(ctx context.Context, ids []int64, pause time.Duration) (int, error) {
+	sealer := s.db.opts.CardSealer
+	if sealer == nil || (ids != nil && len(ids) == 0) {
+		return 0, nil
+	}
 	var stale []int64
 	err := s.db.view(ctx, "", func(tx kv.Tx, _ app.Scope) error {
-		sc, err := s.scanSeals(tx, sealer, time.Time{}, time.Time{}, false)
+		sc, err := s.scanSeals(tx, sealer, time.Time{}, time.Time{}, false, ids)
 		if err != nil {
 			return err
 		}
@@ -421,19 +436,6 @@ func (s *CardService) SealPending(ctx context.Context, ids []int64) (int, error)
 	})
 	if err != nil {
 		return 0, err
-	}
-	if ids != nil {
-		want := make(map[int64]bool, len(ids))
-		for _, id := range ids {
-			want[id] = true
-		}
-		var keep []int64
-		for _, id := range stale {
-			if want[id] {
-				keep = append(keep, id)
-			}
-		}
-		stale = keep
 	}
 	n := 0
 	for start := 0; start < len(stale); start += sealChunk {
@@ -445,8 +447,110 @@ func (s *CardService) SealPending(ctx context.Context, ids []int64) (int, error)
 		if err != nil {
 			return n, err
 		}
+		if pause > 0 {
+			select {
+			case <-ctx.Done():
+				return n, ctx.Err()
+			case <-time.After(pause):
+			}
+		}
 	}
 	return n, nil
+}
+
+// Background sealing: how long after start the first sweep runs, how long after a change the
+// exams it names are sealed, and how often at most the whole archive is swept again.
+var (
+	sealerStartDelay = 5 * time.Second
+	sealerDebounce   = 3 * time.Second
+	sealerSweepEvery = 10 * time.Minute
+	sealerPause      = 50 * time.Millisecond
+)
+
+// StartSealer keeps the cards sealed in the background until ctx ends (the 单机 window and the
+// server run it): soon after start every released card without a current seal, after each
+// commit the exams its change notice names, and the whole archive again after registry,
+// settings or catalog changes (at most every sealerSweepEvery). A failure is kept for
+// SealerError and tried again at the next change. done is closed when it stops.
+func (s *CardService) StartSealer(ctx context.Context) (done <-chan struct{}) {
+	d := make(chan struct{})
+	if s.db.opts.CardSealer == nil {
+		close(d)
+		return d
+	}
+	ch := s.db.Changes().Subscribe(ctx)
+	go func() {
+		defer close(d)
+		ids := map[int64]bool{}
+		full := true
+		var lastFull time.Time
+		timer := time.NewTimer(sealerStartDelay)
+		armed := true
+		arm := func(after time.Duration) {
+			if !armed {
+				timer.Reset(after)
+				armed = true
+			}
+		}
+		for {
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return
+			case c, ok := <-ch:
+				if !ok {
+					return
+				}
+				switch c.Kind {
+				case app.ChangeExam:
+					if len(c.IDs) == 0 {
+						full = true
+					}
+					for _, id := range c.IDs {
+						ids[id] = true
+					}
+				case app.ChangeWorker, app.ChangeEmployer, app.ChangeSettings, app.ChangeAll:
+					full = true
+				default:
+					continue
+				}
+				wait := sealerDebounce
+				if full && len(ids) == 0 {
+					wait = max(wait, time.Until(lastFull.Add(sealerSweepEvery)))
+				}
+				arm(wait)
+			case <-timer.C:
+				armed = false
+				var err error
+				if full && time.Since(lastFull) >= sealerSweepEvery {
+					_, err = s.sealPending(ctx, nil, sealerPause)
+					lastFull, full = time.Now(), false
+					clear(ids)
+				} else if len(ids) > 0 {
+					list := make([]int64, 0, len(ids))
+					for id := range ids {
+						list = append(list, id)
+					}
+					clear(ids)
+					_, err = s.sealPending(ctx, list, sealerPause)
+				}
+				if full {
+					arm(time.Until(lastFull.Add(sealerSweepEvery)))
+				}
+				s.mu.Lock()
+				s.sealErr = err
+				s.mu.Unlock()
+			}
+		}
+	}()
+	return d
+}
+
+// SealerError is the background sealer's last failure (nil when its last run succeeded).
+func (s *CardService) SealerError() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sealErr
 }
 
 // sealCards reads, checks, renders and keeps the seals of released cards.

@@ -80,7 +80,8 @@ func MustOpenDB(tb testing.TB) *testDB {
 	keys := store.NewMemoryKeyRing(c.Now())
 	path := filepath.Join(dir, "archive.db")
 	set := testCatalogs(tb)
-	db := openTestArchive(tb, path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机", Planner: ruleTable})
+	db := openTestArchive(tb, path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机", Planner: ruleTable,
+		CardSealer: testSealer})
 	svc := db.Services(testCatalogs(tb))
 	admin, err := svc.Setup.Initialize(context.Background(), app.SetupInput{
 		Institution: app.Institution{Name: "测试县人民医院", Code: "450102001", Kinds: []app.InstitutionKind{app.KindExam},

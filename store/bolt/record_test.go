@@ -48,7 +48,7 @@ func openRecordDB(tb testing.TB) *testDB {
 	path := filepath.Join(dir, "archive.db")
 	set := testCatalogs(tb)
 	rng, crit := recordingData(tb)
-	db := openTestArchive(tb, path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机",
+	db := openTestArchive(tb, path, bolt.Options{Keys: keys, Codes: set, Now: c.Now, FastPasswords: true, Workstation: "测试机", CardSealer: testSealer,
 		Planner: ruleTable, Ranges: rng, Criteria: crit, BackupDir: filepath.Join(dir, "backups")})
 	svc := db.Services(set)
 	admin, err := svc.Setup.Initialize(context.Background(), app.SetupInput{
