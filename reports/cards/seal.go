@@ -31,7 +31,7 @@ type perCard interface {
 
 // sealVersion changes whenever this package writes a card's document differently for the same
 // card (with the program's revision in Sealer.Revision, old seals are then made again).
-// TestSealGolden fails when the national document of its card changes without it.
+// TestSealVersion_FollowsTheDocuments fails when the golden national documents change without it.
 const sealVersion = "2026-11-30.1"
 
 // Sealer seals cards for the store (store/bolt.CardSealer).
