@@ -325,9 +325,16 @@ func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time,
 		if !current[i] {
 			return
 		}
-		st := &cardRecord{ExamID: cs[i].id}
+		// The state without its history (an export does not show it; decoding it is most of
+		// the cost).
+		var lite struct {
+			cardRecord
+			History json.RawMessage `json:",omitempty"`
+		}
+		st := &lite.cardRecord
+		st.ExamID = cs[i].id
 		if cs[i].state != nil {
-			if err := decode(cs[i].state, st); err != nil {
+			if err := decode(cs[i].state, &lite); err != nil {
 				errs[i] = fmt.Errorf("card of exam %d: %w", cs[i].id, err)
 				return
 			}
@@ -351,7 +358,12 @@ func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time,
 			size += len(cs[i].raw)
 		}
 	}
-	arena := make([]byte, 0, size)
+	arena := make([]byte, size)
+	type span struct {
+		i, at int
+	}
+	var spans []span
+	at := 0
 	for i := range cs {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -363,23 +375,34 @@ func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time,
 		if !inRange(recs[i].releasedAt, from, to) {
 			continue
 		}
-		it := app.CardExportItem{Card: cards[i]}
+		out.items = append(out.items, app.CardExportItem{Card: cards[i]})
 		if body {
-			deflated, parties, err := sealBody(cs[i].raw)
-			if err != nil {
-				return nil, err
-			}
-			seal := recs[i].seal
-			seal.ExamID, seal.Format = cs[i].id, sealer.Format()
-			n := len(arena)
-			arena = append(arena, parties...)
-			seal.Parties = arena[n:len(arena):len(arena)]
-			n = len(arena)
-			arena = append(arena, deflated...)
-			seal.Deflated = arena[n:len(arena):len(arena)]
-			it.Seal = &seal
+			spans = append(spans, span{i, at})
+			at += len(cs[i].raw)
 		}
-		out.items = append(out.items, it)
+	}
+	// The copies run on every core: most of their time is the first touch of the pages.
+	copyErrs := make([]error, len(spans))
+	parallel(len(spans), func(j int) {
+		sp := spans[j]
+		i := sp.i
+		deflated, parties, err := sealBody(cs[i].raw)
+		if err != nil {
+			copyErrs[j] = err
+			return
+		}
+		seal := recs[i].seal
+		seal.ExamID, seal.Format = cs[i].id, sealer.Format()
+		n := sp.at + copy(arena[sp.at:], parties)
+		seal.Parties = arena[sp.at:n:n]
+		m := n + copy(arena[n:], deflated)
+		seal.Deflated = arena[n:m:m]
+		out.items[j].Seal = &seal
+	})
+	for _, err := range copyErrs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
