@@ -42,9 +42,9 @@ func cardFormatCode(name string) string {
 // feedbackMaxSize bounds a feedback file read into memory.
 const feedbackMaxSize = 32 << 20
 
-// cardExport is the export dialog: format, release-date range and folder; cards that fail the
-// pre-flight check are listed and stay behind while the rest are written, then marked
-// 已导出 in one transaction.
+// cardExport is the export dialog: format, release-date range and folder. It runs the shared
+// export (Documents.ExportCardBatch); cards that fail the pre-flight check are listed and stay
+// behind while the rest are written, then marked 已导出 in one transaction.
 type cardExport struct {
 	v *cardsScreen
 
@@ -127,16 +127,6 @@ func (x *cardExport) chooseFolder() {
 	showFileDialog(d, x.v.env.Window)
 }
 
-// exportNeeded reports whether a card goes out in a normal export: never sent, returned, or
-// changed since it was sent (订正, or 删除 for a voided exam).
-func exportNeeded(d app.CardData) bool {
-	switch d.Card.Status {
-	case app.CardPending, app.CardReturned:
-		return true
-	}
-	return d.Card.ExportedHash == "" || d.Card.Changed
-}
-
 // readForm reads the dialog; a problem is shown in its message line.
 func (x *cardExport) readForm() (format, folder string, ok bool) {
 	format = cardFormatCode(x.format.Selected)
@@ -170,18 +160,25 @@ func (x *cardExport) step(frac float64, text string) {
 	x.stage.SetText(text)
 }
 
-// run exports in the background: read the cards, check them, render the batch, write the
-// files and record the export. Files are written under temporary names and renamed once all
-// are complete; when anything fails, the files of this batch are removed again, so that the
-// folder never holds half a batch the archive does not know about.
+// run exports in the background through the shared export (Documents.ExportCardBatch, the
+// same as `occhealth cards export`): cards sealed after release are only packaged, the rest
+// are read, checked with the window's pre-flight and rendered; cards that fail are held back
+// and listed. The files are written whole or not at all and removed again when the export
+// cannot be recorded, so that the folder never holds half a batch the archive does not know
+// about.
 func (x *cardExport) run() {
 	format, folder, ok := x.readForm()
 	if !ok {
 		return
 	}
 	from, to, _ := readDateRange(x.from, x.to)
-	again := x.again.Checked
+	formatName := x.format.Selected
 	env := x.v.env
+	req := app.CardBatchRequest{Format: format, From: from, To: to, Again: x.again.Checked, Dir: folder,
+		Check: func(d app.CardData) []app.CardIssue { return checkCard(env, d) },
+		Progress: func(frac float64, text string) {
+			fyne.Do(func() { x.step(frac, text) })
+		}}
 	x.exportBtn.Disable()
 	x.closeBtn.Disable()
 	x.progress.Show()
@@ -207,91 +204,50 @@ func (x *cardExport) run() {
 				x.blocked.Show()
 			})
 		}
-		ds, err := env.Services.Cards.CardData(env.Ctx, from, to, nil)
+		if env.Services.Documents == nil {
+			fail(app.Errorf(app.EINTERNAL, "本程序未接入个案卡导出"))
+			return
+		}
+		req.Batch = cardBatchID(env, folder) // reads the folder: off the UI goroutine
+		res, err := env.Services.Documents.ExportCardBatch(env.Ctx, env.Services.Cards, req)
 		if err != nil {
 			fail(err)
 			return
 		}
-		fyne.Do(func() { x.step(0.2, fmt.Sprintf("正在预检 %d 张个案卡…", len(ds))) })
-		var send []app.CardData
-		var blocked []string
-		skipped := 0
-		for i, d := range ds {
-			if i > 0 && i%1000 == 0 {
-				frac, text := 0.2+0.2*float64(i)/float64(len(ds)), fmt.Sprintf("正在预检：%d / %d 张…", i, len(ds))
-				fyne.Do(func() { x.step(frac, text) })
-			}
-			if !again && !exportNeeded(d) {
-				skipped++
-				continue
-			}
-			var errs []string
-			for _, is := range checkCard(env, d) {
-				if is.Level == app.LevelError {
-					m := is.Message
-					if is.Field != "" {
-						m = is.Field + "：" + m
-					}
-					errs = append(errs, m)
-				}
-			}
-			if len(errs) > 0 {
-				blocked = append(blocked, d.Card.ExamNumber+"："+strings.Join(errs, "；"))
-				continue
-			}
-			send = append(send, d)
-		}
+		blocked := blockedLines(res.Blocked)
 		showBlocked := func() {
 			if len(blocked) > 0 {
 				x.blocked.SetText(fmt.Sprintf("以下 %d 张个案卡未通过预检，没有导出（修改后再导出）：\n", len(blocked)) + strings.Join(blocked, "\n"))
 				x.blocked.Show()
 			}
 		}
-		if len(send) == 0 {
+		if res.Exported == 0 {
 			done(func() {
 				x.progress.Hide()
 				x.stage.SetText("")
 				showBlocked()
 				msg := "没有需要导出的个案卡。"
-				if skipped > 0 {
-					msg = fmt.Sprintf("没有需要导出的个案卡（%d 张已导出且内容未变；要重新生成文件，请勾选“也导出已导出、内容未变的个案卡”）。", skipped)
+				if res.Skipped > 0 {
+					msg = fmt.Sprintf("没有需要导出的个案卡（%d 张已导出且内容未变；要重新生成文件，请勾选“也导出已导出、内容未变的个案卡”）。", res.Skipped)
 				}
 				setNote(x.msg, msg)
 			})
 			return
 		}
-		batch := cardBatchID(env, folder)
-		fyne.Do(func() { x.step(0.4, fmt.Sprintf("正在生成 %d 张个案卡（批次 %s）…", len(send), batch)) })
-		if env.Services.Documents == nil {
-			fail(app.Errorf(app.EINTERNAL, "本程序未接入个案卡导出"))
-			return
-		}
-		files, err := env.Services.Documents.ExportCards(format, batch, send)
-		if err != nil {
-			fail(err)
-			return
-		}
-		fyne.Do(func() { x.step(0.7, fmt.Sprintf("正在写入 %d 个文件…", len(files))) })
-		paths, size, err := writeBatchFiles(folder, files)
-		if err != nil {
-			fail(err)
-			return
-		}
-		if err := env.Services.Cards.RecordExport(env.Ctx, batch, format, send); err != nil {
-			removeFiles(paths)
-			fail(err)
-			return
-		}
 		done(func() {
-			x.written = paths
+			x.written = res.Files
 			x.step(1, "导出完成。")
 			showBlocked()
-			names := make([]string, len(paths))
-			for i, p := range paths {
+			names := make([]string, len(res.Files))
+			for i, p := range res.Files {
 				names[i] = filepath.Base(p)
 			}
-			s := fmt.Sprintf("已导出 %d 张个案卡（批次 %s，%s），%d 个文件，共 %s：\n%s\n保存在 %s。\n请把文件上传到平台，平台确认后登记“已上报”或导入平台反馈。",
-				len(send), batch, x.format.Selected, len(paths), humanSize(size), strings.Join(names, "\n"), folder)
+			s := fmt.Sprintf("已导出 %d 张个案卡（批次 %s，%s），%d 个文件，共 %s：\n%s\n保存在 %s。",
+				res.Exported, res.Batch, formatName, len(res.Files), humanSize(res.Bytes), strings.Join(names, "\n"), folder)
+			if res.Sealed > 0 {
+				s += fmt.Sprintf("\n其中 %d 张为发放后预先生成的个案卡（内容核对一致）。", res.Sealed)
+			}
+			s += "\n请把文件上传到平台，平台确认后登记“已上报”或导入平台反馈。"
 			if len(blocked) > 0 {
 				s += fmt.Sprintf("\n另有 %d 张未通过预检，未导出。", len(blocked))
 			}
@@ -301,6 +257,27 @@ func (x *cardExport) run() {
 			setMsg(x.msg, "")
 		})
 	})
+}
+
+// blockedLines describes the cards an export held back, one line each: the exam number and
+// the errors (element or field, and what is wrong).
+func blockedLines(bs []app.CardBlocked) []string {
+	out := make([]string, 0, len(bs))
+	for _, b := range bs {
+		var errs []string
+		for _, is := range b.Issues {
+			if is.Level != app.LevelError {
+				continue
+			}
+			m := is.Message
+			if is.Field != "" {
+				m = is.Field + "：" + m
+			}
+			errs = append(errs, m)
+		}
+		out = append(out, b.Card.ExamNumber+"："+strings.Join(errs, "；"))
+	}
+	return out
 }
 
 // cardBatchID names an export batch: the institution code and the second of the export, with
@@ -324,65 +301,6 @@ func cardBatchID(env *Env, folder string) string {
 		out = fmt.Sprintf("%s-%d", id, n)
 	}
 	return out
-}
-
-// writeBatchFiles writes the files of a batch into dir, each first under a temporary name;
-// an existing file is never overwritten. On error nothing of the batch is left behind.
-func writeBatchFiles(dir string, files []app.CardExportFile) ([]string, int64, error) {
-	var tmps, paths []string
-	var size int64
-	cleanup := func() {
-		removeFiles(tmps)
-		removeFiles(paths)
-	}
-	for _, f := range files {
-		name := filepath.Base(f.Name)
-		if name != f.Name || name == "." || name == "" {
-			cleanup()
-			return nil, 0, app.Errorf(app.EINTERNAL, "导出文件名“%s”无效", f.Name)
-		}
-		p := filepath.Join(dir, name)
-		if _, err := os.Stat(p); err == nil {
-			cleanup()
-			return nil, 0, app.Errorf(app.ECONFLICT, "文件夹中已有“%s”，请换一个文件夹或先移走该文件", name)
-		}
-		tmp, err := os.CreateTemp(dir, "."+name+"-*.tmp")
-		if err != nil {
-			cleanup()
-			return nil, 0, app.Errorf(app.EINVALID, "无法在“%s”中写文件：%v", dir, err)
-		}
-		tmps = append(tmps, tmp.Name())
-		_, werr := tmp.Write(f.Data)
-		if serr := tmp.Sync(); werr == nil {
-			werr = serr
-		}
-		if cerr := tmp.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			cleanup()
-			return nil, 0, app.Errorf(app.EINVALID, "写入“%s”失败：%v", name, werr)
-		}
-		size += int64(len(f.Data))
-	}
-	for i, f := range files {
-		p := filepath.Join(dir, filepath.Base(f.Name))
-		if err := os.Rename(tmps[i], p); err != nil {
-			cleanup()
-			return nil, 0, app.Errorf(app.EINVALID, "写入“%s”失败：%v", f.Name, err)
-		}
-		paths = append(paths, p)
-		tmps[i] = ""
-	}
-	return paths, size, nil
-}
-
-func removeFiles(paths []string) {
-	for _, p := range paths {
-		if p != "" {
-			os.Remove(p)
-		}
-	}
 }
 
 // cardFeedbackImport is the dialog that reads a platform's feedback file and applies it.

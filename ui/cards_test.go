@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"occhealth/app"
+	"occhealth/reports"
 )
 
 // releasedCardExam registers, as recordingExam does, the cement worker's in-service exam for
@@ -279,6 +280,9 @@ func TestCards_WorklistCheckExportStatus(t *testing.T) {
 	test.Tap(x.exportBtn)
 	if !x.summary.Visible() || !strings.Contains(x.summary.Text, "已导出 1 张个案卡") || x.blocked.Visible() {
 		t.Fatalf("export: %q %q %q", x.summary.Text, x.msg.Text, x.blocked.Text)
+	}
+	if strings.Contains(x.summary.Text, "预先生成") {
+		t.Errorf("a card read at export counted as sealed: %q", x.summary.Text)
 	}
 	fs, _ := os.ReadDir(dir)
 	if len(fs) == 0 || len(fs) != len(x.written) {
@@ -566,17 +570,18 @@ func TestCards_BatchReported(t *testing.T) {
 	}
 }
 
-// refusingDocs is an adapter that refuses the batch (an element the pre-flight let through).
+// refusingDocs is an export the element table refuses as a whole (a document shared by the
+// batch, such as the employer's, that the pre-flight let through): nothing is written.
 type refusingDocs struct{ app.Documents }
 
-func (refusingDocs) ExportCards(format, batch string, cards []app.CardData) ([]app.CardExportFile, error) {
-	return nil, app.Errorf(app.EINVALID, "个案卡 %s：HEALTH_EXAM_RECORD/WORK_TYPE_CODE（工种代码）：不能为空", cards[0].Card.ExamNumber)
+func (refusingDocs) ExportCardBatch(ctx context.Context, cs app.CardService, req app.CardBatchRequest) (*app.CardBatchResult, error) {
+	return nil, app.Errorf(app.EINVALID, "批次 %s：HEALTH_EXAM_RECORD/WORK_TYPE_CODE（工种代码）：不能为空", req.Batch)
 }
 
 // failingCards cannot record an export (e.g. the disk filled up after the files were written).
 type failingCards struct{ app.CardService }
 
-func (failingCards) RecordExport(ctx context.Context, batch, format string, cards []app.CardData) error {
+func (failingCards) RecordExported(ctx context.Context, batch, format string, cards []app.Card) error {
 	return app.Errorf(app.EINTERNAL, "disk full")
 }
 
@@ -622,4 +627,89 @@ func TestCards_ExportFailureLeavesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sealingCards is the store as the window's background sealer keeps it (reports.CardSealer):
+// the cards of exams in sealed that pass the pre-flight are handed out by ExportItems with
+// their seal; the others are left to be read at export.
+type sealingCards struct {
+	app.CardService
+	env    *Env
+	sealed map[int64]bool
+}
+
+func (s sealingCards) ExportItems(ctx context.Context, format string, from, to time.Time) (*app.CardExportSet, error) {
+	set, err := s.CardService.ExportItems(ctx, format, from, to)
+	if err != nil || format != app.CardFormatNational || len(set.Pending) == 0 {
+		return set, err
+	}
+	ds, err := s.CardData(ctx, from, to, set.Pending)
+	if err != nil {
+		return nil, err
+	}
+	var seal []app.CardData
+	var pending []int64
+	for _, d := range ds {
+		if errs, _ := countIssues(checkCard(s.env, d)); errs == 0 && s.sealed[d.Card.ExamID] {
+			seal = append(seal, d)
+			continue
+		}
+		pending = append(pending, d.Card.ExamID)
+	}
+	seals, err := reports.CardSealer().Seal(seal)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range seal {
+		if seals[i] == nil {
+			pending = append(pending, d.Card.ExamID)
+			continue
+		}
+		set.Items = append(set.Items, app.CardExportItem{Card: d.Card, Seal: seals[i]})
+	}
+	set.Pending = pending
+	return set, nil
+}
+
+// An export of cards partly sealed after release: the sealed card is packaged with the one
+// read at export, both are recorded, and the summary says how many were prepared ahead.
+func TestCards_ExportSealed(t *testing.T) {
+	env := newIntakeEnv(t)
+	es, _ := releasedCardExams(t, env, true, 2)
+	fillCardSettings(t, env, "30")
+	clerk := staffAs(t, env, "tongji", "郑统计", app.RoleReportingClerk)
+	clerk.Services.Cards = sealingCards{CardService: clerk.Services.Cards, env: clerk, sealed: map[int64]bool{es[0].ID: true}}
+	v := openCards(clerk)
+	show(clerk, v.content())
+	v.openExport()
+	x := v.export
+	x.from.SetText("2026-11-01")
+	dir := t.TempDir()
+	x.folder.SetText(dir)
+	test.Tap(x.exportBtn)
+	if !x.summary.Visible() || !strings.Contains(x.summary.Text, "已导出 2 张个案卡") || x.blocked.Visible() {
+		t.Fatalf("export: %q %q %q", x.summary.Text, x.msg.Text, x.blocked.Text)
+	}
+	if !strings.Contains(x.summary.Text, "其中 1 张为发放后预先生成的个案卡（内容核对一致）。") {
+		t.Errorf("summary does not count the sealed card: %q", x.summary.Text)
+	}
+	fs, _ := os.ReadDir(dir)
+	if len(fs) == 0 || len(fs) != len(x.written) {
+		t.Fatalf("files in the folder %d, written %v", len(fs), x.written)
+	}
+	for _, f := range fs {
+		if !strings.Contains(x.summary.Text, f.Name()) {
+			t.Errorf("summary does not name %s: %q", f.Name(), x.summary.Text)
+		}
+	}
+	rows, _, err := env.Services.Cards.Cards(env.Ctx, app.CardFilter{})
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("cards after the export: %+v %v", rows, err)
+	}
+	for _, r := range rows {
+		if r.Card.Status != app.CardExported || r.Card.Batch == "" || r.Card.ExportedHash == "" {
+			t.Errorf("card %s after the export: %+v", r.Card.ExamNumber, r.Card)
+		}
+	}
+	closeDialogs(clerk.Window)
 }
