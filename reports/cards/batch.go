@@ -182,7 +182,11 @@ func blocked(d app.CardData, issues []app.CardIssue) app.CardBlocked {
 func problemIssues(ps []Problem) []app.CardIssue {
 	out := make([]app.CardIssue, len(ps))
 	for i, p := range ps {
-		out[i] = app.CardIssue{Level: app.LevelError, Field: p.Element, Message: "不符合导出格式：" + p.Message}
+		field := p.Element
+		if p.Title != "" {
+			field += "（" + p.Title + "）"
+		}
+		out[i] = app.CardIssue{Level: app.LevelError, Field: field, Message: "不符合导出格式：" + p.Message}
 	}
 	return out
 }

@@ -486,7 +486,7 @@ func (s *CardService) sealPending(ctx context.Context, ids []int64, pause time.D
 var (
 	sealerStartDelay = 5 * time.Second
 	sealerDebounce   = 3 * time.Second
-	sealerSweepEvery = 10 * time.Minute
+	sealerSweepEvery = 2 * time.Minute
 	sealerPause      = 50 * time.Millisecond
 )
 
