@@ -332,6 +332,12 @@ func cmdCardsExport(args []string) int {
 		return fail(err)
 	}
 	if g.json {
+		if out.manifest != nil {
+			out.Manifest = &cards.Manifest{}
+			if err := json.Unmarshal(out.manifest, out.Manifest); err != nil {
+				return fail(err)
+			}
+		}
 		printJSON(out)
 	} else {
 		out.print(os.Stdout)
@@ -356,6 +362,9 @@ type cardExportOutcome struct {
 	Bytes    int64           `json:"bytes"`
 	Manifest *cards.Manifest `json:"manifest,omitempty"`
 	Blocked  []cardResult    `json:"blocked,omitempty"`
+	// manifest is the manifest's JSON, decoded into Manifest only for --json (it lists every
+	// document: 100,000 cards make 20 MB).
+	manifest []byte
 }
 
 func (o *cardExportOutcome) print(w io.Writer) {
@@ -395,12 +404,7 @@ func exportCards(ctx context.Context, a *archive, format string, from, to time.T
 		return nil, err
 	}
 	out.Batch, out.Exported, out.Skipped, out.Sealed, out.Files, out.Bytes = res.Batch, res.Exported, res.Skipped, res.Sealed, res.Files, res.Bytes
-	if res.Manifest != nil {
-		out.Manifest = &cards.Manifest{}
-		if err := json.Unmarshal(res.Manifest, out.Manifest); err != nil {
-			return out, err
-		}
-	}
+	out.manifest = res.Manifest
 	for _, b := range res.Blocked {
 		r := cardResult{ExamNumber: b.Card.ExamNumber, DocumentID: b.Card.DocumentID, Worker: b.Worker, Employer: b.Employer,
 			Status: b.Card.Status.Name(), Operate: b.Card.Operate, Late: b.Card.Late}

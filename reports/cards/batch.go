@@ -1,6 +1,7 @@
 package cards
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,12 @@ import (
 
 	"occhealth/app"
 )
+
+// gatedRecorder is a card service that records an export in a transaction committing only
+// after the files are in place (the store in this process: bolt.CardService).
+type gatedRecorder interface {
+	RecordExportedAfter(ctx context.Context, batch, format string, cards []app.Card, ready func() error) error
+}
 
 // readChunk is how many cards an export reads, checks and renders at once (what is not sealed
 // ahead): the memory of an export is bounded by it and by the sealed documents.
@@ -135,36 +142,63 @@ func ExportBatch(ctx context.Context, cs app.CardService, req app.CardBatchReque
 	if err != nil {
 		return nil, err
 	}
-	if sb != nil {
-		err = w.write(req.Batch+".zip", sb.writeZip)
-		if err == nil {
-			var mj []byte
-			if mj, err = sb.manifestJSON(); err == nil {
-				err = w.writeBytes(req.Batch+".manifest.json", mj)
-				res.Manifest = mj
+	writeAll := func() error {
+		var err error
+		if sb != nil {
+			err = w.write(req.Batch+".zip", sb.writeZip)
+			if err == nil {
+				var mj []byte
+				if mj, err = sb.manifestJSON(); err == nil {
+					err = w.writeBytes(req.Batch+".manifest.json", mj)
+					res.Manifest = mj
+				}
 			}
+		} else {
+			for _, f := range files {
+				if err = w.writeBytes(f.Name, f.Data); err != nil {
+					break
+				}
+				if filepath.Ext(f.Name) == ".json" {
+					res.Manifest = f.Data
+				}
+			}
+		}
+		if err == nil {
+			err = w.commit()
+		}
+		return err
+	}
+	if g, ok := cs.(gatedRecorder); ok {
+		// The store prepares the records while the files are written, and commits once they
+		// are in place.
+		done := make(chan error, 1)
+		go func() { done <- writeAll() }()
+		var werr error
+		waited := false
+		err := g.RecordExportedAfter(ctx, req.Batch, req.Format, send, func() error {
+			werr, waited = <-done, true
+			if werr == nil {
+				progress(0.95, "正在登记导出…")
+			}
+			return werr
+		})
+		if !waited {
+			werr = <-done
+		}
+		if werr != nil || err != nil {
+			w.abort()
+			return nil, cmp.Or(werr, err)
 		}
 	} else {
-		for _, f := range files {
-			if err = w.writeBytes(f.Name, f.Data); err != nil {
-				break
-			}
-			if filepath.Ext(f.Name) == ".json" {
-				res.Manifest = f.Data
-			}
+		if err := writeAll(); err != nil {
+			w.abort()
+			return nil, err
 		}
-	}
-	if err == nil {
-		err = w.commit()
-	}
-	if err != nil {
-		w.abort()
-		return nil, err
-	}
-	progress(0.95, "正在登记导出…")
-	if err := cs.RecordExported(ctx, req.Batch, req.Format, send); err != nil {
-		w.remove()
-		return nil, err
+		progress(0.95, "正在登记导出…")
+		if err := cs.RecordExported(ctx, req.Batch, req.Format, send); err != nil {
+			w.remove()
+			return nil, err
+		}
 	}
 	res.Batch, res.Exported, res.Files, res.Bytes = req.Batch, len(send), w.paths, w.bytes
 	progress(1, "导出完成。")

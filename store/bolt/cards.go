@@ -910,7 +910,7 @@ func (s *CardService) RecordExport(ctx context.Context, batch string, format str
 			refs[i].ContentHash = cardHash(&cards[i])
 		}
 	})
-	return s.recordExport(ctx, "CardService.RecordExport", batch, format, refs)
+	return s.recordExport(ctx, "CardService.RecordExport", batch, format, refs, nil)
 }
 
 // RecordExported marks cards exported by their state (ExportItems' and CardData's Card).
@@ -918,10 +918,20 @@ func (s *CardService) RecordExported(ctx context.Context, batch string, format s
 	if _, err := app.Authorize(ctx, "CardService.RecordExported"); err != nil {
 		return err
 	}
-	return s.recordExport(ctx, "CardService.RecordExported", batch, format, cards)
+	return s.recordExport(ctx, "CardService.RecordExported", batch, format, cards, nil)
 }
 
-func (s *CardService) recordExport(ctx context.Context, action, batch string, format string, cards []app.Card) error {
+// RecordExportedAfter is RecordExported whose transaction commits only once ready returns nil
+// (the export's files written and in place): the records and their audit entries are prepared
+// meanwhile. An error from ready leaves nothing recorded.
+func (s *CardService) RecordExportedAfter(ctx context.Context, batch string, format string, cards []app.Card, ready func() error) error {
+	if _, err := app.Authorize(ctx, "CardService.RecordExported"); err != nil {
+		return err
+	}
+	return s.recordExport(ctx, "CardService.RecordExported", batch, format, cards, ready)
+}
+
+func (s *CardService) recordExport(ctx context.Context, action, batch string, format string, cards []app.Card, ready func() error) error {
 	batch = strings.TrimSpace(batch)
 	switch {
 	case batch == "":
@@ -999,7 +1009,13 @@ func (s *CardService) recordExport(ctx context.Context, action, batch string, fo
 				return err
 			}
 		}
-		return t.auditBatch(action, entityCard, recs)
+		if err := t.auditBatch(action, entityCard, recs); err != nil {
+			return err
+		}
+		if ready != nil {
+			return ready()
+		}
+		return nil
 	})
 }
 

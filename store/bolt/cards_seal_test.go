@@ -364,3 +364,29 @@ func TestSeal_BackgroundSealer(t *testing.T) {
 	verifyAudit(t, c.td)
 }
 
+
+// RecordExportedAfter commits only once its files are in place: an error from ready records
+// nothing.
+func TestSeal_RecordExportedAfterWaitsForTheFiles(t *testing.T) {
+	c, e := sealedFixture(t)
+	card := c.items(t).Items[0].Card
+	sc := c.td.storeCards()
+	called := false
+	err := sc.RecordExportedAfter(c.reporter, "B1", app.CardFormatNational, []app.Card{card}, func() error {
+		called = true
+		return app.Errorf(app.EINVALID, "磁盘已满")
+	})
+	if !called || app.ErrorMessage(err) != "磁盘已满" {
+		t.Fatalf("ready called %v, error %v", called, err)
+	}
+	if got := c.data(t, e.ID)[0].Card; got.Status != app.CardPending || got.Batch != "" {
+		t.Fatalf("recorded although the files failed: %+v", got)
+	}
+	if err := sc.RecordExportedAfter(c.reporter, "B2", app.CardFormatNational, []app.Card{card}, func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.data(t, e.ID)[0].Card; got.Status != app.CardExported || got.Batch != "B2" || got.ExportedHash != card.ContentHash {
+		t.Fatalf("after the export: %+v", got)
+	}
+	verifyAudit(t, c.td)
+}
