@@ -37,7 +37,9 @@ type realServer struct {
 	http *http.Server
 }
 
-func startRealServer(t *testing.T, addr string) *realServer { return startRealServerWith(t, addr, true) }
+func startRealServer(t *testing.T, addr string) *realServer {
+	return startRealServerWith(t, addr, true)
+}
 
 // startRealServerWith serves an archive, set up when initialized.
 func startRealServerWith(t *testing.T, addr string, initialized bool) *realServer {

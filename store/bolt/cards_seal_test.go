@@ -364,7 +364,6 @@ func TestSeal_BackgroundSealer(t *testing.T) {
 	verifyAudit(t, c.td)
 }
 
-
 // RecordExportedAfter commits only once its files are in place: an error from ready records
 // nothing.
 func TestSeal_RecordExportedAfterWaitsForTheFiles(t *testing.T) {
