@@ -44,7 +44,7 @@ func newIntakeEnv(t *testing.T) *Env {
 	path := filepath.Join(t.TempDir(), "archive.db")
 	db, err := bolt.Open(path, bolt.Options{Keys: store.NewMemoryKeyRing(testNow), Codes: set, FastPasswords: true, Now: testClock,
 		BackupDir: filepath.Join(t.TempDir(), "backups"), Planner: table, IntakeWarnings: warn, Ranges: (*Env)(nil).Ranges(), Criteria: (*Env)(nil).Criteria(),
-		Calendar: testCalendar(t)})
+		Calendar: testCalendar(t), CardSealer: reports.CardSealer()})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
