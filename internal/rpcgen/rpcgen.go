@@ -71,7 +71,7 @@ var readMethods = map[string]bool{
 	"Records.ExamHistory": true, "Records.Referrals": true, "Records.ResultMappings": true,
 	"DocumentSettings.DocumentTexts": true, "DocumentSettings.SealImage": true,
 	"DocumentSettings.SignatureImage": true, "Calendar.Calendar": true, "Cards.Cards": true,
-	"Cards.CardSettings": true,
+	"Cards.CardSettings": true, "Cards.ExportItems": true,
 }
 
 // Generate reads the app package in appDir (import path appPath) and returns the generated

@@ -302,7 +302,7 @@ func (c *Client) once(ctx context.Context, name string, write bool, token, reqID
 	}
 	defer resp.Body.Close()
 	c.measure(resp.Header, t0, time.Now())
-	b, err := io.ReadAll(resp.Body)
+	b, err := readBody(resp)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -317,6 +317,20 @@ func (c *Client) once(ctx context.Context, name string, write bool, token, reqID
 		return nil, fmt.Errorf("%s: HTTP %s: unreadable answer: %w", name, resp.Status, err)
 	}
 	return &env, nil
+}
+
+// readBody reads a reply into one buffer of its announced length (io.ReadAll grows and
+// clears its buffer again and again: seconds for a reply of hundreds of MB).
+func readBody(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > 4<<30 {
+		return io.ReadAll(resp.Body)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(resp.Body, b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 func (c *Client) transportErrorOrCtx(ctx context.Context, err error, write bool) error {

@@ -698,7 +698,7 @@ func (cl cardsClient) Cards(ctx context.Context, f app.CardFilter) ([]app.CardRo
 func (cl cardsClient) ExportItems(ctx context.Context, format string, from time.Time, to time.Time) (*app.CardExportSet, error) {
 	args := cardsExportItemsArgs{Format: format, From: from, To: to}
 	var res cardsExportItemsResults
-	err := cl.c.call(ctx, "Cards.ExportItems", true, &args, &res)
+	err := cl.c.call(ctx, "Cards.ExportItems", false, &args, &res)
 	return res.R0, err
 }
 

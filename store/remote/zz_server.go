@@ -791,7 +791,7 @@ var methods = map[string]method{
 		r.R0, r.R1, err = svc.Cards.Cards(ctx, a.F)
 		return r, err
 	}},
-	"Cards.ExportItems": {write: true, call: func(ctx context.Context, svc *app.Services, decode func(any) error) (any, error) {
+	"Cards.ExportItems": {write: false, call: func(ctx context.Context, svc *app.Services, decode func(any) error) (any, error) {
 		var a cardsExportItemsArgs
 		if err := decode(&a); err != nil {
 			return nil, err
