@@ -225,14 +225,7 @@ func zipDocuments(docs []Document, workers int, pool *sync.Pool) ([]byte, error)
 	z := bytes.NewBuffer(make([]byte, 0, total))
 	zw := zip.NewWriter(z)
 	for _, d := range docs {
-		h := &zip.FileHeader{Name: d.Name, Method: zip.Deflate, Modified: zipTime, CRC32: d.sealed.crc,
-			CompressedSize64: uint64(len(d.sealed.deflated)), UncompressedSize64: uint64(d.sealed.entry.Size)}
-		h.SetMode(0o644)
-		w, err := zw.CreateRaw(h)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(d.sealed.deflated); err != nil {
+		if err := rawEntry(zw, d.Name, d.sealed.crc, d.sealed.entry.Size, d.sealed.deflated); err != nil {
 			return nil, err
 		}
 	}
