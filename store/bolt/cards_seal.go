@@ -37,11 +37,14 @@ type CardSealer interface {
 	Seal(ds []app.CardData) ([]*app.CardSeal, error)
 }
 
-// cardSealRecord is one stored seal with what it was made from.
+// cardSealRecord is one stored seal with what it was made from. A refused record marks a card
+// the pre-flight or the element table refused under the same inputs: it has no document, and
+// the sealer does not try the card again until an input changes.
 type cardSealRecord struct {
 	obs        sealObs
 	number     string
 	releasedAt time.Time
+	refused    bool
 	seal       app.CardSeal // without ExamID and Format
 }
 
@@ -55,11 +58,14 @@ func encodeSeal(r *cardSealRecord) []byte {
 		b = binary.AppendUvarint(b, uint64(len(x)))
 		b = append(b, x...)
 	}
-	late := byte(0)
+	flags := byte(0)
 	if s.Late {
-		late = 1
+		flags |= 1
 	}
-	b = append(b, late)
+	if r.refused {
+		flags |= 2
+	}
+	b = append(b, flags)
 	b = binary.AppendUvarint(b, uint64(s.Size))
 	b = binary.BigEndian.AppendUint32(b, s.CRC32)
 	b = binary.AppendUvarint(b, uint64(s.Warnings))
@@ -137,7 +143,7 @@ func decodeSealRaw(raw []byte) (*cardSealRecord, []byte, []byte, error) {
 	if bad || len(p) < 1 {
 		return nil, nil, nil, errSealCodec
 	}
-	s.Late, p = p[0] == 1, p[1:]
+	s.Late, r.refused, p = p[0]&1 != 0, p[0]&2 != 0, p[1:]
 	s.Size = int(uv())
 	if bad || len(p) < 4 {
 		return nil, nil, nil, errSealCodec
@@ -236,9 +242,10 @@ type exportScan struct {
 	inst     *app.Institution
 	settings app.CardSettings
 	items    []app.CardExportItem
-	// stale are released cards without a current seal; voided those exported before (they go
+	// stale are released cards without a current seal; refused those refused under their
+	// current inputs (read at export, not sealed again); voided those exported before (they go
 	// out as Delete, never sealed).
-	stale, voided []int64
+	stale, refused, voided []int64
 }
 
 // scanSeals checks every card's seal against the archive; with body the current seals'
@@ -372,6 +379,10 @@ func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time,
 			out.stale = append(out.stale, cs[i].id)
 			continue
 		}
+		if recs[i].refused {
+			out.refused = append(out.refused, cs[i].id)
+			continue
+		}
 		if !inRange(recs[i].releasedAt, from, to) {
 			continue
 		}
@@ -420,7 +431,8 @@ func (s *CardService) ExportItems(ctx context.Context, format string, from, to t
 		if err != nil {
 			return err
 		}
-		set = &app.CardExportSet{Institution: sc.inst, Settings: sc.settings, Items: sc.items, Pending: append(sc.stale, sc.voided...)}
+		pending := append(append(sc.stale, sc.refused...), sc.voided...)
+		set = &app.CardExportSet{Institution: sc.inst, Settings: sc.settings, Items: sc.items, Pending: pending}
 		return nil
 	})
 	return set, err
@@ -600,6 +612,14 @@ func (s *CardService) sealCards(ctx context.Context, sealer CardSealer, ids []in
 	var ok []app.CardData
 	var okObs []sealObs
 	var warnings []int
+	var refused []*cardSealRecord
+	var refusedIDs []int64
+	refuse := func(d *app.CardData, o sealObs) {
+		r := &cardSealRecord{obs: o, number: d.Card.ExamNumber, releasedAt: d.Card.ReleasedAt, refused: true}
+		r.seal.Key = sealKey(gen, d.Card.ContentHash, d.Card.DocumentID, d.Card.Operate, d.Card.Late, cs)
+		r.seal.Operate, r.seal.Late = d.Card.Operate, d.Card.Late
+		refused, refusedIDs = append(refused, r), append(refusedIDs, d.Exam.ID)
+	}
 	for i := range ds {
 		if ds[i].Exam.State != app.ExamReleased {
 			continue
@@ -613,16 +633,16 @@ func (s *CardService) sealCards(ctx context.Context, sealer CardSealer, ids []in
 			}
 		}
 		if errs > 0 {
+			refuse(&ds[i], obs[i])
 			continue
 		}
 		ok, okObs, warnings = append(ok, ds[i]), append(okObs, obs[i]), append(warnings, warns)
 	}
-	if len(ok) == 0 {
-		return 0, nil
-	}
-	seals, err := sealer.Seal(ok)
-	if err != nil {
-		return 0, err
+	var seals []*app.CardSeal
+	if len(ok) > 0 {
+		if seals, err = sealer.Seal(ok); err != nil {
+			return 0, err
+		}
 	}
 	recs := make([][]byte, len(ok))
 	n := 0
@@ -636,6 +656,14 @@ func (s *CardService) sealCards(ctx context.Context, sealer CardSealer, ids []in
 		r.seal.Operate, r.seal.Late, r.seal.Warnings = d.Card.Operate, d.Card.Late, warnings[i]
 		recs[i] = encodeSeal(r)
 	})
+	for i := range ok {
+		if recs[i] == nil {
+			refuse(&ok[i], okObs[i])
+		}
+	}
+	if len(ok) == 0 && len(refused) == 0 {
+		return 0, nil
+	}
 	err = s.db.update(ctx, "", func(t *txn) error {
 		b, err := t.tx.CreateBucketIfNotExists(bucketCardSeals)
 		if err != nil {
@@ -649,6 +677,11 @@ func (s *CardService) sealCards(ctx context.Context, sealer CardSealer, ids []in
 				return err
 			}
 			n++
+		}
+		for i, r := range refused {
+			if err := b.Put(itob(uint64(refusedIDs[i])), encodeSeal(r)); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -25,6 +25,8 @@ type fakeSealer struct {
 	calls atomic.Int64
 	mu    sync.Mutex
 	fail  error
+	// refuse: exam IDs whose documents the "element table" refuses (nil seal).
+	refuse map[int64]bool
 }
 
 var testSealer = newFakeSealer()
@@ -44,6 +46,12 @@ func (f *fakeSealer) Seal(ds []app.CardData) ([]*app.CardSeal, error) {
 	}
 	out := make([]*app.CardSeal, len(ds))
 	for i, d := range ds {
+		f.mu.Lock()
+		refused := f.refuse[d.Exam.ID]
+		f.mu.Unlock()
+		if refused {
+			continue
+		}
 		doc := fakeDocument(d)
 		sum := sha256.Sum256(doc)
 		out[i] = &app.CardSeal{ExamID: d.Exam.ID, Format: app.CardFormatNational, Name: d.Card.DocumentID + ".xml", Size: len(doc),
@@ -254,15 +262,49 @@ func TestSeal_StaleAfterEachInputChanges(t *testing.T) {
 	verifyAudit(t, c.td)
 }
 
-// A card that fails the pre-flight is not sealed (the export names it when it reads it).
-func TestSeal_PreflightErrorsAreNotSealed(t *testing.T) {
+// A card that fails the pre-flight or the element table is not sealed (the export names it
+// when it reads it), and not tried again until one of its inputs changes.
+func TestSeal_RefusedCardsAreNotSealed(t *testing.T) {
 	c := newCardFixture(t)
-	e := c.release(t, c.conclude(t, c.exam, normalConclusion())) // no reporting settings: errors
+	e := c.release(t, c.conclude(t, c.cleanExam(t), normalConclusion())) // no reporting settings: errors
+	calls := testSealer.calls.Load()
 	if n := c.seal(t); n != 0 {
 		t.Fatalf("sealed %d cards failing the pre-flight", n)
 	}
 	if set := c.items(t); len(set.Items) != 0 || len(set.Pending) != 1 || set.Pending[0] != e.ID {
 		t.Fatalf("items %+v", set)
+	}
+	// The element table refuses it once the pre-flight passes.
+	testSealer.mu.Lock()
+	testSealer.refuse = map[int64]bool{e.ID: true}
+	testSealer.mu.Unlock()
+	t.Cleanup(func() { testSealer.mu.Lock(); testSealer.refuse = nil; testSealer.mu.Unlock() })
+	if err := c.cards.SaveCardSettings(c.td.admin, goodSettings()); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.seal(t); n != 0 || testSealer.calls.Load() != calls+1 {
+		t.Fatalf("sealed %d, sealer called %d times", n, testSealer.calls.Load()-calls)
+	}
+	if n := c.seal(t); n != 0 || testSealer.calls.Load() != calls+1 {
+		t.Fatalf("a refused card was tried again without a change: sealed %d, sealer called %d times", n, testSealer.calls.Load()-calls)
+	}
+	if set := c.items(t); len(set.Items) != 0 || len(set.Pending) != 1 {
+		t.Fatalf("refused card: %+v", set)
+	}
+	// Corrected (here: the refusal lifted and the settings saved again): sealed.
+	testSealer.mu.Lock()
+	testSealer.refuse = nil
+	testSealer.mu.Unlock()
+	s := goodSettings()
+	s.Writer = "周统计（改）"
+	if err := c.cards.SaveCardSettings(c.td.admin, s); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.seal(t); n != 1 {
+		t.Fatalf("after the correction sealed %d", n)
+	}
+	if set := c.items(t); len(set.Items) != 1 || len(set.Pending) != 0 {
+		t.Fatalf("after the correction: %+v", set)
 	}
 }
 
