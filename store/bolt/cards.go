@@ -619,6 +619,28 @@ func (s *CardService) fillMetas(tx kv.Tx, ids []int64, env *cardEnv) (need []int
 	if len(need) == 0 {
 		return nil, nil, nil
 	}
+	// Cards whose seal is current are listed from it.
+	sealed, err := s.sealedMetas(tx, need, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(sealed) > 0 {
+		rest := need[:0:0]
+		for _, id := range need {
+			if _, ok := sealed[id]; !ok {
+				rest = append(rest, id)
+			}
+		}
+		need = rest
+		s.mu.Lock()
+		for id, m := range sealed {
+			s.metas[id] = m
+		}
+		s.mu.Unlock()
+		if len(need) == 0 {
+			return nil, nil, nil
+		}
+	}
 	exams, fresh, digests, err := decodeExams(tx, need)
 	if err != nil {
 		return nil, nil, err

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"occhealth/app"
+	"occhealth/app/cardcheck"
 	"occhealth/store/kv"
 )
 
@@ -46,18 +47,27 @@ type cardSealRecord struct {
 	releasedAt time.Time
 	refused    bool
 	seal       app.CardSeal // without ExamID and Format
+	// What the worklist shows of the card (cardMeta), so that its first listing does not
+	// read the exams: the exam date, the names as signed, and the pre-flight counts as the
+	// worklist counts them (the earlier card's state aside).
+	examDate              time.Time
+	workerName, employer  string
+	metaErrors, metaWarns int
 }
 
-const sealCodecVersion = 1
+const sealCodecVersion = 2
 
 func encodeSeal(r *cardSealRecord) []byte {
 	s := &r.seal
 	b := make([]byte, 0, 256+len(s.Deflated)+len(s.Parties))
 	b = append(b, sealCodecVersion)
-	for _, x := range []string{s.Key, s.Operate, s.Name, s.SHA256, r.number} {
+	for _, x := range []string{s.Key, s.Operate, s.Name, s.SHA256, r.number, r.workerName, r.employer} {
 		b = binary.AppendUvarint(b, uint64(len(x)))
 		b = append(b, x...)
 	}
+	b = binary.AppendVarint(b, unixNano(r.examDate))
+	b = binary.AppendUvarint(b, uint64(r.metaErrors))
+	b = binary.AppendUvarint(b, uint64(r.metaWarns))
 	flags := byte(0)
 	if s.Late {
 		flags |= 1
@@ -70,7 +80,7 @@ func encodeSeal(r *cardSealRecord) []byte {
 	b = binary.BigEndian.AppendUint32(b, s.CRC32)
 	b = binary.AppendUvarint(b, uint64(s.Warnings))
 	b = append(b, r.obs.digest[:]...)
-	for _, v := range []int64{r.obs.workerID, r.obs.workerV, r.obs.employerID, r.obs.employerV, r.obs.hostID, r.obs.hostV, r.obs.prevID, r.releasedAt.UnixNano()} {
+	for _, v := range []int64{r.obs.workerID, r.obs.workerV, r.obs.employerID, r.obs.employerV, r.obs.hostID, r.obs.hostV, r.obs.prevID, unixNano(r.releasedAt)} {
 		b = binary.AppendVarint(b, v)
 	}
 	b = binary.AppendUvarint(b, uint64(len(s.Parties)))
@@ -80,6 +90,21 @@ func encodeSeal(r *cardSealRecord) []byte {
 }
 
 var errSealCodec = errors.New("damaged card seal")
+
+// unixNano and fromUnixNano keep a time in a seal (the zero time as 0).
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromUnixNano(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
 
 // sealBody returns the Deflated and Parties of a stored seal, as slices of raw.
 func sealBody(raw []byte) (deflated, parties []byte, err error) {
@@ -137,9 +162,11 @@ func decodeSealRaw(raw []byte) (*cardSealRecord, []byte, []byte, error) {
 	}
 	r := &cardSealRecord{}
 	s := &r.seal
-	for _, dst := range []*string{&s.Key, &s.Operate, &s.Name, &s.SHA256, &r.number} {
+	for _, dst := range []*string{&s.Key, &s.Operate, &s.Name, &s.SHA256, &r.number, &r.workerName, &r.employer} {
 		*dst = string(bytesOf())
 	}
+	r.examDate = fromUnixNano(sv())
+	r.metaErrors, r.metaWarns = int(uv()), int(uv())
 	if bad || len(p) < 1 {
 		return nil, nil, nil, errSealCodec
 	}
@@ -158,7 +185,7 @@ func decodeSealRaw(raw []byte) (*cardSealRecord, []byte, []byte, error) {
 	for _, dst := range []*int64{&r.obs.workerID, &r.obs.workerV, &r.obs.employerID, &r.obs.employerV, &r.obs.hostID, &r.obs.hostV, &r.obs.prevID} {
 		*dst = sv()
 	}
-	r.releasedAt = time.Unix(0, sv())
+	r.releasedAt = fromUnixNano(sv())
 	parties := bytesOf()
 	deflated := bytesOf()
 	if bad {
@@ -246,13 +273,16 @@ type exportScan struct {
 	// current inputs (read at export, not sealed again); voided those exported before (they go
 	// out as Delete, never sealed).
 	stale, refused, voided []int64
+	// current are the current records (sealed or refused) by exam ID, when asked for.
+	current map[int64]*cardSealRecord
 }
 
 // scanSeals checks every card's seal against the archive; with body the current seals'
 // documents are copied out, else only their cards are returned. Cards released outside
 // [from, to] are left out when their release date is known (from the seal).
 // With ids only those cards are considered (released ones; the others are ignored).
-func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time, body bool, only []int64) (*exportScan, error) {
+// With keep the current records are returned too (exportScan.current).
+func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time, body bool, only []int64, keep bool) (*exportScan, error) {
 	env, err := s.env(tx)
 	if err != nil {
 		return nil, err
@@ -379,6 +409,12 @@ func (s *CardService) scanSeals(tx kv.Tx, sealer CardSealer, from, to time.Time,
 			out.stale = append(out.stale, cs[i].id)
 			continue
 		}
+		if keep {
+			if out.current == nil {
+				out.current = map[int64]*cardSealRecord{}
+			}
+			out.current[cs[i].id] = recs[i]
+		}
 		if recs[i].refused {
 			out.refused = append(out.refused, cs[i].id)
 			continue
@@ -427,7 +463,7 @@ func (s *CardService) ExportItems(ctx context.Context, format string, from, to t
 		if sealer != nil && sealer.Format() != format {
 			sealer = nil
 		}
-		sc, err := s.scanSeals(tx, sealer, from, to, true, nil)
+		sc, err := s.scanSeals(tx, sealer, from, to, true, nil, false)
 		if err != nil {
 			return err
 		}
@@ -462,7 +498,7 @@ func (s *CardService) sealPending(ctx context.Context, ids []int64, pause time.D
 	}
 	var stale []int64
 	err := s.db.view(ctx, "", func(tx kv.Tx, _ app.Scope) error {
-		sc, err := s.scanSeals(tx, sealer, time.Time{}, time.Time{}, false, ids)
+		sc, err := s.scanSeals(tx, sealer, time.Time{}, time.Time{}, false, ids, false)
 		if err != nil {
 			return err
 		}
@@ -614,8 +650,23 @@ func (s *CardService) sealCards(ctx context.Context, sealer CardSealer, ids []in
 	var warnings []int
 	var refused []*cardSealRecord
 	var refusedIDs []int64
+	// The worklist's counts leave the earlier card's state out (Cards counts it live).
+	metaCounts := func(d *app.CardData) (int, int) {
+		if d.Exam.Recheck && d.Exam.PreviousExamID != 0 {
+			c := *d
+			c.Previous = &app.Card{ExamID: d.Exam.PreviousExamID, DocumentID: "-", Status: app.CardExported}
+			return cardcheck.Count(s.check(c, env))
+		}
+		return cardcheck.Count(s.check(*d, env))
+	}
+	withMeta := func(r *cardSealRecord, d *app.CardData) *cardSealRecord {
+		m := metaOf(d.Exam)
+		r.examDate, r.workerName, r.employer = m.ExamDate, m.WorkerName, m.Employer
+		r.metaErrors, r.metaWarns = metaCounts(d)
+		return r
+	}
 	refuse := func(d *app.CardData, o sealObs) {
-		r := &cardSealRecord{obs: o, number: d.Card.ExamNumber, releasedAt: d.Card.ReleasedAt, refused: true}
+		r := withMeta(&cardSealRecord{obs: o, number: d.Card.ExamNumber, releasedAt: d.Card.ReleasedAt, refused: true}, d)
 		r.seal.Key = sealKey(gen, d.Card.ContentHash, d.Card.DocumentID, d.Card.Operate, d.Card.Late, cs)
 		r.seal.Operate, r.seal.Late = d.Card.Operate, d.Card.Late
 		refused, refusedIDs = append(refused, r), append(refusedIDs, d.Exam.ID)
@@ -651,7 +702,7 @@ func (s *CardService) sealCards(ctx context.Context, sealer CardSealer, ids []in
 			return
 		}
 		d := &ok[i]
-		r := &cardSealRecord{obs: okObs[i], number: d.Card.ExamNumber, releasedAt: d.Card.ReleasedAt, seal: *seals[i]}
+		r := withMeta(&cardSealRecord{obs: okObs[i], number: d.Card.ExamNumber, releasedAt: d.Card.ReleasedAt, seal: *seals[i]}, d)
 		r.seal.Key = sealKey(gen, d.Card.ContentHash, d.Card.DocumentID, d.Card.Operate, d.Card.Late, cs)
 		r.seal.Operate, r.seal.Late, r.seal.Warnings = d.Card.Operate, d.Card.Late, warnings[i]
 		recs[i] = encodeSeal(r)
@@ -686,4 +737,24 @@ func (s *CardService) sealCards(ctx context.Context, sealer CardSealer, ids []in
 		return nil
 	})
 	return n, err
+}
+
+// sealedMetas returns the worklist entries of the cards of ids whose seal (or refusal) is
+// current, from the seals: their exams need not be read.
+func (s *CardService) sealedMetas(tx kv.Tx, ids []int64, env *cardEnv) (map[int64]*cardMeta, error) {
+	sealer := s.db.opts.CardSealer
+	if sealer == nil || len(ids) == 0 || tx.Bucket(bucketCardSeals) == nil {
+		return nil, nil
+	}
+	sc, err := s.scanSeals(tx, sealer, time.Time{}, time.Time{}, false, ids, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*cardMeta, len(sc.current))
+	for id, r := range sc.current {
+		out[id] = &cardMeta{Number: r.number, ExamDate: r.examDate, ReleasedAt: r.releasedAt, WorkerName: r.workerName, Employer: r.employer,
+			PrevID: r.obs.prevID, WorkerID: r.obs.workerID, EmployerID: r.obs.employerID, HostID: r.obs.hostID, digest: r.obs.digest,
+			gen: env.gen, errors: r.metaErrors, warnings: r.metaWarns}
+	}
+	return out, nil
 }

@@ -431,3 +431,33 @@ func TestSeal_RecordExportedAfterWaitsForTheFiles(t *testing.T) {
 	}
 	verifyAudit(t, c.td)
 }
+
+// The worklist lists a sealed card from its seal (its first listing reads no exam) exactly as
+// it lists it from the exam.
+func TestSeal_WorklistFromSeals(t *testing.T) {
+	c := newCardFixture(t)
+	s := goodSettings()
+	s.DueDays = 15
+	if err := c.cards.SaveCardSettings(c.td.admin, s); err != nil {
+		t.Fatal(err)
+	}
+	c.release(t, c.conclude(t, c.cleanExam(t), normalConclusion()))
+	c.rows(t, app.CardFilter{}) // the service's cache filled from the exam
+	if n := c.seal(t); n != 1 {
+		t.Fatalf("sealed %d", n)
+	}
+	decoded := c.rows(t, app.CardFilter{}) // (with the DocumentId the sealing minted)
+	fresh := bolt.NewCardService(c.td.DB) // an empty worklist cache, as after a start
+	sealed, total, err := fresh.Cards(c.reporter, app.CardFilter{})
+	if err != nil || total != 1 || len(sealed) != 1 {
+		t.Fatalf("rows %+v %d %v", sealed, total, err)
+	}
+	a, b := decoded[0], sealed[0]
+	a.Card.History, b.Card.History = nil, nil
+	if fmt.Sprintf("%+v", a) != fmt.Sprintf("%+v", b) {
+		t.Fatalf("from the exam:\n%+v\nfrom the seal:\n%+v", a, b)
+	}
+	if b.WorkerName == "" || b.Employer == "" || b.ExamDate.IsZero() || b.Due.IsZero() {
+		t.Fatalf("row from the seal lacks its fields: %+v", b)
+	}
+}
