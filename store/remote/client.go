@@ -13,6 +13,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -291,6 +292,9 @@ func (c *Client) once(ctx context.Context, name string, write bool, token, reqID
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	if !write {
+		req.Header.Set(hdrBulk, "1")
+	}
 	t0 := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -309,12 +313,32 @@ func (c *Client) once(ctx context.Context, name string, write bool, token, reqID
 		}
 		return nil, &retryable{err}
 	}
+	var parts [][]byte
+	if h := resp.Header.Get(hdrBulkEnvelope); h != "" {
+		n, err := strconv.Atoi(h)
+		if err != nil || n < 0 || n > len(b) {
+			return nil, fmt.Errorf("%s: bulk reply: envelope length %q of %d bytes", name, h, len(b))
+		}
+		if parts, err = splitBulk(b[n:]); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		b = b[:n]
+	}
 	env := replyOf{Result: res}
 	if err := json.Unmarshal(b, &env); err != nil {
 		if resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusGatewayTimeout {
 			return nil, &retryable{fmt.Errorf("HTTP %s", resp.Status)}
 		}
 		return nil, fmt.Errorf("%s: HTTP %s: unreadable answer: %w", name, resp.Status, err)
+	}
+	if parts != nil && env.Error == nil {
+		bc, ok := res.(bulkCarrier)
+		if !ok {
+			return nil, fmt.Errorf("%s: bulk reply to a result without byte fields", name)
+		}
+		if err := bc.giveBulk(parts); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	return &env, nil
 }

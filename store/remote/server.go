@@ -214,6 +214,15 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 		return // the client went away
 	}
 	reqID := r.Header.Get(hdrRequest)
+	if !m.write && r.Header.Get(hdrBulk) == "1" {
+		out, parts := s.runBulk(ctx, name, m, body)
+		if parts != nil {
+			w.Header().Set(hdrBulkEnvelope, strconv.Itoa(len(out)))
+			out = appendBulk(out, parts)
+		}
+		writeRaw(w, http.StatusOK, out)
+		return
+	}
 	if !m.write || reqID == "" {
 		out := s.run(ctx, name, m, body)
 		if m.write {
@@ -236,11 +245,22 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 
 // run calls the method and encodes the envelope.
 func (s *Server) run(ctx context.Context, name string, m method, body []byte) (out []byte) {
+	out, _ = s.runWith(ctx, name, m, body, false)
+	return out
+}
+
+// runBulk is run for a client that reads bulk replies: a result's large byte fields are
+// returned beside the envelope (nil parts: an ordinary reply).
+func (s *Server) runBulk(ctx context.Context, name string, m method, body []byte) ([]byte, [][]byte) {
+	return s.runWith(ctx, name, m, body, true)
+}
+
+func (s *Server) runWith(ctx context.Context, name string, m method, body []byte, bulk bool) (out []byte, parts [][]byte) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.opts.Log.Printf("%s: panic: %v\n%s", name, p, debug.Stack())
 			w, _ := toWire(fmt.Errorf("panic"))
-			out = encodeEnvelope(nil, w, nil)
+			out, parts = encodeEnvelope(nil, w, nil), nil
 		}
 	}()
 	decode := func(v any) error {
@@ -250,6 +270,13 @@ func (s *Server) run(ctx context.Context, name string, m method, body []byte) (o
 		return nil
 	}
 	res, err := m.call(ctx, &s.opts.Services, decode)
+	if bulk && err == nil {
+		if bc, ok := res.(bulkCarrier); ok {
+			if parts = bc.takeBulk(); parts == nil {
+				parts = [][]byte{}
+			}
+		}
+	}
 	var result []byte
 	if res != nil {
 		b, merr := json.Marshal(res)
@@ -278,7 +305,7 @@ func (s *Server) run(ctx context.Context, name string, m method, body []byte) (o
 			}
 		}
 	}
-	return encodeEnvelope(result, werr, sess)
+	return encodeEnvelope(result, werr, sess), parts
 }
 
 // encodeEnvelope writes the envelope around an encoded result without encoding it again.
