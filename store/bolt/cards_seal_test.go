@@ -447,7 +447,7 @@ func TestSeal_WorklistFromSeals(t *testing.T) {
 		t.Fatalf("sealed %d", n)
 	}
 	decoded := c.rows(t, app.CardFilter{}) // (with the DocumentId the sealing minted)
-	fresh := bolt.NewCardService(c.td.DB) // an empty worklist cache, as after a start
+	fresh := bolt.NewCardService(c.td.DB)  // an empty worklist cache, as after a start
 	sealed, total, err := fresh.Cards(c.reporter, app.CardFilter{})
 	if err != nil || total != 1 || len(sealed) != 1 {
 		t.Fatalf("rows %+v %d %v", sealed, total, err)
