@@ -8,6 +8,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
+	"net"
+	"occhealth/reports/cards"
+	"occhealth/store/remote"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -210,4 +215,71 @@ func BenchmarkCardsExport100k(b *testing.B) {
 		run(b, map[string]float64{"seal_s": sealWall.Seconds(), "seal_cpu_s": sealCPU, "seal_us/card": float64(sealWall.Microseconds()) / float64(k),
 			"worklist_s": sealedList})
 	})
+	// 联网: the same export by a workstation through `occhealth serve` on this PC (loopback).
+	b.Run("server", func(b *testing.B) { benchCardsExportServer(b, path) })
+}
+
+// benchCardsExportServer exports the archive's sealed cards through a server run in this
+// process, as a 联网 workstation does (its daily backup turned off, so that it does not run
+// beside the export).
+func benchCardsExportServer(b *testing.B, path string) {
+	a, err := openArchive(path, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := app.NewContextWithWorkstation(context.Background(), "基准测试")
+	admin, err := a.svc.Auth.Login(ctx, "demo", demo.DemoPassword)
+	if err == nil {
+		bs := app.DefaultBackupSettings
+		bs.Daily = false
+		err = a.svc.Backup.SaveBackupSettings(app.NewContextWithUser(ctx, admin), bs)
+	}
+	a.db.Close()
+	if err != nil {
+		b.Fatal(app.ErrorMessage(err))
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := serveConfig{db: path, listen: addr, configDir: b.TempDir()}
+	cert, _, err := remote.LoadOrCreateCertificate(cfg.configDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- runServer(sctx, cfg, log.New(io.Discard, "", 0)) }()
+	defer func() { stop(); <-served }()
+	var c *remote.Client
+	for try := 0; ; try++ {
+		if c, err = remote.Dial(ctx, addr, remote.CertificateFingerprint(cert), remote.Options{Version: version, Catalogs: loadCatalogs}); err == nil {
+			break
+		}
+		if try == 50 {
+			b.Fatal(app.ErrorMessage(err))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	svc := c.Services()
+	u, err := svc.Auth.Login(ctx, "tongji", demo.DemoPassword)
+	if err != nil {
+		b.Fatal(app.ErrorMessage(err))
+	}
+	uctx := app.NewContextWithUser(ctx, u)
+	var exported, sealed int
+	for b.Loop() {
+		dir := b.TempDir()
+		res, err := cards.ExportBatch(uctx, svc.Cards, app.CardBatchRequest{Format: app.CardFormatNational, Again: true,
+			Batch: "BENCH-" + strconv.Itoa(b.N), Dir: dir}, cards.Options{})
+		if err != nil {
+			b.Fatal(app.ErrorMessage(err))
+		}
+		exported, sealed = res.Exported, res.Sealed
+		os.RemoveAll(dir)
+	}
+	b.ReportMetric(float64(exported), "cards")
+	b.ReportMetric(float64(sealed), "sealed")
 }
