@@ -255,7 +255,7 @@ func benchCardsExportServer(b *testing.B, path string) {
 	defer func() { stop(); <-served }()
 	var c *remote.Client
 	for try := 0; ; try++ {
-		if c, err = remote.Dial(ctx, addr, remote.CertificateFingerprint(cert), remote.Options{Version: version, Catalogs: loadCatalogs}); err == nil {
+		if c, err = remote.Dial(ctx, addr, remote.CertificateFingerprint(cert), remote.Options{Version: version, Catalogs: loadCatalogs, Log: log.New(io.Discard, "", 0)}); err == nil {
 			break
 		}
 		if try == 50 {
