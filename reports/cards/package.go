@@ -83,17 +83,7 @@ func Export(format, batch string, cards []app.CardData, opt Options) ([]app.Card
 	m := &Manifest{Batch: batch, Format: format, FormatTitle: a.Title(), Cards: len(b.views)}
 	employers := map[string]bool{}
 	for _, v := range b.views {
-		switch v.Operate {
-		case app.CardUpdate:
-			m.Update++
-		case app.CardDelete:
-			m.Delete++
-		default:
-			m.Add++
-		}
-		if v.d.Card.Late {
-			m.Late++
-		}
+		m.count(v.Operate, v.d.Card.Late)
 		employers[v.Employer.Credit+"\x00"+v.Employer.Name] = true
 		if v.d.Exam != nil && v.d.Exam.HostEmployerID != 0 {
 			employers[v.Host.Credit+"\x00"+v.Host.Name] = true
@@ -175,6 +165,21 @@ func exportPerCard(format, batch string, ds []app.CardData, opt Options) ([]app.
 		return nil, nil, err
 	}
 	return []app.CardExportFile{{Name: batch + ".zip", Data: z.Bytes()}, {Name: batch + ".manifest.json", Data: mj}}, sb.manifest, nil
+}
+
+// count adds a card that goes out as op (补报 when late) to the manifest's counts.
+func (m *Manifest) count(op string, late bool) {
+	switch op {
+	case app.CardUpdate:
+		m.Update++
+	case app.CardDelete:
+		m.Delete++
+	default:
+		m.Add++
+	}
+	if late {
+		m.Late++
+	}
 }
 
 func fileEntry(name string, data []byte) ManifestFile {

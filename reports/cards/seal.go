@@ -207,17 +207,7 @@ func packSealed(format, id string, cards []app.Card, seals []*app.CardSeal, inst
 	}
 	m := &Manifest{Batch: id, Format: format, FormatTitle: a.Title(), Cards: len(cards)}
 	for _, s := range sb.seals {
-		switch s.Operate {
-		case app.CardUpdate:
-			m.Update++
-		case app.CardDelete:
-			m.Delete++
-		default:
-			m.Add++
-		}
-		if s.Late {
-			m.Late++
-		}
+		m.count(s.Operate, s.Late)
 	}
 	m.Employers = len(batchEmployers(refs))
 	m.Documents = make([]ManifestFile, 0, len(sb.shared)+len(sb.seals))
