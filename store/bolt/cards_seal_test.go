@@ -182,14 +182,7 @@ func TestSeal_StaleAfterEachInputChanges(t *testing.T) {
 		}
 	}
 	// The employer's contact phone (the card carries it).
-	emp, err := c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emp.ContactPhone = "0771-5551234"
-	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
-		t.Fatal(err)
-	}
+	c.setEmployerPhone(t, "0771-5551234")
 	stale(t, "employer phone")
 	// The worker's phone.
 	w, err := c.td.svc.Workers.FindWorkerByID(c.td.admin, c.worker.ID)
@@ -236,11 +229,7 @@ func TestSeal_StaleAfterEachInputChanges(t *testing.T) {
 		t.Fatalf("after the export: %+v", set)
 	}
 	// Corrected after the export: Update, sealed again as such.
-	emp, _ = c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID)
-	emp.ContactPhone = "0771-5550000"
-	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
-		t.Fatal(err)
-	}
+	c.setEmployerPhone(t, "0771-5550000")
 	stale(t, "correction after export")
 	if it := c.items(t).Items[0]; it.Card.Operate != app.CardUpdate || !it.Card.Changed || it.Seal.Operate != app.CardUpdate {
 		t.Fatalf("corrected card: %+v / %+v", it.Card, it.Seal)

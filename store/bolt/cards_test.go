@@ -56,6 +56,19 @@ func newCardFixture(t *testing.T) *cardFixture {
 	return c
 }
 
+// setEmployerPhone corrects the fixture employer's contact phone (a registry fact cards carry).
+func (c *cardFixture) setEmployerPhone(t *testing.T, phone string) {
+	t.Helper()
+	emp, err := c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emp.ContactPhone = phone
+	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func goodSettings() app.CardSettings {
 	return app.CardSettings{ReportZoneCode: "450102000", ReportOrgCode: "450102001", License: "LIC-0001",
 		Writer: "周统计", WriterPhone: "0771-5550001", Reporter: "吴报告", ReporterPhone: "0771-5550002"}
@@ -504,14 +517,7 @@ func TestCards_RegistryCorrectionsGoOutAsUpdate(t *testing.T) {
 		t.Fatalf("an unrelated edit sends %s", op)
 	}
 	// The employer's contact phone corrected: the card carries it and goes out as Update.
-	emp, err := c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emp.ContactPhone = "0771-5551234"
-	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
-		t.Fatal(err)
-	}
+	c.setEmployerPhone(t, "0771-5551234")
 	d2 := c.data(t, e.ID)[0]
 	if d2.Card.Operate != app.CardUpdate || d2.Card.DocumentID != d.Card.DocumentID || d2.Exam.Record.Parties.Employer.ContactPhone != "0771-5551234" {
 		t.Fatalf("after the employer's correction: %s %s phone %q", d2.Card.Operate, d2.Card.DocumentID, d2.Exam.Record.Parties.Employer.ContactPhone)
@@ -533,26 +539,13 @@ func TestCards_WorklistRechecksACorrectedEmployer(t *testing.T) {
 	if err := c.cards.SaveCardSettings(c.td.admin, goodSettings()); err != nil {
 		t.Fatal(err)
 	}
-	emp, err := c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emp.ContactPhone = ""
-	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
-		t.Fatal(err)
-	}
+	c.setEmployerPhone(t, "")
 	c.release(t, c.conclude(t, c.exam, normalConclusion()))
 	before := c.rows(t, app.CardFilter{})[0]
 	if before.Errors == 0 {
 		t.Fatal("an employer without a contact phone passes the check")
 	}
-	if emp, err = c.td.svc.Employers.FindEmployerByID(c.td.admin, c.emp.ID); err != nil {
-		t.Fatal(err)
-	}
-	emp.ContactPhone = "0771-5551234"
-	if _, err := c.td.svc.Employers.UpdateEmployer(c.td.admin, emp); err != nil {
-		t.Fatal(err)
-	}
+	c.setEmployerPhone(t, "0771-5551234")
 	if after := c.rows(t, app.CardFilter{})[0]; after.Errors >= before.Errors {
 		t.Fatalf("errors %d before the correction, %d after", before.Errors, after.Errors)
 	}
